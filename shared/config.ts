@@ -1,0 +1,194 @@
+// Every setting comes from the environment (optionally a .env file), validated once.
+// A bad value stops the process with one message naming the variable: see ConfigError.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const integer = (min: number, max: number, what = 'an integer') =>
+  z.coerce
+    .number({ error: `must be ${what} between ${min} and ${max}` })
+    .int({ error: `must be ${what} between ${min} and ${max}` })
+    .min(min, { error: `must be ${what} between ${min} and ${max}` })
+    .max(max, { error: `must be ${what} between ${min} and ${max}` });
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return protocols.includes(url.protocol.replace(/:$/, '')) && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL like ${example}` },
+  );
+
+// Durations are given in seconds; names end in _SECONDS so nobody guesses the unit.
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535, 'a port number').default(3000),
+  PUBLIC_URL: urlWithProtocols(['http', 'https'], 'https://club.example.org').optional(),
+  TRUST_PROXY: z.string().default('false'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  BODY_LIMIT_BYTES: integer(1024, 50 * 1024 * 1024).default(100 * 1024),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: urlWithProtocols(['postgres', 'postgresql'], 'postgres://user:pass@host:5432/roundtable').optional(),
+  DATABASE_POOL_MAX: integer(1, 200).default(10),
+  REDIS_URL: urlWithProtocols(['redis', 'rediss'], 'redis://127.0.0.1:6379').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  JWT_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).default('roundtable'),
+  JWT_AUDIENCE: z.string().min(1).default('roundtable'),
+  ACCESS_TOKEN_TTL_SECONDS: integer(30, 24 * 3600).default(15 * 60),
+  REFRESH_TOKEN_TTL_SECONDS: integer(300, 365 * 24 * 3600).default(30 * 24 * 3600),
+  SESSION_CACHE_SECONDS: integer(0, 300).default(15),
+  REQUIRE_EMAIL_VERIFICATION: booleanString.default(false),
+  SMTP_URL: urlWithProtocols(['smtp', 'smtps'], 'smtp://user:pass@mail.example.org:587').optional(),
+  MAIL_FROM: z.string().min(3).default('Roundtable <no-reply@localhost>'),
+  RATE_LIMIT_AUTH_PER_IP: integer(1, 100000).default(30),
+  RATE_LIMIT_AUTH_PER_ACCOUNT: integer(1, 100000).default(10),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: integer(1, 86400).default(15 * 60),
+  SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600).default(10),
+  SFU_WORKERS: integer(0, 64).optional(),
+  SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
+  SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
+  SFU_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type JwtKeyConfig =
+  | { alg: 'HS256'; secret?: string }
+  | { alg: 'EdDSA'; privateKeyFile: string; publicKeyFile: string };
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    trustProxy: boolean | number | string;
+    allowedOrigins: string[];
+    bodyLimitBytes: number;
+  };
+  dataDir: string;
+  database: { url?: string; poolMax: number; pgliteDir: string };
+  redisUrl?: string;
+  logLevel: Env['LOG_LEVEL'];
+  auth: {
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    sessionCacheSeconds: number;
+    key: JwtKeyConfig;
+    requireEmailVerification: boolean;
+    rateLimit: { perIp: number; perAccount: number; windowSeconds: number };
+  };
+  mail: { smtpUrl?: string; from: string };
+  shutdownTimeoutMs: number;
+  sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // express accepts "loopback", subnets, comma lists
+}
+
+function parseOrigins(value: string, problems: string[]): string[] {
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    try {
+      if (new URL(origin).origin !== origin) throw new Error('not an origin');
+    } catch {
+      problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://club.example.org`);
+    }
+  }
+  return origins;
+}
+
+/** Pure: reads a plain record (process.env or a test's own), returns a Config or throws ConfigError. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      const raw = present[name];
+      const shown = raw === undefined || /SECRET|PASSWORD|KEY|_URL$/.test(name) ? '' : ` (got "${raw}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.SFU_RTC_MIN_PORT > env.SFU_RTC_MAX_PORT) {
+    problems.push('SFU_RTC_MIN_PORT: must not be greater than SFU_RTC_MAX_PORT');
+  }
+  if (Boolean(env.JWT_PRIVATE_KEY_FILE) !== Boolean(env.JWT_PUBLIC_KEY_FILE)) {
+    problems.push('JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE: set both (EdDSA) or neither (HS256)');
+  }
+  const allowedOrigins = parseOrigins(env.ALLOWED_ORIGINS, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(env.DATA_DIR);
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+  const key: JwtKeyConfig =
+    env.JWT_PRIVATE_KEY_FILE && env.JWT_PUBLIC_KEY_FILE
+      ? { alg: 'EdDSA', privateKeyFile: env.JWT_PRIVATE_KEY_FILE, publicKeyFile: env.JWT_PUBLIC_KEY_FILE }
+      : { alg: 'HS256', secret: env.JWT_SECRET };
+  return {
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicUrl,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      allowedOrigins: allowedOrigins.length > 0 ? allowedOrigins : [new URL(publicUrl).origin],
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    },
+    dataDir,
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pg') },
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL,
+    auth: {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      sessionCacheSeconds: env.SESSION_CACHE_SECONDS,
+      key,
+      requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
+      rateLimit: {
+        perIp: env.RATE_LIMIT_AUTH_PER_IP,
+        perAccount: env.RATE_LIMIT_AUTH_PER_ACCOUNT,
+        windowSeconds: env.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+      },
+    },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    sfu: {
+      workers: env.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),
+      rtcMinPort: env.SFU_RTC_MIN_PORT,
+      rtcMaxPort: env.SFU_RTC_MAX_PORT,
+      logLevel: env.SFU_LOG_LEVEL,
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// One error shape for every edge: {error: {code, message, details?}}.
+// Codes are stable API: clients branch on them, so they are listed here and never renamed.
+
+export const ERROR_CODES = {
+  validation_failed: 400,
+  invalid_json: 400,
+  invalid_token: 400,
+  token_missing: 401,
+  token_malformed: 401,
+  token_signature_invalid: 401,
+  token_algorithm_invalid: 401,
+  token_expired: 401,
+  token_not_yet_valid: 401,
+  token_audience_invalid: 401,
+  token_issuer_invalid: 401,
+  token_type_invalid: 401,
+  token_revoked: 401,
+  token_reused: 401,
+  invalid_credentials: 401,
+  email_not_verified: 403,
+  forbidden: 403,
+  not_found: 404,
+  username_taken: 409,
+  email_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  not_ready: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = ERROR_CODES[code];
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export function validationError(problems: FieldProblem[]): AppError {
+  const summary = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
+  return new AppError('validation_failed', `Invalid request: ${summary}`, problems);
+}
+
+export function rateLimited(retryAfterSeconds: number): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new AppError('rate_limited', `Too many attempts; try again in ${seconds} s`, { retry_after: seconds }, {
+    'Retry-After': String(seconds),
+  });
+}
