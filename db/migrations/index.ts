@@ -1,0 +1,8 @@
+// Migrations are listed statically so the same list runs from TypeScript (tests) and the
+// compiled build, on PGlite and Postgres alike. Append only; never edit a shipped one.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_accounts.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': m0001,
+};

@@ -1,0 +1,86 @@
+// openDatabase(): one Kysely<Database> for either dialect, chosen from configuration.
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PgliteDialect } from './pglite-dialect.js';
+import type { Database } from './types.js';
+
+export type DialectName = 'postgres' | 'pglite';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; without it an embedded PGlite database is used. */
+  url?: string;
+  poolMax?: number;
+  /** PGlite data directory, or 'memory://' for a throw-away database. */
+  pgliteDir: string;
+}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const keepText = (value: string): string => value;
+// COUNT(*) and SUM() are int8; our counts stay far below 2^53.
+const int8AsNumber = (value: string): number => Number(value);
+
+function openPostgres(url: string, poolMax: number): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === DATE_OID) return keepText;
+        if (oid === INT8_OID) return int8AsNumber;
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dir: string): Promise<DatabaseHandle> {
+  if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir, {
+    parsers: { [DATE_OID]: keepText, [INT8_OID]: int8AsNumber },
+  });
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
+  return {
+    db,
+    dialect: 'pglite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) return openPostgres(options.url, options.poolMax ?? 10);
+  return openPglite(options.pgliteDir);
+}
+
+/** Postgres error codes we act on. */
+export const PG_UNIQUE_VIOLATION = '23505';
+
+export function uniqueViolation(err: unknown): { constraint: string } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { code, constraint } = err as { code?: unknown; constraint?: unknown };
+  if (code !== PG_UNIQUE_VIOLATION) return null;
+  return { constraint: typeof constraint === 'string' ? constraint : '' };
+}

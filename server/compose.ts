@@ -1,0 +1,189 @@
+// The composition root: builds every service from the configuration and wires them.
+// Nothing else constructs services; modules get what they need as arguments.
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { migrateToLatest } from '../db/migrate.js';
+import { openDatabase, type DatabaseHandle } from '../db/open.js';
+import { WorkerPool } from '../sfu/worker-pool.js';
+import type { Bus } from '../shared/bus.js';
+import type { Config } from '../shared/config.js';
+import { TokenService } from '../shared/auth/tokens.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { createHttpApp } from './app.js';
+import { AccountService } from './auth/accounts.js';
+import { loadSigningKeys } from './auth/keys.js';
+import { authRoutes } from './auth/routes.js';
+import { SessionService } from './auth/sessions.js';
+import { createMemoryBus } from './bus/memory.js';
+import { createRedisBus } from './bus/redis.js';
+import { healthRoutes, Readiness } from './health.js';
+import { authenticate } from './http/authenticate.js';
+import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore, type RateLimitStore } from './http/rate-limit.js';
+import { MailDispatcher } from './mail/outbox.js';
+import { userRoutes } from './users/routes.js';
+
+export interface Roundtable {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  server: http.Server;
+  /** http://host:port the server actually listens on. */
+  url: string;
+  sfu: WorkerPool | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectTimeout: 5000 });
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new Error(`Cannot connect to Redis at REDIS_URL: ${(err as Error).message}`);
+  }
+  return redis;
+}
+
+export async function startRoundtable(config: Config, options: StartOptions = {}): Promise<Roundtable> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const closeAll = async () => {
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'error while closing');
+      }
+    }
+  };
+
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const readiness = new Readiness();
+
+    const database = await openDatabase(config.database);
+    cleanup.push(() => database.close());
+    const { applied } = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    readiness.register('database', async () => {
+      await database.ping();
+      return { ok: true, detail: database.dialect };
+    });
+    readiness.register('migrations', () => ({ ok: true, detail: `${applied.length} applied at start` }));
+
+    let redis: Redis | null = null;
+    let bus: Bus;
+    let rateLimitStore: RateLimitStore;
+    if (config.redisUrl) {
+      const client = await connectRedis(config.redisUrl, logger);
+      redis = client;
+      cleanup.push(() => void client.disconnect());
+      bus = await createRedisBus(client, logger);
+      rateLimitStore = new RedisRateLimitStore(client);
+      readiness.register('redis', async () => ({ ok: (await client.ping()) === 'PONG' }));
+    } else {
+      bus = createMemoryBus(logger);
+      rateLimitStore = new MemoryRateLimitStore();
+    }
+    cleanup.push(() => bus.close(), () => rateLimitStore.close());
+
+    const tokens = new TokenService({
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      accessTtlSeconds: config.auth.accessTtlSeconds,
+      refreshTtlSeconds: config.auth.refreshTtlSeconds,
+      keys: await loadSigningKeys(config.auth.key, config.dataDir, logger),
+    });
+    const sessions = new SessionService(database.db, tokens, bus, config.auth.sessionCacheSeconds * 1000);
+    cleanup.push(() => sessions.close());
+    const mail = new MailDispatcher(database.db, logger.child({ module: 'mail' }), config.mail);
+    cleanup.push(() => mail.close());
+    const accounts = new AccountService(database.db, sessions, mail, {
+      publicUrl: config.http.publicUrl,
+      requireEmailVerification: config.auth.requireEmailVerification,
+    });
+    const windowMs = config.auth.rateLimit.windowSeconds * 1000;
+    const limits = {
+      perIp: new RateLimiter(rateLimitStore, config.auth.rateLimit.perIp, windowMs),
+      perAccount: new RateLimiter(rateLimitStore, config.auth.rateLimit.perAccount, windowMs),
+    };
+    const requireAuth = authenticate(tokens, sessions);
+
+    let sfu: WorkerPool | null = null;
+    if (config.sfu.workers > 0) {
+      const pool = await WorkerPool.start(
+        { count: config.sfu.workers, rtcMinPort: config.sfu.rtcMinPort, rtcMaxPort: config.sfu.rtcMaxPort, logLevel: config.sfu.logLevel },
+        logger.child({ module: 'sfu' }),
+      );
+      sfu = pool;
+      cleanup.push(() => pool.close());
+      readiness.register('sfu', () => ({ ok: pool.allAlive(), detail: `${pool.size} workers` }));
+    }
+
+    await bus.ready();
+    mail.start();
+
+    const app = createHttpApp({
+      config,
+      logger,
+      health: healthRoutes(readiness),
+      routes: [
+        ['/auth', authRoutes({ accounts, sessions, tokens, limits, requireAuth })],
+        ['/api', userRoutes(database.db, requireAuth)],
+      ],
+    });
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    logger.info({ url, database: database.dialect, bus: redis ? 'redis' : 'memory', sfuWorkers: sfu?.size ?? 0 }, 'roundtable listening');
+
+    let closing: Promise<void> | null = null;
+    const close = () => {
+      closing ??= (async () => {
+        readiness.drain();
+        await drainHttp(server, config.shutdownTimeoutMs, logger);
+        await closeAll();
+        logger.info('shutdown complete');
+      })();
+      return closing;
+    };
+    return { config, logger, database, server, url, sfu, close };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** Stops accepting, lets in-flight requests finish (up to the timeout), then cuts the rest. */
+async function drainHttp(server: http.Server, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  if ((await Promise.race([closed, timedOut])) === 'timeout') {
+    logger.warn({ timeoutMs }, 'shutdown timeout: closing remaining connections');
+    server.closeAllConnections();
+    await closed;
+  }
+  clearTimeout(timer);
+}

@@ -1,0 +1,71 @@
+// /api/me (own profile) and /api/users/:id (public profile).
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database, User } from '../../db/types.js';
+import { AppError } from '../../shared/errors.js';
+import { profileUpdateSchema, userIdParamSchema, type MeResponse, type PublicProfile } from '../../shared/protocol/users.js';
+import { authOf } from '../http/authenticate.js';
+import { parse } from '../http/validate.js';
+
+const ME_COLUMNS = [
+  'id',
+  'username',
+  'email',
+  'first_name',
+  'last_name',
+  'nickname',
+  'bio',
+  'phone',
+  'birth_date',
+  'interests',
+  'email_verified_at',
+  'created_at',
+] as const;
+
+type MeRow = Pick<User, (typeof ME_COLUMNS)[number]>;
+
+function toMe(row: MeRow): MeResponse {
+  const { email_verified_at, created_at, ...rest } = row;
+  return { ...rest, email_verified: email_verified_at !== null, created_at: created_at.toISOString() };
+}
+
+function toPublic(row: Pick<User, 'id' | 'username' | 'first_name' | 'nickname' | 'bio' | 'interests' | 'created_at'>): PublicProfile {
+  return { ...row, created_at: row.created_at.toISOString() };
+}
+
+export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): Router {
+  const router = Router();
+
+  router.get('/me', requireAuth, async (_req, res) => {
+    const row = await db.selectFrom('users').select(ME_COLUMNS).where('id', '=', authOf(res).userId).executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'User not found');
+    res.json(toMe(row));
+  });
+
+  router.patch('/me', requireAuth, async (req, res) => {
+    const { interests, ...fields } = parse(profileUpdateSchema, req.body);
+    const row = await db
+      .updateTable('users')
+      .set({ ...fields, ...(interests ? { interests: JSON.stringify(interests) } : {}), updated_at: new Date() })
+      .where('id', '=', authOf(res).userId)
+      .returning(ME_COLUMNS)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'User not found');
+    res.json(toMe(row));
+  });
+
+  router.get('/users/:id', requireAuth, async (req, res) => {
+    const id = userIdParamSchema.safeParse(req.params.id);
+    if (!id.success) throw new AppError('not_found', 'User not found');
+    const row = await db
+      .selectFrom('users')
+      .select(['id', 'username', 'first_name', 'nickname', 'bio', 'interests', 'created_at'])
+      .where('id', '=', id.data)
+      .where('is_active', '=', true)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'User not found');
+    res.json(toPublic(row));
+  });
+
+  return router;
+}

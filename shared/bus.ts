@@ -1,0 +1,19 @@
+// The cross-node event bus: in-process on one node, Redis pub/sub across nodes.
+// Every event a node must hear about (revocations, membership, notes) is typed here.
+
+export interface BusEvents {
+  /** Sessions ended: `sessionIds` null means every session of the user (logout-all, password reset). */
+  'session.revoked': { userId: number; sessionIds: string[] | null; reason: string };
+}
+
+export type BusTopic = keyof BusEvents;
+export type BusHandler<T extends BusTopic> = (event: BusEvents[T]) => void;
+
+export interface Bus {
+  publish<T extends BusTopic>(topic: T, event: BusEvents[T]): Promise<void>;
+  /** Returns the function that unsubscribes. */
+  subscribe<T extends BusTopic>(topic: T, handler: BusHandler<T>): () => void;
+  /** Resolves once every subscription made so far is live (Redis subscribes asynchronously). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}

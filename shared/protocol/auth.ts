@@ -1,0 +1,73 @@
+// REST bodies of /auth and /api/me. Objects are strict: an unknown field is a 400, not ignored.
+import { z } from 'zod';
+
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(3, { error: 'must be at least 3 characters' })
+  .max(32, { error: 'must be at most 32 characters' })
+  .regex(/^[A-Za-z0-9_.-]+$/, { error: 'may contain only letters, digits, ".", "_" and "-"' });
+
+export const emailSchema = z.email({ error: 'must be a valid email address' }).max(254).trim();
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN, { error: `must be at least ${PASSWORD_MIN} characters` })
+  .max(PASSWORD_MAX, { error: `must be at most ${PASSWORD_MAX} characters` })
+  .refine((p) => /\p{L}/u.test(p), { error: 'must contain a letter' })
+  .refine((p) => /[\p{N}\p{P}\p{S}]/u.test(p), { error: 'must contain a digit or a symbol' });
+
+/** A password must not be the account's own name or address (case-insensitive). */
+export function passwordIsPersonal(password: string, ...personal: Array<string | undefined>): boolean {
+  const lowered = password.toLowerCase();
+  return personal.some((value) => value !== undefined && value.toLowerCase() === lowered);
+}
+
+const nameSchema = z.string().trim().max(150);
+
+export const signUpSchema = z
+  .strictObject({
+    username: usernameSchema,
+    email: emailSchema,
+    password: passwordSchema,
+    first_name: nameSchema.optional(),
+    last_name: nameSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (passwordIsPersonal(body.password, body.username, body.email)) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'must not be the same as the username or email' });
+    }
+  });
+export type SignUpBody = z.infer<typeof signUpSchema>;
+
+/** Log in with `username` or `email` (either may hold the other: "login" in one field). */
+export const tokenCreateSchema = z
+  .strictObject({
+    username: z.string().trim().min(1).max(254).optional(),
+    email: z.string().trim().min(1).max(254).optional(),
+    password: z.string().min(1).max(PASSWORD_MAX),
+  })
+  .refine((b) => Boolean(b.username ?? b.email), { error: 'username or email is required', path: ['username'] });
+export type TokenCreateBody = z.infer<typeof tokenCreateSchema>;
+
+const jwtString = z.string().min(1).max(4096);
+export const tokenRefreshSchema = z.strictObject({ refresh: jwtString });
+export const tokenVerifySchema = z.strictObject({ token: jwtString });
+export const logoutSchema = z.strictObject({ refresh: jwtString.optional() });
+
+export const uidTokenSchema = z.strictObject({
+  uid: z.string().regex(/^\d{1,10}$/, { error: 'must be a user id' }),
+  token: z.string().min(16).max(128),
+});
+export const emailOnlySchema = z.strictObject({ email: emailSchema });
+export const resetPasswordConfirmSchema = uidTokenSchema.extend({ new_password: passwordSchema });
+export const setPasswordSchema = z.strictObject({
+  current_password: z.string().min(1).max(PASSWORD_MAX),
+  new_password: passwordSchema,
+});
+
+export const tokenPairSchema = z.object({ access: z.string(), refresh: z.string() });
+export type TokenPair = z.infer<typeof tokenPairSchema>;

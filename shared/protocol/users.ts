@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const MAX_INTERESTS = 30;
+
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+export const birthDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 1990-04-23' })
+  .refine(isRealDate, { error: 'is not a real date' })
+  .refine((v) => v >= '1900-01-01' && new Date(`${v}T00:00:00Z`) <= new Date(), { error: 'must be in the past' });
+
+export const profileUpdateSchema = z.strictObject({
+  first_name: z.string().trim().max(150).optional(),
+  last_name: z.string().trim().max(150).optional(),
+  nickname: z.string().trim().min(1).max(50).nullable().optional(),
+  bio: z.string().trim().max(2000).nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{5,24}$/, { error: 'must be a phone number' })
+    .nullable()
+    .optional(),
+  birth_date: birthDateSchema.nullable().optional(),
+  interests: z
+    .array(z.string().trim().toLowerCase().min(1).max(40))
+    .max(MAX_INTERESTS, { error: `at most ${MAX_INTERESTS} interests` })
+    .transform((list) => [...new Set(list)])
+    .optional(),
+});
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+
+export const userIdParamSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+
+export interface MeResponse {
+  id: number;
+  username: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  nickname: string | null;
+  bio: string | null;
+  phone: string | null;
+  birth_date: string | null;
+  interests: string[];
+  email_verified: boolean;
+  created_at: string;
+}
+
+export interface PublicProfile {
+  id: number;
+  username: string;
+  first_name: string;
+  nickname: string | null;
+  bio: string | null;
+  interests: string[];
+  created_at: string;
+}
