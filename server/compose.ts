@@ -81,12 +81,12 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     let redis: Redis | null = null;
     let bus: Bus;
     let rateLimitStore: RateLimitStore;
-    if (config.redisUrl) {
-      const client = await connectRedis(config.redisUrl, logger);
+    if (config.redis.url) {
+      const client = await connectRedis(config.redis.url, logger);
       redis = client;
       cleanup.push(() => void client.disconnect());
-      bus = await createRedisBus(client, logger);
-      rateLimitStore = new RedisRateLimitStore(client);
+      bus = await createRedisBus(client, `${config.redis.prefix}bus:`, logger);
+      rateLimitStore = new RedisRateLimitStore(client, `${config.redis.prefix}rl:`);
       readiness.register('redis', async () => ({ ok: (await client.ping()) === 'PONG' }));
     } else {
       bus = createMemoryBus(logger);

@@ -48,6 +48,7 @@ export const envSchema = z.object({
   DATABASE_URL: urlWithProtocols(['postgres', 'postgresql'], 'postgres://user:pass@host:5432/roundtable').optional(),
   DATABASE_POOL_MAX: integer(1, 200).default(10),
   REDIS_URL: urlWithProtocols(['redis', 'rediss'], 'redis://127.0.0.1:6379').optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, { error: 'must be 1-64 letters, digits or ":_.-"' }).default('roundtable:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   JWT_PRIVATE_KEY_FILE: z.string().min(1).optional(),
@@ -88,7 +89,7 @@ export interface Config {
   };
   dataDir: string;
   database: { url?: string; poolMax: number; pgliteDir: string };
-  redisUrl?: string;
+  redis: { url?: string; prefix: string };
   logLevel: Env['LOG_LEVEL'];
   auth: {
     issuer: string;
@@ -166,7 +167,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     dataDir,
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pg') },
-    redisUrl: env.REDIS_URL,
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     logLevel: env.LOG_LEVEL,
     auth: {
       issuer: env.JWT_ISSUER,

