@@ -175,7 +175,10 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
 /** Stops accepting, lets in-flight requests finish (up to the timeout), then cuts the rest. */
 async function drainHttp(server: http.Server, timeoutMs: number, logger: Logger): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections become idle as their last request finishes: close them then.
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => res.setHeader('Connection', 'close'));
   server.closeIdleConnections();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -185,5 +188,6 @@ async function drainHttp(server: http.Server, timeoutMs: number, logger: Logger)
     server.closeAllConnections();
     await closed;
   }
+  clearInterval(sweeper);
   clearTimeout(timer);
 }
