@@ -28,7 +28,7 @@ describe('the server process', function () {
     try {
       const listening = await proc.waitForOutput(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
       const base = listening.slice(7, -1);
-      const ready = await (await fetch(`${base}/readyz`)).json();
+      const ready = (await (await fetch(`${base}/readyz`)).json()) as { status: string; checks: Record<string, unknown> };
       assert.equal(ready.status, 'ready');
       assert.deepEqual(Object.keys(ready.checks).sort(), ['database', 'migrations', 'sfu']);
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
