@@ -1,4 +1,6 @@
-// bench/http: authenticated GET /api/me on Roundtable against a bare Express JSON route.
+// bench/http: authenticated GET /api/me on Roundtable against a bare Express JSON route
+// (the ratio the target is set on) and, on Postgres, against bare Express reading the same
+// user row through pg (what any Postgres-backed route costs on this machine).
 // Each server runs in a child process with the same Node flags and environment; autocannon
 // runs here. Runs alternate (bare, ours, bare, ours, …) so machine noise hits both alike;
 // medians of the runs are reported with the ratio ours/bare.
@@ -36,7 +38,7 @@ interface Sample {
 }
 
 function startChild(mode: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(path.join(here, 'servers.ts'), [mode], {
+  const child: ChildProcess = fork(path.join(here, 'servers.ts'), [mode], {
     execArgv: ['--import', 'tsx'],
     env: { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -67,15 +69,28 @@ function measure(target: Target, duration: number): Promise<Sample> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-bench-'));
-const env = { ...process.env, DATA_DIR: dataDir, RATE_LIMIT_AUTH_PER_IP: '1000000' };
-const bare = await startChild('bare', env);
-const ours = await startChild('roundtable', env);
+const env = { ...process.env, DATA_DIR: dataDir, RATE_LIMIT_AUTH_PER_IP: '100000' };
+const children: ChildProcess[] = [];
+const started = async (mode: string) => {
+  try {
+    const target = await startChild(mode, env);
+    children.push(target.child);
+    return target;
+  } catch (err) {
+    for (const child of children) child.kill();
+    throw err;
+  }
+};
+const bare = await started('bare');
+const ours = await started('roundtable');
+const bareDb = process.env.DATABASE_URL ? await started('bare-db') : null;
 try {
   const username = `bench${Date.now()}`;
-  await json(`${ours.url}/auth/users`, { username, email: `${username}@example.org`, password: 'benchmark-pass-1' });
+  const user = await json(`${ours.url}/auth/users`, { username, email: `${username}@example.org`, password: 'benchmark-pass-1' });
   const tokens = await json(`${ours.url}/auth/jwt/create`, { username, password: 'benchmark-pass-1' });
   const targets: Target[] = [
     { name: 'bare express GET /hello', url: bare.url, path: '/hello', headers: {}, child: bare.child },
+    ...(bareDb ? [{ name: 'bare express + pg GET /users/:id', url: bareDb.url, path: `/users/${user.id}`, headers: {}, child: bareDb.child }] : []),
     { name: 'roundtable GET /api/me', url: ours.url, path: '/api/me', headers: { authorization: `Bearer ${tokens.access}` }, child: ours.child },
   ];
   for (const target of targets) await measure(target, 2); // warm-up
@@ -91,14 +106,19 @@ try {
     const list = samples.get(t.name) ?? [];
     return { name: t.name, rps: median(list.map((s) => s.rps)), p99: median(list.map((s) => s.p99)), failures: list.reduce((n, s) => n + s.errors + s.non2xx, 0) };
   });
-  const [baseline, subject] = summary as [typeof summary[0], typeof summary[0]];
+  const baseline = summary[0] as (typeof summary)[number];
+  const subject = summary[summary.length - 1] as (typeof summary)[number];
   console.log(`\nmedians of ${runs} runs × ${seconds} s, -c ${connections} -p ${pipelining}, database: ${process.env.DATABASE_URL ? 'postgres' : 'pglite'}, node ${process.version}`);
   console.log('| target | req/s | p99 ms | failed requests |');
   console.log('|---|---|---|---|');
   for (const row of summary) console.log(`| ${row.name} | ${Math.round(row.rps)} | ${row.p99} | ${row.failures} |`);
-  console.log(`ratio (roundtable / bare): ${(subject.rps / baseline.rps).toFixed(2)}`);
+  console.log(`ratio (roundtable / bare express): ${(subject.rps / baseline.rps).toFixed(2)}`);
+  if (summary.length === 3) {
+    const floor = summary[1] as (typeof summary)[number];
+    console.log(`ratio (bare express + pg / bare express): ${(floor.rps / baseline.rps).toFixed(2)}`);
+    console.log(`ratio (roundtable / bare express + pg): ${(subject.rps / floor.rps).toFixed(2)}`);
+  }
 } finally {
-  bare.child.kill();
-  ours.child.kill();
+  for (const child of children) child.kill();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

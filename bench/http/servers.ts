@@ -1,8 +1,12 @@
-// A benchmark target in its own process: `bare` (Express answering JSON, nothing else) or
-// `roundtable` (the full server from the composition root). Reports its URL over IPC.
+// A benchmark target in its own process, reporting its URL over IPC:
+//   bare        Express answering JSON, nothing else
+//   bare-db     Express answering one primary-key read through a pg pool (the floor of any
+//               route that reads Postgres; needs DATABASE_URL)
+//   roundtable  the full server from the composition root
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import pg from 'pg';
 import { startRoundtable } from '../../server/compose.js';
 import { loadConfig } from '../../shared/config.js';
 
@@ -19,11 +23,25 @@ async function bare(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+async function bareDb(): Promise<string> {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/users/:id', async (req, res) => {
+    const { rows } = await pool.query('select id, username, email, first_name, last_name, nickname, bio, phone, birth_date, interests, email_verified_at, created_at from users where id = $1', [Number(req.params.id)]);
+    res.json(rows[0]);
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function roundtable(): Promise<string> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', SFU_WORKERS: '0' });
   return (await startRoundtable(config)).url;
 }
 
-const url = mode === 'bare' ? await bare() : mode === 'roundtable' ? await roundtable() : null;
+const starters: Record<string, () => Promise<string>> = { bare, 'bare-db': bareDb, roundtable };
+const url = starters[mode ?? ''] ? await starters[mode as string]?.() : null;
 if (!url) throw new Error(`unknown mode ${mode}`);
 process.send?.({ url });

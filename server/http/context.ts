@@ -13,7 +13,8 @@ export interface RequestAuth {
 
 export interface RequestLocals {
   requestId: string;
-  log: Logger;
+  /** A logger tagged with the request id, made on first use (most requests never log). */
+  readonly log: Logger;
   auth?: RequestAuth;
 }
 
@@ -21,19 +22,28 @@ export function locals(res: Response): RequestLocals {
   return res.locals as RequestLocals;
 }
 
+function defineRequestLogger(res: Response, logger: Logger, requestId: string): void {
+  let child: Logger | undefined;
+  Object.defineProperty(res.locals, 'log', {
+    get: () => (child ??= logger.child({ reqId: requestId })),
+    enumerable: true,
+  });
+}
+
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const started = process.hrtime.bigint();
-    const log = logger.child({ reqId: requestId });
-    Object.assign(res.locals, { requestId, log } satisfies RequestLocals);
+    res.locals.requestId = requestId;
+    defineRequestLogger(res, logger, requestId);
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      log[level](
+      logger[level](
         {
+          reqId: requestId,
           method: req.method,
           url: loggableUrl(req.originalUrl),
           status: res.statusCode,

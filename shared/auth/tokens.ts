@@ -52,9 +52,15 @@ export function tokenError(err: unknown): AppError {
   return new AppError('token_malformed', 'Token is malformed');
 }
 
+// Verified access tokens are remembered until they expire, so the signature of a token a
+// client presents on every request is checked once, not every time. Only the signature and
+// claims are cached: whether the session still stands is checked on each request elsewhere.
+const VERIFIED_CACHE_MAX = 20_000;
+
 export class TokenService {
   private readonly verifyKey: Uint8Array | CryptoKey | KeyObject;
   private readonly signKey: Uint8Array | CryptoKey | KeyObject;
+  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(private readonly settings: TokenSettings) {
     const { keys } = settings;
@@ -81,8 +87,18 @@ export class TokenService {
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
-    const payload = await this.verify(token, ACCESS_TYP);
-    return this.claims(payload);
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > Date.now() / 1000) return cached;
+      this.verified.delete(token);
+    }
+    const claims = this.claims(await this.verify(token, ACCESS_TYP));
+    if (this.verified.size >= VERIFIED_CACHE_MAX) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, claims);
+    return claims;
   }
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
