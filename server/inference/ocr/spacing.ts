@@ -63,7 +63,10 @@ export function restoreSpaces(text: string, xOf: (index: number) => number, line
   let out = chars[0] as string;
   for (let i = 1; i < chars.length; i += 1) {
     const [before, after] = [chars[i - 1] as string, chars[i] as string];
-    if (before !== ' ' && after !== ' ') {
+    // Tabular digits (a narrow "1" on a full-width advance) leave wide gaps inside numbers;
+    // digits are only split where the recogniser itself emitted the space.
+    const insideNumber = /\p{Nd}/u.test(before) && /\p{Nd}/u.test(after);
+    if (before !== ' ' && after !== ' ' && !insideNumber) {
       const [left, right] = [xOf(i - 1), xOf(i)];
       if (gaps.some(([start, end]) => (start + end) / 2 > left && (start + end) / 2 < right)) out += ' ';
     }

@@ -81,6 +81,7 @@ describe('CTC decoding and word spaces', () => {
     const xs = [5, 17, 35];
     assert.equal(restoreSpaces('abc', (i) => xs[i] as number, line), 'ab c');
     assert.equal(restoreSpaces('ab c', (i) => [5, 17, 26, 35][i] as number, line), 'ab c', 'an existing space is kept, not doubled');
+    assert.equal(restoreSpaces('a12', (i) => xs[i] as number, line), 'a12', 'digits of one number stay together');
   });
 
   it('leaves text alone on a crop without contrast', () => {
