@@ -71,12 +71,88 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+export type FileKind = 'upload' | 'thumbnail' | 'generated';
+
+export interface FilesTable {
+  id: string;
+  owner_id: number;
+  sha256: string;
+  size: number;
+  content_type: string;
+  /** The name shown to people; never used as a path. */
+  name: string;
+  description: Generated<string>;
+  kind: FileKind;
+  width: number | null;
+  height: number | null;
+  thumbnail_id: string | null;
+  created_at: CreatedAt;
+}
+
+export type ProjectStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  owner_id: number;
+  name: string;
+  description: Generated<string>;
+  ai_model_id: string;
+  status: Generated<ProjectStatus>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ProjectImagesTable {
+  id: Generated<number>;
+  project_id: number;
+  file_id: string;
+  name: string;
+  old_name: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  project_id: number | null;
+  payload: Json<{ image_ids: number[]; model_id: string }>;
+  status: Generated<JobStatus>;
+  done: Generated<number>;
+  total: Generated<number>;
+  attempts: Generated<number>;
+  claimed_by: string | null;
+  claimed_until: NullableTimestamp;
+  error: string | null;
+  created_at: CreatedAt;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImageResultsTable {
+  image_id: number;
+  job_id: number | null;
+  model_id: string;
+  orientation: number;
+  lines: Json<unknown[]>;
+  text: string;
+  ms: number;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   refresh_tokens: RefreshTokensTable;
   email_tokens: EmailTokensTable;
   mail_outbox: MailOutboxTable;
+  files: FilesTable;
+  projects: ProjectsTable;
+  project_images: ProjectImagesTable;
+  jobs: JobsTable;
+  image_results: ImageResultsTable;
 }
 
 export type User = Selectable<UsersTable>;

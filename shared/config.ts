@@ -65,6 +65,15 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH_PER_ACCOUNT: integer(1, 100000).default(10),
   RATE_LIMIT_AUTH_WINDOW_SECONDS: integer(1, 86400).default(15 * 60),
   SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600).default(10),
+  UPLOAD_MAX_BYTES: integer(1024, 200 * 1024 * 1024).default(20 * 1024 * 1024),
+  UPLOAD_MAX_FILES: integer(1, 200).default(20),
+  UPLOAD_REQUEST_MAX_BYTES: integer(1024, 2 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
+  UPLOAD_MAX_PIXELS: integer(1, 1_000_000_000).default(40_000_000),
+  UPLOAD_QUOTA_BYTES: integer(0, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
+  MODELS_FILE: z.string().min(1).optional(),
+  MODELS_WARMUP: booleanString.default(true),
+  OCR_THREADS: integer(1, 64).optional(),
+  TESSDATA_DIR: z.string().min(1).optional(),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
@@ -103,6 +112,8 @@ export interface Config {
   };
   mail: { smtpUrl?: string; from: string };
   shutdownTimeoutMs: number;
+  uploads: { maxBytes: number; maxFiles: number; requestMaxBytes: number; maxPixels: number; quotaBytes: number };
+  models: { file?: string; warmup: boolean; ocrThreads: number; tessdataDir?: string };
   sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
 }
 
@@ -185,6 +196,19 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    uploads: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      maxFiles: env.UPLOAD_MAX_FILES,
+      requestMaxBytes: env.UPLOAD_REQUEST_MAX_BYTES,
+      maxPixels: env.UPLOAD_MAX_PIXELS,
+      quotaBytes: env.UPLOAD_QUOTA_BYTES,
+    },
+    models: {
+      file: env.MODELS_FILE,
+      warmup: env.MODELS_WARMUP,
+      ocrThreads: env.OCR_THREADS ?? Math.min(2, os.availableParallelism()),
+      tessdataDir: env.TESSDATA_DIR,
+    },
     sfu: {
       workers: env.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),
       rtcMinPort: env.SFU_RTC_MIN_PORT,

@@ -2,7 +2,9 @@
 // compiled build, on PGlite and Postgres alike. Append only; never edit a shipped one.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_accounts.js';
+import * as m0002 from './0002_images.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
+  '0002_images': m0002,
 };
