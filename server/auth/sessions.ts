@@ -34,6 +34,9 @@ type RotateOutcome =
 export class SessionService {
   private readonly cache = new Map<string, CachedSession>();
   private readonly unsubscribe: () => void;
+  // Bumped by every revocation heard. A database read that started before a revocation may
+  // have seen the session still live; it is then used for this request but not cached.
+  private revocations = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -42,6 +45,7 @@ export class SessionService {
     private readonly cacheMs: number,
   ) {
     this.unsubscribe = bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
+      this.revocations += 1;
       if (sessionIds) {
         for (const id of sessionIds) this.cache.delete(id);
         return;
@@ -154,6 +158,7 @@ export class SessionService {
     const now = Date.now();
     let entry = this.cache.get(claims.sessionId);
     if (!entry || now - entry.checkedAt > this.cacheMs) {
+      const epoch = this.revocations;
       const row = await this.db
         .selectFrom('auth_sessions')
         .innerJoin('users', 'users.id', 'auth_sessions.user_id')
@@ -162,7 +167,7 @@ export class SessionService {
         .executeTakeFirst();
       const active = Boolean(row && !row.revoked_at && row.is_active && row.expires_at.getTime() > now);
       entry = { userId: row?.user_id ?? claims.userId, active, checkedAt: now };
-      if (this.cacheMs > 0) this.remember(claims.sessionId, entry);
+      if (this.cacheMs > 0 && epoch === this.revocations) this.remember(claims.sessionId, entry);
     }
     if (!entry.active || entry.userId !== claims.userId) {
       throw new AppError('token_revoked', 'Session has been revoked');
@@ -179,6 +184,7 @@ export class SessionService {
 
   private async announce(userId: number, sessionIds: string[] | null, reason: string): Promise<void> {
     // Forget locally first so this node is correct even if the bus is slow.
+    this.revocations += 1;
     if (sessionIds) for (const id of sessionIds) this.cache.delete(id);
     else for (const [id, entry] of this.cache) if (entry.userId === userId) this.cache.delete(id);
     await this.bus.publish('session.revoked', { userId, sessionIds, reason });
