@@ -98,8 +98,16 @@ export class AccountService {
     if (!ok) throw invalidLink();
   }
 
-  /** Silent about unknown or already verified addresses, so it reveals no accounts. */
-  async resendActivation(email: string): Promise<void> {
+  /**
+   * Mail requests answer at once and do their work afterwards, so neither the answer nor its
+   * timing tells whether an account exists. Failures are logged.
+   */
+  requestMail(kind: 'activation' | 'password_reset', email: string, onError: (err: Error) => void): void {
+    const work = kind === 'activation' ? this.resendActivation(email) : this.requestPasswordReset(email);
+    work.catch(onError);
+  }
+
+  private async resendActivation(email: string): Promise<void> {
     const user = await this.findByEmail(email);
     if (!user || user.email_verified_at || !user.is_active) return;
     await this.db.transaction().execute(async (trx) => {
@@ -113,7 +121,7 @@ export class AccountService {
     this.mail.nudge();
   }
 
-  async requestPasswordReset(email: string): Promise<void> {
+  private async requestPasswordReset(email: string): Promise<void> {
     const user = await this.findByEmail(email);
     if (!user || !user.is_active) return;
     await this.db.transaction().execute(async (trx) => {
@@ -129,12 +137,13 @@ export class AccountService {
 
   async confirmPasswordReset(uid: string, token: string, newPassword: string): Promise<void> {
     const userId = Number(uid);
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-    if (!user) throw invalidLink();
-    this.assertNotPersonal(newPassword, user);
-    const passwordHash = await hashPassword(newPassword);
+    // The token is checked before anything about the account is: an invalid link reveals
+    // nothing (not whether the user exists, nor whether a guessed password is "personal").
     const ok = await this.db.transaction().execute(async (trx) => {
       if (!(await spendEmailToken(trx, userId, 'password_reset', token))) return false;
+      const user = await trx.selectFrom('users').select(['username', 'email']).where('id', '=', userId).executeTakeFirstOrThrow();
+      this.assertNotPersonal(newPassword, user); // throws: the transaction rolls back, the link stays usable
+      const passwordHash = await hashPassword(newPassword);
       // Reading the mail proves the address, too.
       await trx
         .updateTable('users')

@@ -13,6 +13,7 @@ import {
   uidTokenSchema,
 } from '../../shared/protocol/auth.js';
 import { authOf } from '../http/authenticate.js';
+import { locals } from '../http/context.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { parse } from '../http/validate.js';
 import type { AccountService } from './accounts.js';
@@ -93,7 +94,7 @@ export function authRoutes({ accounts, sessions, tokens, limits, requireAuth }: 
     await limitIp('mail', req);
     const { email } = parse(emailOnlySchema, req.body);
     await limitAccount('mail', email);
-    await accounts.resendActivation(email);
+    accounts.requestMail('activation', email, (err) => locals(res).log.error({ err: err.message }, 'activation mail request failed'));
     res.status(204).end();
   });
 
@@ -101,7 +102,7 @@ export function authRoutes({ accounts, sessions, tokens, limits, requireAuth }: 
     await limitIp('mail', req);
     const { email } = parse(emailOnlySchema, req.body);
     await limitAccount('mail', email);
-    await accounts.requestPasswordReset(email);
+    accounts.requestMail('password_reset', email, (err) => locals(res).log.error({ err: err.message }, 'password reset request failed'));
     res.status(204).end();
   });
 

@@ -32,7 +32,9 @@ export class MailDispatcher {
     private readonly logger: Logger,
     private readonly options: { smtpUrl?: string; from: string; pollMs?: number },
   ) {
-    this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+    this.transport = options.smtpUrl
+      ? nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0])
+      : null;
   }
 
   start(): void {
@@ -59,18 +61,22 @@ export class MailDispatcher {
       });
   }
 
-  async close(): Promise<void> {
+  /** Stops after the mail being sent; waits for it at most `waitMs`. */
+  async close(waitMs = 5000): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
     this.transport?.close();
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
+    while (!this.closed) {
       const batch = await this.claim();
       if (batch.length === 0) return;
-      for (const mail of batch) await this.deliver(mail);
+      // Claimed mail left undelivered at close is picked up again when its claim expires.
+      for (const mail of batch) if (!this.closed) await this.deliver(mail);
     }
   }
 
@@ -94,9 +100,10 @@ export class MailDispatcher {
       } else {
         this.logger.info({ mailId: mail.id, to: mail.recipient, subject: mail.subject, text: mail.body }, 'mail (no SMTP_URL configured; delivered to the log)');
       }
+      // Once delivered, the body (which holds single-use links) is not kept.
       await this.db
         .updateTable('mail_outbox')
-        .set({ sent_at: new Date(), delivered_via: this.transport ? 'smtp' : 'log', last_error: null })
+        .set({ sent_at: new Date(), delivered_via: this.transport ? 'smtp' : 'log', last_error: null, body: '' })
         .where('id', '=', mail.id)
         .execute();
     } catch (err) {
