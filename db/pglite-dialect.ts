@@ -1,5 +1,8 @@
 // A kysely dialect for PGlite (Postgres compiled to WASM). PGlite is one session, so
 // connections are handed out one at a time: a transaction owns it until commit/rollback.
+// Consequence: inside a transaction callback, use the transaction, never the outer `db`
+// (that would wait for the connection the transaction holds; on Postgres it would merely
+// run outside the transaction, which is a bug there too).
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -11,6 +14,7 @@ import {
   type Driver,
   type Kysely,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 
 class PgliteConnection implements DatabaseConnection {
@@ -55,8 +59,11 @@ class PgliteDriver implements Driver {
 
   private release: (() => void) | undefined;
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const parts = ['begin'];
+    if (settings.isolationLevel) parts.push(`isolation level ${settings.isolationLevel}`);
+    if (settings.accessMode) parts.push(settings.accessMode);
+    await connection.executeQuery(CompiledQuery.raw(parts.join(' ')));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {

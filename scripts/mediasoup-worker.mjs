@@ -169,10 +169,13 @@ function pidAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return err.code === 'EPERM'; // exists, owned by someone else
   }
 }
+
+// A build takes minutes; a lock older than this belongs to a build that will never finish.
+const STALE_LOCK_MS = 60 * 60 * 1000;
 
 // One build at a time per cache entry (e.g. `npm start` and `npm test` at once).
 async function acquireLock(lockDir) {
@@ -184,7 +187,8 @@ async function acquireLock(lockDir) {
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
       const owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
-      if (owner && !pidAlive(owner)) {
+      const age = Date.now() - fs.statSync(lockDir).mtimeMs;
+      if ((owner && !pidAlive(owner)) || (!owner && age > 60_000) || age > STALE_LOCK_MS) {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }

@@ -159,6 +159,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     const close = () => {
       closing ??= (async () => {
         readiness.drain();
+        // Give load balancers time to see /readyz fail before connections are refused.
+        if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
         await drainHttp(server, config.shutdownTimeoutMs, logger);
         await closeAll();
         logger.info('shutdown complete');

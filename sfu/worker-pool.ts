@@ -87,6 +87,10 @@ export class WorkerPool {
     let replacement: Worker | null = null;
     try {
       replacement = await this.spawn();
+      if (this.closed) {
+        replacement.close();
+        return;
+      }
       this.workers[index] = replacement;
     } catch (spawnErr) {
       this.workers.splice(index, 1);

@@ -1,5 +1,6 @@
 // Every setting comes from the environment (optionally a .env file), validated once.
 // A bad value stops the process with one message naming the variable: see ConfigError.
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -15,12 +16,15 @@ const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
-const integer = (min: number, max: number, what = 'an integer') =>
-  z.coerce
-    .number({ error: `must be ${what} between ${min} and ${max}` })
-    .int({ error: `must be ${what} between ${min} and ${max}` })
-    .min(min, { error: `must be ${what} between ${min} and ${max}` })
-    .max(max, { error: `must be ${what} between ${min} and ${max}` });
+// Plain decimal digits only: " ", "0x50" or "1e3" are mistakes, not numbers.
+const integer = (min: number, max: number, what = 'an integer') => {
+  const message = `must be ${what} between ${min} and ${max}`;
+  return z
+    .string()
+    .regex(/^-?\d{1,16}$/, { error: message })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: message }).max(max, { error: message }));
+};
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z.string().refine(
@@ -65,6 +69,7 @@ export const envSchema = z.object({
   RATE_LIMIT_AUTH_PER_ACCOUNT: integer(1, 100000).default(10),
   RATE_LIMIT_AUTH_WINDOW_SECONDS: integer(1, 86400).default(15 * 60),
   SHUTDOWN_TIMEOUT_SECONDS: integer(1, 600).default(10),
+  SHUTDOWN_DRAIN_SECONDS: integer(0, 300).default(0),
   UPLOAD_MAX_BYTES: integer(1024, 200 * 1024 * 1024).default(20 * 1024 * 1024),
   UPLOAD_MAX_FILES: integer(1, 200).default(20),
   UPLOAD_REQUEST_MAX_BYTES: integer(1024, 2 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
@@ -92,7 +97,7 @@ export interface Config {
     host: string;
     port: number;
     publicUrl: string;
-    trustProxy: boolean | number | string;
+    trustProxy: false | number | string[];
     allowedOrigins: string[];
     bodyLimitBytes: number;
   };
@@ -112,16 +117,29 @@ export interface Config {
   };
   mail: { smtpUrl?: string; from: string };
   shutdownTimeoutMs: number;
+  /** How long /readyz answers 503 before the server stops accepting (for load balancers). */
+  shutdownDrainMs: number;
   uploads: { maxBytes: number; maxFiles: number; requestMaxBytes: number; maxPixels: number; quotaBytes: number };
   models: { file?: string; warmup: boolean; ocrThreads: number; tessdataDir?: string };
   sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
 }
 
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Which proxies may set X-Forwarded-For: false, a hop count, or addresses/subnets/names.
+ * `true` (trust any hop) is refused: clients could then pick their own IP and escape rate limits.
+ */
+function parseTrustProxy(value: string, problems: string[]): false | number | string[] {
   if (value === 'false' || value === '') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value; // express accepts "loopback", subnets, comma lists
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const valid = entries.every((e) => PROXY_NAMES.has(e) || isIP(e.split('/')[0] ?? '') !== 0);
+  if (value === 'true' || !valid) {
+    problems.push('TRUST_PROXY: must be false, a hop count, or proxy addresses/subnets (e.g. "loopback" or "10.0.0.0/8"); "true" would let clients forge their IP');
+    return false;
+  }
+  return entries;
 }
 
 function parseOrigins(value: string, problems: string[]): string[] {
@@ -158,6 +176,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     problems.push('JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE: set both (EdDSA) or neither (HS256)');
   }
   const allowedOrigins = parseOrigins(env.ALLOWED_ORIGINS, problems);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  // Every node must sign and verify with the same key; a secret generated per DATA_DIR would differ.
+  if (env.REDIS_URL && !env.JWT_SECRET && !env.JWT_PRIVATE_KEY_FILE) {
+    problems.push('JWT_SECRET: must be set (the same on every node) when REDIS_URL is set, or configure JWT_PRIVATE_KEY_FILE/JWT_PUBLIC_KEY_FILE');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
@@ -172,7 +195,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       host: env.HOST,
       port: env.PORT,
       publicUrl,
-      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      trustProxy,
       allowedOrigins: allowedOrigins.length > 0 ? allowedOrigins : [new URL(publicUrl).origin],
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
     },
@@ -196,6 +219,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_SECONDS * 1000,
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES,
       maxFiles: env.UPLOAD_MAX_FILES,

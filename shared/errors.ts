@@ -3,6 +3,7 @@
 
 export const ERROR_CODES = {
   validation_failed: 400,
+  bad_request: 400,
   invalid_json: 400,
   invalid_token: 400,
   token_missing: 401,

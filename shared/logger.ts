@@ -6,26 +6,17 @@ import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 
 
 export type { Logger } from 'pino';
 
-const SECRET_KEYS = new Set([
-  'password',
-  'new_password',
-  'current_password',
-  'password_hash',
-  'token',
-  'access',
-  'refresh',
-  'ticket',
-  'secret',
-  'jwtsecret',
-  'authorization',
-  'cookie',
-  'set-cookie',
-  'smtpurl',
-  'databaseurl',
-]);
+// Key names that can carry a credential, however they are spelled (accessToken,
+// refresh_token, passwordHash, x-api-key, …). Exact names catch the short ones.
+const SECRET_KEY_PATTERN = /pass(word|wd)?|secret|token|ticket|authori[sz]ation|cookie|api[-_]?key|private[-_]?key|credential|smtp[-_]?url|database[-_]?url|redis[-_]?url/i;
+const SECRET_KEYS = new Set(['access', 'refresh', 'jwt']);
 
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase()) || SECRET_KEY_PATTERN.test(key);
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -33,9 +24,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** A copy of `value` with secret-named keys censored; the same reference when nothing is. */
+/**
+ * A copy of `value` with secret-named keys censored at any depth; the same reference when
+ * nothing is. Errors become plain objects (type, message, stack and their own fields,
+ * censored too). Past MAX_DEPTH everything is censored rather than trusted.
+ */
 export function redactSecrets<T>(value: T, depth = 0): T {
-  if (depth > MAX_DEPTH) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_DEPTH) return CENSOR as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | null = null;
     value.forEach((item, i) => {
@@ -44,11 +40,16 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     });
     return (copy ?? value) as T;
   }
+  if (value instanceof Error) {
+    const plain: Record<string, unknown> = { type: value.name, message: value.message, stack: value.stack };
+    for (const key of Object.keys(value)) plain[key] = (value as unknown as Record<string, unknown>)[key];
+    return redactSecrets(plain, depth) as T;
+  }
   if (!isPlainObject(value)) return value;
   let copy: Record<string, unknown> | null = null;
   for (const key in value) {
     const item = value[key];
-    const redacted = SECRET_KEYS.has(key.toLowerCase()) ? (item === undefined ? item : CENSOR) : redactSecrets(item, depth + 1);
+    const redacted = isSecretKey(key) ? (item === undefined ? item : CENSOR) : redactSecrets(item, depth + 1);
     if (redacted !== item) (copy ??= { ...value })[key] = redacted;
   }
   return (copy ?? value) as T;
@@ -70,7 +71,7 @@ export function createLogger(level: LevelWithSilent, destination?: DestinationSt
   );
 }
 
-const SECRET_QUERY_PARAMS = /([?&](?:token|ticket|access|refresh|code|password)=)[^&#]*/gi;
+const SECRET_QUERY_PARAMS = /([?&](?:[^=&#]*(?:token|ticket|pass|secret|key|code|auth)[^=&#]*|access|refresh)=)[^&#]*/gi;
 
 /** A URL fit for a log line: credential-like query parameters are masked. */
 export function loggableUrl(url: string): string {

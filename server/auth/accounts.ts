@@ -72,6 +72,12 @@ export class AccountService {
     return user;
   }
 
+  /** A stable key for the account a login names ("user:<id>"), or null when none matches. */
+  async accountKey(identifier: string): Promise<string | null> {
+    const user = await this.findByLogin(identifier);
+    return user ? `user:${user.id}` : null;
+  }
+
   async login(identifier: string, password: string, meta: SessionMeta): Promise<TokenPair> {
     const user = await this.findByLogin(identifier);
     const matches = user ? await verifyPassword(user.password_hash, password) : await verifyDecoy(password);

@@ -18,7 +18,9 @@ function storedSecret(dataDir: string, logger: Logger): string {
       fs.chmodSync(file, 0o600);
       logger.warn({ file }, 'JWT secret file was readable by others; its mode is now 0600');
     }
-    return fs.readFileSync(file, 'utf8').trim();
+    const stored = fs.readFileSync(file, 'utf8').trim();
+    if (stored.length < 32) throw new Error(`${file} holds a secret shorter than 32 characters; delete it to generate a new one`);
+    return stored;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

@@ -14,7 +14,7 @@ import {
 } from '../../shared/protocol/auth.js';
 import { authOf } from '../http/authenticate.js';
 import { locals } from '../http/context.js';
-import type { RateLimiter } from '../http/rate-limit.js';
+import { clientKey, type RateLimiter } from '../http/rate-limit.js';
 import { parse } from '../http/validate.js';
 import type { AccountService } from './accounts.js';
 import type { SessionService } from './sessions.js';
@@ -36,9 +36,13 @@ function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
+function ipBucket(req: Request): string {
+  return clientKey(clientIp(req));
+}
+
 export function authRoutes({ accounts, sessions, tokens, limits, requireAuth }: AuthRouteDeps): Router {
   const router = Router();
-  const limitIp = (action: string, req: Request) => limits.perIp.consume(`${action}:ip:${clientIp(req)}`);
+  const limitIp = (action: string, req: Request) => limits.perIp.consume(`${action}:ip:${ipBucket(req)}`);
   const limitAccount = (action: string, account: string) => limits.perAccount.consume(`${action}:acct:${account.toLowerCase()}`);
 
   router.post('/users', async (req, res) => {
@@ -52,10 +56,12 @@ export function authRoutes({ accounts, sessions, tokens, limits, requireAuth }: 
     await limitIp('login', req);
     const body = parse(tokenCreateSchema, req.body);
     const identifier = (body.username ?? body.email) as string;
-    await limitAccount('login', identifier);
+    // One budget per account, however it is named (username or email).
+    const account = (await accounts.accountKey(identifier)) ?? identifier.toLowerCase();
+    await limitAccount('login', account);
     const pair = await accounts.login(identifier, body.password, { ip: clientIp(req), userAgent: req.get('user-agent') });
     // A successful login clears the account's failure budget; the IP budget stays.
-    await limits.perAccount.reset(`login:acct:${identifier.toLowerCase()}`);
+    await limits.perAccount.reset(`login:acct:${account}`);
     res.json(pair);
   });
 

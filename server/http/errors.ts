@@ -19,6 +19,10 @@ function fromParser(err: HttpParserError): AppError | null {
     case 'charset.unsupported':
       return new AppError('unsupported_media_type', 'Unsupported request body encoding');
     default:
+      // Other client errors raised by Express or its parsers (a malformed URL escape, …).
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        return new AppError('bad_request', 'Malformed request');
+      }
       return null;
   }
 }

@@ -29,7 +29,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const now = Date.now();
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
-      if (this.windows.size >= MAX_MEMORY_KEYS) this.sweep();
+      if (this.windows.size >= MAX_MEMORY_KEYS) {
+        this.sweep();
+        // Still full of live windows: drop the oldest (Map keeps insertion order).
+        const oldest = this.windows.keys().next().value;
+        if (this.windows.size >= MAX_MEMORY_KEYS && oldest !== undefined) this.windows.delete(oldest);
+      }
       window = { count: 0, resetAt: now + windowMs };
       this.windows.set(key, window);
     }
@@ -72,6 +77,21 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   close(): void {}
+}
+
+/**
+ * The rate-limit key of a client address: IPv4 as is, IPv6 by its /64 (one subscriber
+ * usually holds a whole /64, so per-address keys would be free to multiply).
+ */
+export function clientKey(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1] as string;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 export class RateLimiter {

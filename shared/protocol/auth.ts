@@ -59,7 +59,10 @@ export const tokenVerifySchema = z.strictObject({ token: jwtString });
 export const logoutSchema = z.strictObject({ refresh: jwtString.optional() });
 
 export const uidTokenSchema = z.strictObject({
-  uid: z.string().regex(/^\d{1,10}$/, { error: 'must be a user id' }),
+  uid: z
+    .string()
+    .regex(/^\d{1,10}$/, { error: 'must be a user id' })
+    .refine((v) => Number(v) >= 1 && Number(v) <= 2 ** 31 - 1, { error: 'must be a user id' }),
   token: z.string().min(16).max(128),
 });
 export const emailOnlySchema = z.strictObject({ email: emailSchema });

@@ -61,7 +61,8 @@ describe('migrations on Postgres', function () {
 describe('embedded data survives a restart', () => {
   it('keeps users, sessions and the JWT secret in DATA_DIR', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-restart-'));
-    const env = { JWT_SECRET: '' };
+    // No JWT_SECRET: the secret is generated into DATA_DIR (single node, so no REDIS_URL).
+    const env = { JWT_SECRET: '', REDIS_URL: '' };
     const first = await startTestServer({ dataDir, persistentPglite: true, env });
     const account = await signUpAndLogin(first.http);
     await first.close();

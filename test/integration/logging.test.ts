@@ -14,6 +14,19 @@ describe('logs', () => {
     for (const secret of ['p1', 'p2', 'r1', 'a1', 'c1', 't1']) assert.ok(!text.includes(`"${secret}"`) && !text.includes(`Bearer ${secret}`), secret);
     assert.ok(text.includes('[redacted]'));
     assert.equal(loggableUrl('/collab/doc?ticket=abc&x=1'), '/collab/doc?ticket=[redacted]&x=1');
+    assert.equal(loggableUrl('/cb?access_token=abc&api_key=k&page=2'), '/cb?access_token=[redacted]&api_key=[redacted]&page=2');
+  });
+
+  it('redact other spellings, fields of Error objects, and anything deeper than they walk', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (c, _e, done) => { lines.push(c.toString()); done(); } }));
+    const err = Object.assign(new Error('boom'), { config: { headers: { Authorization: 'Bearer e1' } }, password: 'e2' });
+    let deep: Record<string, unknown> = { note: 'd1' };
+    for (let i = 0; i < 12; i += 1) deep = { next: deep };
+    logger.error({ err, accessToken: 'k1', refresh_token: 'k2', passwordHash: 'k3', 'x-api-key': 'k4', deep }, 'x');
+    const text = lines.join('');
+    for (const secret of ['e1', 'e2', 'k1', 'k2', 'k3', 'k4', 'd1']) assert.ok(!text.includes(secret), secret);
+    assert.ok(text.includes('boom'), 'the error message is kept');
   });
 
   it('of a whole account life contain no password, access or refresh token, or JWT secret', async () => {

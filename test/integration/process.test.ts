@@ -1,6 +1,7 @@
 // The real entry point: configuration errors, readiness, and a clean SIGTERM.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnServer } from '../helpers/process.js';
@@ -33,15 +34,22 @@ describe('the server process', function () {
       assert.deepEqual(Object.keys(ready.checks).sort(), ['database', 'migrations', 'sfu']);
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
 
-      // A sign-up (argon2 hashing) is in flight when SIGTERM arrives: it still completes.
-      const inFlight = fetch(`${base}/auth/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'late', email: 'late@example.org', password: 'just-in-time-1' }),
+      // A sign-up is in flight when SIGTERM arrives (half its body sent): it still completes.
+      const body = JSON.stringify({ username: 'late', email: 'late@example.org', password: 'just-in-time-1' });
+      const request = http.request(`${base}/auth/users`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+      const response = new Promise<number>((resolve, reject) => {
+        request.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        request.on('error', reject);
       });
-      await new Promise((r) => setTimeout(r, 5));
+      request.write(body.slice(0, 20));
+      await new Promise((r) => setTimeout(r, 200));
       proc.child.kill('SIGTERM');
-      assert.equal((await inFlight).status, 201);
+      await new Promise((r) => setTimeout(r, 200));
+      request.end(body.slice(20));
+      assert.equal(await response, 201);
       assert.equal(await proc.exited, 0);
       assert.match(proc.output(), /shutdown complete/);
       assert.equal(fs.statSync(path.join(dataDir, 'jwt-secret')).mode & 0o777, 0o600);

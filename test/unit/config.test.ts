@@ -37,6 +37,25 @@ describe('configuration', () => {
     assert.ok(!message.includes('hunter2'));
   });
 
+  it('takes numbers only as plain decimals', () => {
+    assert.match(problems({ PORT: ' 80' }), /PORT/);
+    assert.match(problems({ PORT: '0x50' }), /PORT/);
+    assert.match(problems({ UPLOAD_MAX_FILES: '1e2' }), /UPLOAD_MAX_FILES/);
+    assert.equal(loadConfig({ PORT: '8080' }).http.port, 8080);
+  });
+
+  it('refuses TRUST_PROXY=true (clients could pick their IP) and garbage, accepts hops and subnets', () => {
+    assert.match(problems({ TRUST_PROXY: 'true' }), /TRUST_PROXY: .*forge/);
+    assert.match(problems({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY/);
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).http.trustProxy, 1);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).http.trustProxy, ['loopback', '10.0.0.0/8']);
+  });
+
+  it('requires a shared JWT secret or key pair when several nodes share Redis', () => {
+    assert.match(problems({ REDIS_URL: 'redis://127.0.0.1:6379' }), /JWT_SECRET: must be set \(the same on every node\)/);
+    assert.equal(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET: 'y'.repeat(40) }).redis.url, 'redis://127.0.0.1:6379');
+  });
+
   it('lists every problem at once', () => {
     const message = problems({ PORT: '-1', LOG_LEVEL: 'loud', JWT_SECRET: 'short', ALLOWED_ORIGINS: 'https://ok.example,not a url' });
     for (const name of ['PORT', 'LOG_LEVEL', 'JWT_SECRET']) assert.match(message, new RegExp(name));

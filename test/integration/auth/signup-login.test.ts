@@ -87,6 +87,18 @@ describe('sign-up', () => {
     assert.deepEqual(attempts.map((a) => a.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409]);
   });
 
+  it('answers malformed URLs and out-of-range ids with 4xx, never 500', async () => {
+    const user = await signUp(server.http);
+    const login = await server.http.post('/auth/jwt/create', { username: user.username, password: user.password });
+    const badEscape = await server.http.get('/api/users/%E0', login.body.access);
+    assert.equal(badEscape.status, 400);
+    assert.equal(badEscape.body.error.code, 'bad_request');
+    const hugeUid = await server.http.post('/auth/users/activation', { uid: '9999999999', token: 'A'.repeat(43) });
+    assert.equal(hugeUid.status, 400);
+    assert.equal(hugeUid.body.error.code, 'validation_failed');
+    assert.ok(!server.logs.some((l) => l.includes('unhandled error')), 'nothing reached the 500 path');
+  });
+
   it('answers bad JSON and oversized bodies with stable codes and no stack trace', async () => {
     const bad = await server.http.request('POST', '/auth/users', { raw: '{"username": ' });
     assert.equal(bad.status, 400);
@@ -177,22 +189,31 @@ describe('rate limits on login and sign-up', () => {
     assert.equal((await server.http.post('/auth/jwt/create', { username: user.username, password: user.password })).status, 429);
   });
 
+  it('gives one account one budget, whether it is named by username or by email', async () => {
+    const user = await signUp(server.http);
+    const statuses: number[] = [];
+    for (const name of [user.username, user.email, user.username.toUpperCase(), user.email]) {
+      statuses.push((await server.http.post('/auth/jwt/create', { username: name, password: 'guess-number-2' })).status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 429]);
+  });
+
   it('limits login attempts per IP across accounts, and sign-ups per IP on their own budget', async () => {
     const logins: number[] = [];
     for (let i = 0; i < 13; i += 1) {
       logins.push((await server.http.post('/auth/jwt/create', { username: uniqueName(), password: 'guess-number-1' })).status);
     }
-    // 12 allowed per IP; the previous test spent 6 (every attempt counts, refused ones too).
-    assert.deepEqual(logins.slice(0, 6), Array(6).fill(401));
-    assert.deepEqual(logins.slice(6), Array(7).fill(429));
+    // 12 allowed per IP; the previous tests spent 10 (every attempt counts, refused ones too).
+    assert.deepEqual(logins.slice(0, 2), Array(2).fill(401));
+    assert.deepEqual(logins.slice(2), Array(11).fill(429));
 
     const signUps: number[] = [];
     for (let i = 0; i < 13; i += 1) {
       const name = uniqueName();
       signUps.push((await server.http.post('/auth/users', { username: name, email: `${name}@example.org`, password: 'pass-word-1' })).status);
     }
-    // One sign-up was spent by the previous test.
-    assert.deepEqual(signUps.slice(0, 11), Array(11).fill(201));
-    assert.deepEqual(signUps.slice(11), [429, 429]);
+    // Two sign-ups were spent by the previous tests.
+    assert.deepEqual(signUps.slice(0, 10), Array(10).fill(201));
+    assert.deepEqual(signUps.slice(10), [429, 429, 429]);
   });
 });
