@@ -2,6 +2,7 @@
 // Nothing else constructs services; modules get what they need as arguments.
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { migrateToLatest } from '../db/migrate.js';
@@ -22,6 +23,12 @@ import { healthRoutes, Readiness } from './health.js';
 import { authenticate } from './http/authenticate.js';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore, type RateLimitStore } from './http/rate-limit.js';
 import { MailDispatcher } from './mail/outbox.js';
+import { ModelRegistry, readModelDefinitions } from './inference/registry.js';
+import { JobRunner } from './projects/jobs.js';
+import { projectRoutes } from './projects/routes.js';
+import { ProjectService } from './projects/service.js';
+import { fileRoutes } from './uploads/routes.js';
+import { BlobStore } from './uploads/store.js';
 import { userRoutes } from './users/routes.js';
 
 export interface Roundtable {
@@ -127,8 +134,22 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       readiness.register('sfu', () => ({ ok: pool.allAlive(), detail: `${pool.size} workers` }));
     }
 
+    const definitions = readModelDefinitions(config.models.file).filter(
+      (m) => config.models.enabled === 'all' || config.models.enabled.includes(m.id),
+    );
+    const models = new ModelRegistry(definitions, config.models, logger.child({ module: 'models' }));
+    cleanup.push(() => models.close());
+    readiness.register('models', () => models.readiness());
+    const blobs = new BlobStore(path.join(config.dataDir, 'files'));
+    const jobs = new JobRunner(database.db, models, blobs, bus, logger.child({ module: 'jobs' }));
+    cleanup.push(() => jobs.close());
+    const projects = new ProjectService(database.db, blobs, models, jobs, { ...config.uploads });
+
     await bus.ready();
     mail.start();
+    // Models load and warm in the background; /readyz says 503 until they are done.
+    void models.start();
+    jobs.start();
 
     const app = createHttpApp({
       config,
@@ -137,6 +158,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       routes: [
         ['/auth', authRoutes({ accounts, sessions, tokens, limits, requireAuth })],
         ['/api', userRoutes(database.db, requireAuth)],
+        ['/api', projectRoutes(projects, models, requireAuth, { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes })],
+        ['/api', fileRoutes(database.db, blobs, requireAuth)],
       ],
     });
     const server = http.createServer(app);

@@ -4,6 +4,8 @@
 export interface BusEvents {
   /** Sessions ended: `sessionIds` null means every session of the user (logout-all, password reset). */
   'session.revoked': { userId: number; sessionIds: string[] | null; reason: string };
+  /** An image job moved on; signaling pushes it to the project's owner live. */
+  'project.progress': { projectId: number; ownerId: number; jobId: number; done: number; total: number; status: 'running' | 'completed' | 'failed' };
 }
 
 export type BusTopic = keyof BusEvents;

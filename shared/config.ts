@@ -76,6 +76,7 @@ export const envSchema = z.object({
   UPLOAD_MAX_PIXELS: integer(1, 1_000_000_000).default(40_000_000),
   UPLOAD_QUOTA_BYTES: integer(0, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
   MODELS_FILE: z.string().min(1).optional(),
+  MODELS: z.string().regex(/^(all|none|[a-z0-9._-]+(,[a-z0-9._-]+)*)$/, { error: 'must be "all", "none" or a comma-separated list of model ids' }).default('all'),
   MODELS_WARMUP: booleanString.default(true),
   OCR_THREADS: integer(1, 64).optional(),
   TESSDATA_DIR: z.string().min(1).optional(),
@@ -120,7 +121,7 @@ export interface Config {
   /** How long /readyz answers 503 before the server stops accepting (for load balancers). */
   shutdownDrainMs: number;
   uploads: { maxBytes: number; maxFiles: number; requestMaxBytes: number; maxPixels: number; quotaBytes: number };
-  models: { file?: string; warmup: boolean; ocrThreads: number; tessdataDir?: string };
+  models: { file?: string; enabled: 'all' | string[]; warmup: boolean; ocrThreads: number; tessdataDir?: string };
   sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
 }
 
@@ -229,6 +230,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     models: {
       file: env.MODELS_FILE,
+      enabled: env.MODELS === 'all' ? 'all' : env.MODELS === 'none' ? [] : env.MODELS.split(','),
       warmup: env.MODELS_WARMUP,
       ocrThreads: env.OCR_THREADS ?? Math.min(2, os.availableParallelism()),
       tessdataDir: env.TESSDATA_DIR,

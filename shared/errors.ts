@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   not_found: 404,
   username_taken: 409,
   email_taken: 409,
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

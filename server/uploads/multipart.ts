@@ -35,6 +35,8 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Up
         headers: req.headers,
         limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 20, fieldSize: 10_000, parts: limits.maxFiles + 20 },
         defParamCharset: 'utf8',
+        // Keep the name as sent, so a name with a path is refused rather than quietly trimmed.
+        preservePath: true,
       });
     } catch {
       reject(new AppError('validation_failed', 'Malformed multipart request', [{ path: '', message: 'malformed multipart body' }]));

@@ -52,6 +52,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     JWT_SECRET: TEST_JWT_SECRET,
     SFU_WORKERS: '0',
+    MODELS: 'none',
     RATE_LIMIT_AUTH_PER_IP: '100000',
     RATE_LIMIT_AUTH_PER_ACCOUNT: '1000',
     REDIS_URL: serviceUrl('redis'),

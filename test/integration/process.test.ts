@@ -25,13 +25,26 @@ describe('the server process', function () {
 
   it('starts on the embedded defaults, is ready, and drains in-flight requests on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-proc-'));
-    const proc = spawnServer({ DATA_DIR: dataDir, PORT: '0', SFU_WORKERS: '1', LOG_LEVEL: 'info' });
+    const proc = spawnServer({ DATA_DIR: dataDir, PORT: '0', SFU_WORKERS: '1', LOG_LEVEL: 'info', OCR_THREADS: '1' });
     try {
       const listening = await proc.waitForOutput(/"url":"http:\/\/127\.0\.0\.1:\d+"/);
       const base = listening.slice(7, -1);
-      const ready = (await (await fetch(`${base}/readyz`)).json()) as { status: string; checks: Record<string, unknown> };
+      // Ready only once every model is warm; unavailable models are reported, not fatal.
+      type Readyz = { status: string; checks: Record<string, { ok: boolean; detail?: string }> };
+      let ready: Readyz;
+      const deadline = Date.now() + 45_000;
+      for (;;) {
+        const res = await fetch(`${base}/readyz`);
+        ready = (await res.json()) as Readyz;
+        if (res.status === 200) break;
+        assert.equal(res.status, 503);
+        assert.ok(Date.now() < deadline, `never ready: ${JSON.stringify(ready)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
       assert.equal(ready.status, 'ready');
-      assert.deepEqual(Object.keys(ready.checks).sort(), ['database', 'migrations', 'sfu']);
+      assert.deepEqual(Object.keys(ready.checks).sort(), ['database', 'migrations', 'models', 'sfu']);
+      assert.match(ready.checks.models?.detail ?? '', /paddleocr-v4=ready\(\d+ms\)/);
+      assert.match(ready.checks.models?.detail ?? '', /tesseract-kor=(ready|unavailable)/);
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
 
       // A sign-up is in flight when SIGTERM arrives (half its body sent): it still completes.

@@ -1,0 +1,195 @@
+// Durable image jobs. A job is a row; a node claims it with a lease it keeps renewing, and
+// records each image's result in the same transaction that counts it done. So a job
+// interrupted by a restart (or a crash, once the lease runs out) resumes on any node where
+// it stopped, and no image is processed twice within a job.
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import type { Bus } from '../../shared/bus.js';
+import type { Logger } from '../../shared/logger.js';
+import type { ModelRegistry } from '../inference/registry.js';
+import type { BlobStore } from '../uploads/store.js';
+
+const MAX_ATTEMPTS = 3;
+
+interface ClaimedJob {
+  id: number;
+  project_id: number | null;
+  payload: { image_ids: number[]; model_id: string };
+  done: number;
+  total: number;
+  attempts: number;
+}
+
+export interface JobRunnerOptions {
+  leaseMs?: number;
+  pollMs?: number;
+}
+
+export class JobRunner {
+  private readonly nodeId = randomUUID();
+  private readonly leaseMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly models: ModelRegistry,
+    private readonly blobs: BlobStore,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    private readonly options: JobRunnerOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.nudge(), this.options.pollMs ?? 2000);
+    this.timer.unref();
+    this.nudge();
+  }
+
+  nudge(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: Error) => this.logger.error({ err: err.message }, 'job runner failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /** Finishes the image in hand, hands the job back to the queue, and stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    await this.models.start(); // jobs wait for warm models
+    while (!this.closed) {
+      const job = await this.claim();
+      if (!job) return;
+      await this.run(job);
+    }
+  }
+
+  private async claim(): Promise<ClaimedJob | undefined> {
+    const { rows } = await sql<ClaimedJob>`
+      UPDATE jobs SET status = 'running', claimed_by = ${this.nodeId},
+        claimed_until = now() + make_interval(secs => ${this.leaseMs / 1000}),
+        attempts = attempts + 1, started_at = coalesce(started_at, now())
+      WHERE id = (
+        SELECT id FROM jobs
+        WHERE status = 'queued' OR (status = 'running' AND claimed_until < now())
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, project_id, payload, done, total, attempts`.execute(this.db);
+    return rows[0];
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const log = this.logger.child({ jobId: job.id, projectId: job.project_id });
+    if (job.attempts > MAX_ATTEMPTS) return this.finish(job, 'failed', `gave up after ${MAX_ATTEMPTS} attempts`);
+    let engine;
+    try {
+      engine = this.models.engine(job.payload.model_id);
+    } catch (err) {
+      return this.finish(job, 'failed', (err as Error).message);
+    }
+    const finished = new Set(
+      (await this.db.selectFrom('image_results').select('image_id').where('job_id', '=', job.id).execute()).map((r) => r.image_id),
+    );
+    for (const imageId of job.payload.image_ids) {
+      if (this.closed) {
+        await this.release(job);
+        log.info({ done: finished.size }, 'job handed back for later');
+        return;
+      }
+      if (finished.has(imageId)) continue;
+      const image = await this.db
+        .selectFrom('project_images')
+        .innerJoin('files', 'files.id', 'project_images.file_id')
+        .select(['project_images.id', 'files.sha256'])
+        .where('project_images.id', '=', imageId)
+        .executeTakeFirst();
+      if (image) {
+        const started = Date.now();
+        let result;
+        try {
+          result = await engine.read(await this.blobs.read(image.sha256));
+        } catch (err) {
+          log.error({ imageId, err: (err as Error).message }, 'image failed');
+          return this.finish(job, 'failed', `image ${imageId}: ${(err as Error).message}`);
+        }
+        const ms = Date.now() - started;
+        await this.db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('image_results')
+            .values({ image_id: imageId, job_id: job.id, model_id: job.payload.model_id, orientation: result.orientation, lines: JSON.stringify(result.lines), text: result.lines.map((l) => l.text).join('\n'), ms })
+            .onConflict((oc) =>
+              oc.column('image_id').doUpdateSet((eb) => ({
+                job_id: eb.ref('excluded.job_id'),
+                model_id: eb.ref('excluded.model_id'),
+                orientation: eb.ref('excluded.orientation'),
+                lines: eb.ref('excluded.lines'),
+                text: eb.ref('excluded.text'),
+                ms: eb.ref('excluded.ms'),
+                created_at: new Date(),
+              })),
+            )
+            .execute();
+          await trx
+            .updateTable('jobs')
+            .set((eb) => ({ done: eb('done', '+', 1), claimed_until: new Date(Date.now() + this.leaseMs) }))
+            .where('id', '=', job.id)
+            .execute();
+        });
+        log.info({ imageId, ms, lines: result.lines.length }, 'image processed');
+      }
+      finished.add(imageId);
+      await this.progress(job, finished.size, 'running');
+    }
+    await this.finish(job, 'completed');
+  }
+
+  private async release(job: ClaimedJob): Promise<void> {
+    // A hand-back at shutdown is not a failed attempt.
+    await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'queued', claimed_by: null, claimed_until: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', '=', job.id)
+      .execute();
+  }
+
+  private async finish(job: ClaimedJob, status: 'completed' | 'failed', error?: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('jobs').set({ status, finished_at: new Date(), claimed_until: null, error: error ?? null }).where('id', '=', job.id).execute();
+      if (job.project_id !== null) {
+        await trx
+          .updateTable('projects')
+          .set({ status: status === 'completed' ? 'COMPLETED' : 'FAILED', updated_at: new Date() })
+          .where('id', '=', job.project_id)
+          .execute();
+      }
+    });
+    if (error) this.logger.warn({ jobId: job.id, error }, 'job failed');
+    await this.progress(job, job.total, status);
+  }
+
+  private async progress(job: ClaimedJob, done: number, status: 'running' | 'completed' | 'failed'): Promise<void> {
+    if (job.project_id === null) return;
+    const project = await this.db.selectFrom('projects').select('owner_id').where('id', '=', job.project_id).executeTakeFirst();
+    if (!project) return;
+    await this.bus.publish('project.progress', { projectId: job.project_id, ownerId: project.owner_id, jobId: job.id, done: Math.min(done, job.total), total: job.total, status });
+  }
+}

@@ -1,0 +1,68 @@
+// /api/me/files (a user's uploads and generated files) and /api/files/:id (the bytes, with
+// range requests; only the owner may read them).
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import { AppError } from '../../shared/errors.js';
+import { uuidParamSchema } from '../../shared/protocol/projects.js';
+import { authOf } from '../http/authenticate.js';
+import type { BlobStore } from './store.js';
+
+const PAGE = 100;
+
+export function fileRoutes(db: Kysely<Database>, blobs: BlobStore, requireAuth: RequestHandler): Router {
+  const router = Router();
+
+  router.get('/me/files', requireAuth, async (req, res) => {
+    const limit = Math.min(PAGE, Math.max(1, Number(req.query.limit) || PAGE));
+    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+    let query = db
+      .selectFrom('files')
+      .select(['id', 'name', 'description', 'kind', 'content_type', 'size', 'width', 'height', 'thumbnail_id', 'created_at'])
+      .where('owner_id', '=', authOf(res).userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1);
+    if (cursor) {
+      const [time, fileId] = Buffer.from(cursor, 'base64url').toString().split('|');
+      if (!time || !fileId || Number.isNaN(Date.parse(time)) || !uuidParamSchema.safeParse(fileId).success) throw new AppError('validation_failed', 'Invalid request: cursor', [{ path: 'cursor', message: 'is not a cursor from this list' }]);
+      query = query.where((eb) => eb.or([eb('created_at', '<', new Date(time)), eb.and([eb('created_at', '=', new Date(time)), eb('id', '<', fileId)])]));
+    }
+    const rows = await query.execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    res.json({
+      items: page.map((f) => ({
+        id: f.id,
+        name: f.name,
+        description: f.description,
+        kind: f.kind,
+        content_type: f.content_type,
+        size: Number(f.size),
+        width: f.width,
+        height: f.height,
+        url: `/api/files/${f.id}`,
+        thumbnail_url: f.thumbnail_id ? `/api/files/${f.thumbnail_id}` : null,
+        created_at: f.created_at.toISOString(),
+      })),
+      next_cursor: rows.length > limit && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null,
+    });
+  });
+
+  router.get('/files/:id', requireAuth, async (req, res, next) => {
+    const fileId = uuidParamSchema.safeParse(req.params.id);
+    const file = fileId.success
+      ? await db.selectFrom('files').select(['sha256', 'content_type', 'name']).where('id', '=', fileId.data).where('owner_id', '=', authOf(res).userId).executeTakeFirst()
+      : undefined;
+    // Someone else's file answers exactly like a missing one.
+    if (!file) throw new AppError('not_found', 'File not found');
+    res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.sendFile(blobs.pathOf(file.sha256), { headers: { 'Content-Type': file.content_type }, cacheControl: false, acceptRanges: true, lastModified: false }, (err) => {
+      if (err && !res.headersSent) next(new AppError('not_found', 'File content is missing'));
+    });
+  });
+
+  return router;
+}
