@@ -73,18 +73,23 @@ export async function inspectImage(data: Buffer, limits: UploadLimits): Promise<
 
   try {
     // failOn 'truncated' refuses images whose data ends early instead of padding them grey.
-    const decoded = sharp(data, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
-    const encoder = type === 'image/jpeg' ? decoded.jpeg({ quality: 90, mozjpeg: true }) : type === 'image/png' ? decoded.png() : decoded.webp({ quality: 90 });
-    const { data: clean, info } = await encoder.toBuffer({ resolveWithObject: true });
-    const thumb = await sharp(clean).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer({ resolveWithObject: true });
+    const source = () => sharp(data, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
+    const upright = source();
+    const encoder = type === 'image/jpeg' ? upright.jpeg({ quality: 90 }) : type === 'image/png' ? upright.png() : upright.webp({ quality: 90 });
+    // The thumbnail comes from the original, so JPEG shrink-on-load can decode it at a fraction
+    // of the size; both run at once on libvips' threads.
+    const [full, thumb] = await Promise.all([
+      encoder.toBuffer({ resolveWithObject: true }),
+      source().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer({ resolveWithObject: true }),
+    ]);
     return {
       ok: true,
       image: {
-        data: clean,
+        data: full.data,
         type,
         extension: EXTENSIONS[type],
-        width: info.width,
-        height: info.height,
+        width: full.info.width,
+        height: full.info.height,
         thumbnail: thumb.data,
         thumbnailWidth: thumb.info.width,
         thumbnailHeight: thumb.info.height,
