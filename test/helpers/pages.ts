@@ -1,6 +1,23 @@
 // Book pages rendered by the test itself (sharp + Pango with the DejaVu Serif font), so OCR
 // tests know the exact text on the page.
+import { execFileSync } from 'node:child_process';
+import type { Context } from 'mocha';
 import sharp from 'sharp';
+
+/** Skips (or, with ROUNDTABLE_REQUIRE_SERVICES=1, fails) a suite when a font is not installed. */
+export function requireFont(ctx: Context, family: string, debianPackage: string): void {
+  let installed = false;
+  try {
+    installed = execFileSync('fc-list', [family], { encoding: 'utf8' }).trim().length > 0;
+  } catch {
+    installed = false;
+  }
+  if (installed) return;
+  const reason = `needs the ${family} font to render test pages (Debian: ${debianPackage})`;
+  if (process.env.ROUNDTABLE_REQUIRE_SERVICES === '1') throw new Error(`${reason}, and ROUNDTABLE_REQUIRE_SERVICES=1 forbids skipping`);
+  console.log(`      [skipped: ${reason}]`);
+  ctx.skip();
+}
 
 export const PRIDE_AND_PREJUDICE = [
   'It is a truth universally acknowledged, that a single',

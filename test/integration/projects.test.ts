@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { photo, pngBomb, sidewaysJpegWithGps, upload } from '../helpers/images.js';
-import { PRIDE_AND_PREJUDICE, renderPage } from '../helpers/pages.js';
+import { PRIDE_AND_PREJUDICE, renderPage, requireFont } from '../helpers/pages.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 async function waitForStatus(server: TestServer, token: string, projectId: number, status: string, timeoutMs = 60_000) {
@@ -29,11 +29,12 @@ describe('image projects', function () {
   let server: TestServer;
   let owner: TestAccount;
 
-  before(async () => {
+  before(async function () {
+    requireFont(this, 'DejaVu Serif', 'fonts-dejavu-core');
     server = await startTestServer({ env: { MODELS: 'paddleocr-v4', UPLOAD_MAX_PIXELS: '40000000' } });
     owner = await signUpAndLogin(server.http);
   });
-  after(() => server.close());
+  after(() => server?.close());
 
   async function newProject(name = 'Chapter 1 photos', token = owner.access) {
     const res = await server.http.post('/api/projects', { name, ai_model_id: 'paddleocr-v4' }, token);
@@ -194,6 +195,9 @@ describe('image projects', function () {
 
 describe('image jobs across a restart', function () {
   this.timeout(180_000);
+  before(function () {
+    requireFont(this, 'DejaVu Serif', 'fonts-dejavu-core');
+  });
 
   it('finishes a job interrupted by a restart without reading any image twice', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-jobs-'));

@@ -2,15 +2,16 @@
 // on a book page the test renders: the exact text, upright and upside down.
 import assert from 'node:assert/strict';
 import { PaddleOcr } from '../../../server/inference/ocr/paddle.js';
-import { PRIDE_AND_PREJUDICE, renderPage } from '../../helpers/pages.js';
+import { PRIDE_AND_PREJUDICE, renderPage, requireFont } from '../../helpers/pages.js';
 
 describe('OCR of a book page', function () {
   this.timeout(60_000);
   let ocr: PaddleOcr;
-  before(async () => {
+  before(async function () {
+    requireFont(this, 'DejaVu Serif', 'fonts-dejavu-core');
     ocr = await PaddleOcr.load();
   });
-  after(() => ocr.close());
+  after(() => ocr?.close());
 
   it('reads every line of an upright page exactly, in reading order, with boxes on the page', async () => {
     const result = await ocr.read(await renderPage(PRIDE_AND_PREJUDICE));
