@@ -142,6 +142,30 @@ export interface ImageResultsTable {
   created_at: CreatedAt;
 }
 
+export interface NotesUpdatesTable {
+  /** int8: parsed as a JS number by both drivers (sequence values stay far below 2^53). */
+  seq: Generated<number>;
+  doc: string;
+  update: Uint8Array;
+  created_at: CreatedAt;
+}
+
+export interface NotesSnapshotsTable {
+  doc: string;
+  state: Uint8Array;
+  upto_seq: number;
+  updated_at: Timestamp;
+}
+
+export interface CollabTicketsTable {
+  token_hash: string;
+  user_id: number;
+  session_id: string;
+  doc: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -153,6 +177,9 @@ export interface Database {
   project_images: ProjectImagesTable;
   jobs: JobsTable;
   image_results: ImageResultsTable;
+  notes_updates: NotesUpdatesTable;
+  notes_snapshots: NotesSnapshotsTable;
+  collab_tickets: CollabTicketsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type express from 'express';
 import { Redis } from 'ioredis';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase, type DatabaseHandle } from '../db/open.js';
@@ -30,6 +31,9 @@ import { ProjectService } from './projects/service.js';
 import { fileRoutes } from './uploads/routes.js';
 import { BlobStore } from './uploads/store.js';
 import { userRoutes } from './users/routes.js';
+import { DocumentRegistry } from './notes/documents.js';
+import { NotesServer, type NotesAuthorizer } from './notes/server.js';
+import { NotesStore } from './notes/store.js';
 
 export interface Roundtable {
   config: Config;
@@ -39,11 +43,18 @@ export interface Roundtable {
   /** http://host:port the server actually listens on. */
   url: string;
   sfu: WorkerPool | null;
+  /** The notes store, when the notes endpoint is mounted. */
+  notesStore: NotesStore | null;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   logger?: Logger;
+  /**
+   * Who may read or write which notes document. The notes endpoint is mounted only with one:
+   * the club roles that decide it arrive with the clubs module.
+   */
+  notesAuthorizer?: NotesAuthorizer;
 }
 
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {
@@ -145,6 +156,30 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     cleanup.push(() => jobs.close());
     const projects = new ProjectService(database.db, blobs, models, jobs, { ...config.uploads });
 
+    let notes: NotesServer | null = null;
+    let notesStore: NotesStore | null = null;
+    if (options.notesAuthorizer) {
+      const store = new NotesStore(database.db, logger.child({ module: 'notes' }), {
+        groupCommitMs: config.notes.groupCommitMs,
+        compactAfterUpdates: config.notes.compactAfterUpdates,
+      });
+      notesStore = store;
+      const documents = new DocumentRegistry(store, logger.child({ module: 'notes' }), config.notes.idleMs);
+      const server = new NotesServer({
+        db: database.db,
+        documents,
+        tokens,
+        sessions,
+        bus,
+        logger: logger.child({ module: 'notes' }),
+        allowedOrigins: config.http.allowedOrigins,
+        authorize: options.notesAuthorizer,
+        limits: config.notes,
+      });
+      notes = server;
+      cleanup.push(() => server.close());
+    }
+
     await bus.ready();
     mail.start();
     // Models load and warm in the background; /readyz says 503 until they are done.
@@ -160,9 +195,13 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         ['/api', userRoutes(database.db, requireAuth)],
         ['/api', projectRoutes(projects, models, requireAuth, { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes })],
         ['/api', fileRoutes(database.db, blobs, requireAuth)],
+        ...(notes ? ([['/api', notes.routes(requireAuth)]] as Array<[string, express.Router]>) : []),
       ],
     });
     const server = http.createServer(app);
+    server.on('upgrade', (req, socket, head) => {
+      if (!notes?.handleUpgrade(req, socket, head)) socket.destroy();
+    });
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 60_000;
@@ -190,7 +229,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       })();
       return closing;
     };
-    return { config, logger, database, server, url, sfu, close };
+    return { config, logger, database, server, url, sfu, notesStore, close };
   } catch (err) {
     await closeAll();
     throw err;

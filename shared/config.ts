@@ -80,6 +80,12 @@ export const envSchema = z.object({
   MODELS_WARMUP: booleanString.default(true),
   OCR_THREADS: integer(1, 64).optional(),
   TESSDATA_DIR: z.string().min(1).optional(),
+  NOTES_MAX_MESSAGE_BYTES: integer(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
+  NOTES_MESSAGES_PER_SECOND: integer(1, 100_000).default(200),
+  NOTES_MAX_DOC_GROWTH_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  NOTES_GROUP_COMMIT_MS: integer(0, 1000).default(5),
+  NOTES_COMPACT_AFTER_UPDATES: integer(10, 10_000_000).default(1000),
+  NOTES_IDLE_SECONDS: integer(1, 86400).default(30),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
@@ -122,6 +128,14 @@ export interface Config {
   shutdownDrainMs: number;
   uploads: { maxBytes: number; maxFiles: number; requestMaxBytes: number; maxPixels: number; quotaBytes: number };
   models: { file?: string; enabled: 'all' | string[]; warmup: boolean; ocrThreads: number; tessdataDir?: string };
+  notes: {
+    maxMessageBytes: number;
+    messagesPerSecond: number;
+    maxDocumentGrowthBytes: number;
+    groupCommitMs: number;
+    compactAfterUpdates: number;
+    idleMs: number;
+  };
   sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
 }
 
@@ -234,6 +248,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       warmup: env.MODELS_WARMUP,
       ocrThreads: env.OCR_THREADS ?? Math.min(2, os.availableParallelism()),
       tessdataDir: env.TESSDATA_DIR,
+    },
+    notes: {
+      maxMessageBytes: env.NOTES_MAX_MESSAGE_BYTES,
+      messagesPerSecond: env.NOTES_MESSAGES_PER_SECOND,
+      maxDocumentGrowthBytes: env.NOTES_MAX_DOC_GROWTH_BYTES,
+      groupCommitMs: env.NOTES_GROUP_COMMIT_MS,
+      compactAfterUpdates: env.NOTES_COMPACT_AFTER_UPDATES,
+      idleMs: env.NOTES_IDLE_SECONDS * 1000,
     },
     sfu: {
       workers: env.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startRoundtable, type Roundtable } from '../../server/compose.js';
+import type { NotesAuthorizer } from '../../server/notes/server.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
@@ -33,6 +34,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   /** Keep the PGlite database on disk in dataDir instead of memory. */
   persistentPglite?: boolean;
+  /** Mounts the notes endpoint with this policy. */
+  notesAuthorizer?: NotesAuthorizer;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -70,7 +73,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const app = await startRoundtable(config, { logger: createLogger(config.logLevel, sink) });
+  const app = await startRoundtable(config, { logger: createLogger(config.logLevel, sink), notesAuthorizer: options.notesAuthorizer });
   return {
     app,
     config,

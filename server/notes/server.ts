@@ -1,0 +1,149 @@
+// The notes endpoint: WebSocket upgrades on /collab/:docName (the y-websocket protocol) on
+// the HTTP server's port, and POST /api/collab/tickets for single-use connection tickets.
+//
+// Who may read or write which document is decided by the `authorize` function passed in
+// (the club roles: owners, moderators and note-takers write, members read, others are
+// refused). Revoked sessions lose their connections at once, on every node (bus).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Router, type RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import type { Database } from '../../db/types.js';
+import type { TokenService } from '../../shared/auth/tokens.js';
+import type { Bus } from '../../shared/bus.js';
+import { AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { SessionService } from '../auth/sessions.js';
+import { authOf } from '../http/authenticate.js';
+import { parse } from '../http/validate.js';
+import { CLOSE, NotesConnection, type NotesAccess, type NotesLimits } from './connection.js';
+import type { DocumentRegistry } from './documents.js';
+
+export type NotesAuthorizer = (userId: number, docName: string) => Promise<NotesAccess | null>;
+
+export const DOC_NAME = /^[a-z]+\.[A-Za-z0-9_-]{1,64}$/;
+const TICKET_TTL_MS = 30_000;
+export const ticketSchema = z.strictObject({ doc: z.string().regex(DOC_NAME, { error: 'must be a document name like meeting.12' }) });
+
+export interface NotesServerDeps {
+  db: Kysely<Database>;
+  documents: DocumentRegistry;
+  tokens: TokenService;
+  sessions: SessionService;
+  bus: Bus;
+  logger: Logger;
+  allowedOrigins: string[];
+  authorize: NotesAuthorizer;
+  limits: NotesLimits & { maxMessageBytes: number };
+}
+
+const digest = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}
+
+export class NotesServer {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<NotesConnection>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: NotesServerDeps) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes });
+    this.unsubscribe = deps.bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
+      for (const conn of this.connections) {
+        if (conn.userId === userId && (!sessionIds || sessionIds.includes(conn.sessionId))) conn.close(CLOSE.policy, 'session revoked');
+      }
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Call from the HTTP server's 'upgrade' event; returns false for paths that are not ours. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith('/collab/')) return false;
+    void this.accept(req, socket, head, url).catch((err: Error) => {
+      this.deps.logger.error({ err: err.message }, 'notes upgrade failed');
+      refuse(socket, 500, 'Internal Server Error');
+    });
+    return true;
+  }
+
+  routes(requireAuth: RequestHandler): Router {
+    const router = Router();
+    router.post('/collab/tickets', requireAuth, async (req, res) => {
+      const { doc } = parse(ticketSchema, req.body);
+      const { userId, sessionId } = authOf(res);
+      if (!(await this.deps.authorize(userId, doc))) throw new AppError('forbidden', 'You may not open this document');
+      const ticket = randomBytes(24).toString('base64url');
+      await this.deps.db
+        .insertInto('collab_tickets')
+        .values({ token_hash: digest(ticket), user_id: userId, session_id: sessionId, doc, expires_at: new Date(Date.now() + TICKET_TTL_MS) })
+        .execute();
+      res.status(201).json({ ticket, doc, expires_in: TICKET_TTL_MS / 1000 });
+    });
+    return router;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down');
+    this.wss.close();
+    await this.deps.documents.closeAll();
+  }
+
+  private async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    const docName = decodeURIComponent(url.pathname.slice('/collab/'.length));
+    if (!DOC_NAME.test(docName)) return refuse(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    if (origin && !this.deps.allowedOrigins.includes(origin)) return refuse(socket, 403, 'Origin not allowed');
+    const who = await this.identify(url, docName);
+    if (!who) return refuse(socket, 401, 'Unauthorized');
+    const access = await this.deps.authorize(who.userId, docName);
+    if (!access) return refuse(socket, 403, 'Forbidden');
+    const live = await this.deps.documents.open(docName);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new NotesConnection(randomUUID(), ws, live, who.userId, who.sessionId, access, this.deps.limits, this.deps.logger);
+      this.connections.add(conn);
+      ws.on('close', () => this.connections.delete(conn));
+    });
+  }
+
+  /** A single-use ticket (preferred) or an access token, from the query string. */
+  private async identify(url: URL, docName: string): Promise<{ userId: number; sessionId: string } | null> {
+    const ticket = url.searchParams.get('ticket');
+    if (ticket) {
+      const spent = await this.deps.db
+        .updateTable('collab_tickets')
+        .set({ used_at: new Date() })
+        .where('token_hash', '=', digest(ticket))
+        .where('doc', '=', docName)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', new Date())
+        .returning(['user_id', 'session_id'])
+        .executeTakeFirst();
+      if (!spent) return null;
+      try {
+        await this.deps.sessions.assertLive({ userId: spent.user_id, sessionId: spent.session_id, issuedAt: 0, expiresAt: 0 });
+      } catch {
+        return null;
+      }
+      return { userId: spent.user_id, sessionId: spent.session_id };
+    }
+    const token = url.searchParams.get('token');
+    if (!token) return null;
+    try {
+      const claims = await this.deps.tokens.verifyAccess(token);
+      await this.deps.sessions.assertLive(claims);
+      return { userId: claims.userId, sessionId: claims.sessionId };
+    } catch {
+      return null;
+    }
+  }
+}

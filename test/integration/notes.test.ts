@@ -1,0 +1,190 @@
+// Shared notes through the official y-websocket WebsocketProvider against a real server.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { NotesAccess } from '../../server/notes/connection.js';
+import type { NotesAuthorizer } from '../../server/notes/server.js';
+import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/** The test's stand-in for club roles: an explicit table of who may do what on test.* docs. */
+function policy(roles: Map<number, NotesAccess>): NotesAuthorizer {
+  return async (userId, doc) => (doc.startsWith('test.') ? (roles.get(userId) ?? null) : null);
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function openProvider(server: TestServer, account: TestAccount, docName: string, doc = new Y.Doc()) {
+  const ticket = await server.http.post('/api/collab/tickets', { doc: docName }, account.access);
+  assert.equal(ticket.status, 201, JSON.stringify(ticket.body));
+  const provider = new WebsocketProvider(`${server.url.replace('http', 'ws')}/collab`, docName, doc, {
+    params: { ticket: ticket.body.ticket },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true, // only the server may carry updates between the test's providers
+  });
+  await until(() => provider.synced, `${account.username} synced on ${docName}`);
+  return { provider, doc, text: doc.getText('minutes') };
+}
+
+function rawSocket(server: TestServer, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status?: number; ws?: WebSocket }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}${pathAndQuery}`, { headers });
+    ws.on('open', () => resolve({ ws }));
+    ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+    ws.on('error', () => resolve({}));
+  });
+}
+
+describe('shared notes over y-websocket', function () {
+  this.timeout(30_000);
+  const roles = new Map<number, NotesAccess>();
+  let server: TestServer;
+  let alice: TestAccount;
+  let bob: TestAccount;
+  let carol: TestAccount;
+  const providers: WebsocketProvider[] = [];
+  const track = <T extends { provider: WebsocketProvider }>(p: T) => (providers.push(p.provider), p);
+
+  before(async () => {
+    server = await startTestServer({ notesAuthorizer: policy(roles) });
+    [alice, bob, carol] = await Promise.all([signUpAndLogin(server.http), signUpAndLogin(server.http), signUpAndLogin(server.http)]);
+    roles.set(alice.id, 'write');
+    roles.set(bob.id, 'write');
+    roles.set(carol.id, 'read');
+  });
+  afterEach(() => {
+    for (const p of providers.splice(0)) p.destroy();
+  });
+  after(() => server.close());
+
+  it('two writers converge', async () => {
+    const a = track(await openProvider(server, alice, 'test.converge'));
+    const b = track(await openProvider(server, bob, 'test.converge'));
+    a.text.insert(0, 'Chapter 3: ');
+    b.text.insert(0, 'Agenda. ');
+    await until(() => a.text.toString() === b.text.toString() && a.text.length === 'Chapter 3: Agenda. '.length, 'convergence');
+    b.text.insert(b.text.length, 'Who is the narrator?');
+    await until(() => a.text.toString().endsWith('Who is the narrator?'), 'second edit');
+  });
+
+  it('a reader sees edits and shares presence, but the server drops the reader\'s changes', async () => {
+    const writer = track(await openProvider(server, alice, 'test.readonly'));
+    writer.text.insert(0, 'Decisions: meet on Friday.');
+    const reader = track(await openProvider(server, carol, 'test.readonly'));
+    await until(() => reader.text.toString() === 'Decisions: meet on Friday.', 'reader sees the text');
+    reader.provider.awareness.setLocalStateField('user', { name: 'carol' });
+    await until(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === 'carol'), 'reader presence');
+    reader.text.insert(0, 'VANDALISM ');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(writer.text.toString(), 'Decisions: meet on Friday.');
+    // A fresh client loads what the server kept.
+    const later = track(await openProvider(server, bob, 'test.readonly'));
+    assert.equal(later.text.toString(), 'Decisions: meet on Friday.');
+  });
+
+  it('refuses users without access, spent tickets, bad tokens and foreign origins', async () => {
+    const outsider = await signUpAndLogin(server.http);
+    const noTicket = await server.http.post('/api/collab/tickets', { doc: 'test.private' }, outsider.access);
+    assert.equal(noTicket.status, 403);
+    const badName = await server.http.post('/api/collab/tickets', { doc: '../etc' }, alice.access);
+    assert.equal(badName.status, 400);
+
+    const ticket = (await server.http.post('/api/collab/tickets', { doc: 'test.private' }, alice.access)).body.ticket;
+    const first = await rawSocket(server, `/collab/test.private?ticket=${ticket}`);
+    assert.ok(first.ws, 'a fresh ticket opens the document');
+    first.ws.close();
+    assert.equal((await rawSocket(server, `/collab/test.private?ticket=${ticket}`)).status, 401, 'tickets are single-use');
+    const other = (await server.http.post('/api/collab/tickets', { doc: 'test.private' }, alice.access)).body.ticket;
+    assert.equal((await rawSocket(server, `/collab/test.other?ticket=${other}`)).status, 401, 'a ticket opens only its document');
+    assert.equal((await rawSocket(server, `/collab/test.private?token=not-a-jwt`)).status, 401);
+    assert.equal((await rawSocket(server, `/collab/test.private?token=${outsider.access}`)).status, 403);
+    const viaToken = await rawSocket(server, `/collab/test.private?token=${alice.access}`);
+    assert.ok(viaToken.ws, 'an access token works where tickets cannot be fetched');
+    viaToken.ws.close();
+    assert.equal((await rawSocket(server, `/collab/test.private?token=${alice.access}`, { origin: 'https://evil.example' })).status, 403);
+  });
+
+  it('closes a revoked user\'s connections at once', async () => {
+    const dave = await signUpAndLogin(server.http);
+    roles.set(dave.id, 'write');
+    const conn = track(await openProvider(server, dave, 'test.revoke'));
+    const closed = new Promise<number>((resolve) => conn.provider.ws?.addEventListener('close', (e) => resolve((e as CloseEvent).code)));
+    assert.equal((await server.http.post('/auth/logout-all', undefined, dave.access)).status, 204);
+    assert.equal(await closed, 1008);
+  });
+
+  it('closes connections that send malformed or oversized messages or flood, and keeps serving others', async () => {
+    const good = track(await openProvider(server, alice, 'test.limits'));
+    const junk = await rawSocket(server, `/collab/test.limits?token=${bob.access}`);
+    const code = new Promise<number>((resolve) => junk.ws?.on('close', (c) => resolve(c)));
+    junk.ws?.send(Buffer.from([0, 9, 9, 9]));
+    assert.equal(await code, 1003);
+    const garbage = await rawSocket(server, `/collab/test.limits?token=${bob.access}`);
+    const code2 = new Promise<number>((resolve) => garbage.ws?.on('close', (c) => resolve(c)));
+    garbage.ws?.send(Buffer.from([0, 1, 0xff, 0xff, 0xff, 0xff, 0xff]));
+    assert.equal(await code2, 1007);
+    // Bigger than NOTES_MAX_MESSAGE_BYTES (2 MiB): closed by the WebSocket layer, unread.
+    const big = await rawSocket(server, `/collab/test.limits?token=${bob.access}`);
+    const code3 = new Promise<number>((resolve) => big.ws?.on('close', (c) => resolve(c)));
+    big.ws?.send(Buffer.alloc(3 * 1024 * 1024));
+    assert.equal(await code3, 1009);
+    // A flood beyond the per-connection rate (200/s, bursts of 400).
+    const flood = await rawSocket(server, `/collab/test.limits?token=${bob.access}`);
+    const code4 = new Promise<[number, string]>((resolve) => flood.ws?.on('close', (c, r) => resolve([c, r.toString()])));
+    for (let i = 0; i < 1000; i += 1) flood.ws?.send(Buffer.from([3]));
+    assert.deepEqual(await code4, [1008, 'rate limit exceeded']);
+    good.text.insert(0, 'still fine');
+    const check = track(await openProvider(server, bob, 'test.limits'));
+    await until(() => check.text.toString() === 'still fine', 'others still served');
+  });
+});
+
+describe('shared notes persistence', function () {
+  this.timeout(60_000);
+
+  it('keeps every edit across a restart, compacted, loading identical', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-notes-'));
+    const roles = new Map<number, NotesAccess>();
+    const env = { JWT_SECRET: 'notes-restart-secret-long-enough-000000', REDIS_URL: '', NOTES_COMPACT_AFTER_UPDATES: '20' };
+    const first = await startTestServer({ dataDir, persistentPglite: true, env, notesAuthorizer: policy(roles) });
+    const user = await signUpAndLogin(first.http);
+    roles.set(user.id, 'write');
+    const a = await openProvider(first, user, 'test.durable');
+    for (let i = 0; i < 60; i += 1) a.text.insert(a.text.length, `line ${i}\n`);
+    a.text.delete(0, 7); // "line 0\n"
+    const expected = a.text.toString();
+    const expectedState = Y.encodeStateAsUpdate(a.doc);
+    await until(() => (first.app.notesStore?.committed.get('test.durable') ?? 0) >= 61, 'all updates committed');
+    a.provider.destroy();
+    await first.close();
+
+    const second = await startTestServer({ dataDir, persistentPglite: true, env, notesAuthorizer: policy(roles) });
+    try {
+      const db = second.app.database.db;
+      const log = await db.selectFrom('notes_updates').select((eb) => eb.fn.countAll<number>().as('n')).where('doc', '=', 'test.durable').executeTakeFirstOrThrow();
+      const snapshot = await db.selectFrom('notes_snapshots').select('upto_seq').where('doc', '=', 'test.durable').executeTakeFirst();
+      assert.ok(snapshot, 'the log was compacted into a snapshot');
+      assert.ok(Number(log.n) < 20, `log tail is short (${log.n})`);
+      const b = await openProvider(second, user, 'test.durable');
+      assert.equal(b.text.toString(), expected);
+      // Identical document, not just identical text.
+      const reloaded = new Y.Doc();
+      Y.applyUpdate(reloaded, expectedState);
+      assert.deepEqual(Y.encodeStateVector(b.doc), Y.encodeStateVector(reloaded));
+      b.provider.destroy();
+    } finally {
+      await second.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
