@@ -81,7 +81,7 @@ export const envSchema = z.object({
   OCR_THREADS: integer(1, 64).optional(),
   TESSDATA_DIR: z.string().min(1).optional(),
   NOTES_MAX_MESSAGE_BYTES: integer(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
-  NOTES_MESSAGES_PER_SECOND: integer(1, 100_000).default(200),
+  NOTES_MESSAGES_PER_SECOND: integer(0, 100_000).default(200),
   NOTES_MAX_DOC_GROWTH_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   NOTES_GROUP_COMMIT_MS: integer(0, 1000).default(5),
   NOTES_COMPACT_AFTER_UPDATES: integer(10, 10_000_000).default(1000),

@@ -4,37 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
-import type { NotesAuthorizer } from '../../server/notes/server.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { openProvider, policy, until } from '../helpers/notes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-/** The test's stand-in for club roles: an explicit table of who may do what on test.* docs. */
-function policy(roles: Map<number, NotesAccess>): NotesAuthorizer {
-  return async (userId, doc) => (doc.startsWith('test.') ? (roles.get(userId) ?? null) : null);
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export async function openProvider(server: TestServer, account: TestAccount, docName: string, doc = new Y.Doc()) {
-  const ticket = await server.http.post('/api/collab/tickets', { doc: docName }, account.access);
-  assert.equal(ticket.status, 201, JSON.stringify(ticket.body));
-  const provider = new WebsocketProvider(`${server.url.replace('http', 'ws')}/collab`, docName, doc, {
-    params: { ticket: ticket.body.ticket },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true, // only the server may carry updates between the test's providers
-  });
-  await until(() => provider.synced, `${account.username} synced on ${docName}`);
-  return { provider, doc, text: doc.getText('minutes') };
-}
 
 function rawSocket(server: TestServer, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status?: number; ws?: WebSocket }> {
   return new Promise((resolve) => {
@@ -52,8 +26,8 @@ describe('shared notes over y-websocket', function () {
   let alice: TestAccount;
   let bob: TestAccount;
   let carol: TestAccount;
-  const providers: WebsocketProvider[] = [];
-  const track = <T extends { provider: WebsocketProvider }>(p: T) => (providers.push(p.provider), p);
+  const open: Array<() => void> = [];
+  const track = <T extends { close: () => void }>(p: T) => (open.push(p.close), p);
 
   before(async () => {
     server = await startTestServer({ notesAuthorizer: policy(roles) });
@@ -63,7 +37,7 @@ describe('shared notes over y-websocket', function () {
     roles.set(carol.id, 'read');
   });
   afterEach(() => {
-    for (const p of providers.splice(0)) p.destroy();
+    for (const close of open.splice(0)) close();
   });
   after(() => server.close());
 
@@ -165,7 +139,7 @@ describe('shared notes persistence', function () {
     const expected = a.text.toString();
     const expectedState = Y.encodeStateAsUpdate(a.doc);
     await until(() => (first.app.notesStore?.committed.get('test.durable') ?? 0) >= 61, 'all updates committed');
-    a.provider.destroy();
+    a.close();
     await first.close();
 
     const second = await startTestServer({ dataDir, persistentPglite: true, env, notesAuthorizer: policy(roles) });
@@ -181,7 +155,8 @@ describe('shared notes persistence', function () {
       const reloaded = new Y.Doc();
       Y.applyUpdate(reloaded, expectedState);
       assert.deepEqual(Y.encodeStateVector(b.doc), Y.encodeStateVector(reloaded));
-      b.provider.destroy();
+      b.close();
+      reloaded.destroy();
     } finally {
       await second.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
