@@ -5,6 +5,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../../db/types.js';
 import type { Logger } from '../../shared/logger.js';
+import { SerialWorker } from '../serial-worker.js';
 
 export interface OutgoingMail {
   to: string;
@@ -22,10 +23,7 @@ export async function enqueueMail(trx: Transaction<Database> | Kysely<Database>,
 
 export class MailDispatcher {
   private readonly transport: Transporter | null;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private rerun = false;
-  private closed = false;
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -35,48 +33,33 @@ export class MailDispatcher {
     this.transport = options.smtpUrl
       ? nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0])
       : null;
+    this.worker = new SerialWorker(
+      () => this.drain(),
+      (err) => this.logger.error({ err: err.message }, 'mail dispatch failed'),
+    );
   }
 
   start(): void {
-    this.timer = setInterval(() => this.nudge(), this.options.pollMs ?? 5000);
-    this.timer.unref();
-    this.nudge();
+    this.worker.start(this.options.pollMs ?? 5000);
   }
 
   /** Deliver now (called after a commit that enqueued mail). */
   nudge(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: Error) => this.logger.error({ err: err.message }, 'mail dispatch failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.rerun) {
-          this.rerun = false;
-          this.nudge();
-        }
-      });
+    this.worker.nudge();
   }
 
   /** Stops after the mail being sent; waits for it at most `waitMs`. */
   async close(waitMs = 5000): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-    clearTimeout(timer);
+    await this.worker.stop(waitMs);
     this.transport?.close();
   }
 
   private async drain(): Promise<void> {
-    while (!this.closed) {
+    while (!this.worker.stopped) {
       const batch = await this.claim();
       if (batch.length === 0) return;
       // Claimed mail left undelivered at close is picked up again when its claim expires.
-      for (const mail of batch) if (!this.closed) await this.deliver(mail);
+      for (const mail of batch) if (!this.worker.stopped) await this.deliver(mail);
     }
   }
 

@@ -8,6 +8,7 @@ import type { Database } from '../../db/types.js';
 import type { Bus } from '../../shared/bus.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelRegistry } from '../inference/registry.js';
+import { SerialWorker } from '../serial-worker.js';
 import type { BlobStore } from '../uploads/store.js';
 
 const MAX_ATTEMPTS = 3;
@@ -29,10 +30,7 @@ export interface JobRunnerOptions {
 export class JobRunner {
   private readonly nodeId = randomUUID();
   private readonly leaseMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private closed = false;
+  private readonly worker: SerialWorker;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,41 +41,28 @@ export class JobRunner {
     private readonly options: JobRunnerOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.worker = new SerialWorker(
+      () => this.drain(),
+      (err) => this.logger.error({ err: err.message }, 'job runner failed'),
+    );
   }
 
   start(): void {
-    this.timer = setInterval(() => this.nudge(), this.options.pollMs ?? 2000);
-    this.timer.unref();
-    this.nudge();
+    this.worker.start(this.options.pollMs ?? 2000);
   }
 
   nudge(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: Error) => this.logger.error({ err: err.message }, 'job runner failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    this.worker.nudge();
   }
 
   /** Finishes the image in hand, hands the job back to the queue, and stops. */
   async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.worker.stop();
   }
 
   private async drain(): Promise<void> {
     await this.models.start(); // jobs wait for warm models
-    while (!this.closed) {
+    while (!this.worker.stopped) {
       const job = await this.claim();
       if (!job) return;
       await this.run(job);
@@ -110,7 +95,7 @@ export class JobRunner {
       (await this.db.selectFrom('image_results').select('image_id').where('job_id', '=', job.id).execute()).map((r) => r.image_id),
     );
     for (const imageId of job.payload.image_ids) {
-      if (this.closed) {
+      if (this.worker.stopped) {
         await this.release(job);
         log.info({ done: finished.size }, 'job handed back for later');
         return;
