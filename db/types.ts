@@ -1,10 +1,12 @@
 // Table types for kysely. Column names are snake_case as in SQL; one interface per table.
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-type Json<T> = ColumnType<T, string, string>;
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CreatedAt, Json, NullableTimestamp, Timestamp } from './tables/common.js';
+import type { ChatTables } from './tables/chat.js';
+import type { ClubTables } from './tables/clubs.js';
+import type { ContentTables } from './tables/content.js';
+import type { BookTables } from './tables/books.js';
+import type { MeetingTables } from './tables/meetings.js';
+import type { PostTables } from './tables/posts.js';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -166,7 +168,7 @@ export interface CollabTicketsTable {
   used_at: NullableTimestamp;
 }
 
-export interface Database {
+export interface Database extends ClubTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type express from 'express';
+import express from 'express';
 import { Redis } from 'ioredis';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase, type DatabaseHandle } from '../db/open.js';
@@ -34,6 +34,19 @@ import { userRoutes } from './users/routes.js';
 import { DocumentRegistry } from './notes/documents.js';
 import { NotesServer, type NotesAuthorizer } from './notes/server.js';
 import { NotesStore } from './notes/store.js';
+import { ClubAccessService } from './clubs/access.js';
+import { ClubService } from './clubs/service.js';
+import { MembershipService } from './clubs/membership.js';
+import { clubRoutes } from './clubs/routes.js';
+import { discoveryRoutes } from './clubs/discovery-routes.js';
+import { scheduleRoutes } from './clubs/schedule-routes.js';
+import { contentRoutes } from './content/routes.js';
+import { bookRoutes } from './books/routes.js';
+import { postsRoutes } from './posts/routes.js';
+import { meetingsRoutes } from './meetings/routes.js';
+import { chatRoutes } from './chat/routes.js';
+import { OpenApiRegistry, DOCS_PAGE } from './http/openapi.js';
+import type { FeatureDeps } from './features.js';
 
 export interface Roundtable {
   config: Config;
@@ -156,6 +169,31 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     cleanup.push(() => jobs.close());
     const projects = new ProjectService(database.db, blobs, models, jobs, { ...config.uploads });
 
+    const clubAccess = new ClubAccessService(database.db);
+    const clubService = new ClubService(database.db, clubAccess, bus, config.clubs);
+    const membership = new MembershipService(database.db, clubService);
+    const registry = new OpenApiRegistry();
+    const features: FeatureDeps = { db: database.db, config, logger, registry, requireAuth, clubs: clubAccess, events: clubService, blobs };
+    // Order matters: fixed paths (/clubs/recommended) before /clubs/:clubId.
+    const featureApis = [
+      discoveryRoutes(features),
+      clubRoutes({ ...features, clubService, membership }),
+      scheduleRoutes(features),
+      contentRoutes(features),
+      bookRoutes(features),
+      postsRoutes(features),
+      meetingsRoutes(features),
+      chatRoutes(features),
+    ];
+    const apiDocs = express.Router();
+    apiDocs.get('/openapi.json', (_req, res) => {
+      res.json(registry.document({ title: 'Roundtable', version: '0.1.0', serverUrl: config.http.publicUrl }));
+    });
+    apiDocs.get('/docs', (_req, res) => {
+      res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+      res.type('html').send(DOCS_PAGE);
+    });
+
     let notes: NotesServer | null = null;
     let notesStore: NotesStore | null = null;
     if (options.notesAuthorizer) {
@@ -195,6 +233,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         ['/api', userRoutes(database.db, requireAuth)],
         ['/api', projectRoutes(projects, models, requireAuth, { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes })],
         ['/api', fileRoutes(database.db, blobs, requireAuth)],
+        ['/api', apiDocs],
+        ...featureApis.map((api): [string, express.Router] => ['/api', api.router]),
         ...(notes ? ([['/api', notes.routes(requireAuth)]] as Array<[string, express.Router]>) : []),
       ],
     });

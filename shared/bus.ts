@@ -1,10 +1,13 @@
 // The cross-node event bus: in-process on one node, Redis pub/sub across nodes.
 // Every event a node must hear about (revocations, membership, notes) is typed here.
+import type { ClubEventEnvelope } from './protocol/club-events.js';
 
 export interface BusEvents {
   /** Sessions ended: `sessionIds` null means every session of the user (logout-all, password reset). */
   'session.revoked': { userId: number; sessionIds: string[] | null; reason: string };
   /** An image job moved on; signaling pushes it to the project's owner live. */
+  /** Something changed in a club (membership, content); signaling relays it to the club's room. */
+  'club.event': ClubEventEnvelope;
   'project.progress': { projectId: number; ownerId: number; jobId: number; done: number; total: number; status: 'running' | 'completed' | 'failed' };
 }
 

@@ -86,6 +86,8 @@ export const envSchema = z.object({
   NOTES_GROUP_COMMIT_MS: integer(0, 1000).default(5),
   NOTES_COMPACT_AFTER_UPDATES: integer(10, 10_000_000).default(1000),
   NOTES_IDLE_SECONDS: integer(1, 86400).default(30),
+  CLUB_MAX_MEMBERS: integer(1, 1000).default(12),
+  CLUBS_PER_USER: integer(1, 10_000).default(20),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
@@ -137,6 +139,8 @@ export interface Config {
     idleMs: number;
   };
   sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
+  /** maxMembers caps every club's max_members; ownedPerUser caps how many clubs one person owns. */
+  clubs: { maxMembers: number; ownedPerUser: number };
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -257,6 +261,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       compactAfterUpdates: env.NOTES_COMPACT_AFTER_UPDATES,
       idleMs: env.NOTES_IDLE_SECONDS * 1000,
     },
+    clubs: { maxMembers: env.CLUB_MAX_MEMBERS, ownedPerUser: env.CLUBS_PER_USER },
     sfu: {
       workers: env.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),
       rtcMinPort: env.SFU_RTC_MIN_PORT,

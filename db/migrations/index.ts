@@ -4,9 +4,21 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_accounts.js';
 import * as m0002 from './0002_images.js';
 import * as m0003 from './0003_notes.js';
+import * as m0004 from './0004_clubs.js';
+import * as m0005 from './0005_content.js';
+import * as m0006 from './0006_books.js';
+import * as m0007 from './0007_posts.js';
+import * as m0008 from './0008_meetings.js';
+import * as m0009 from './0009_chat.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
   '0002_images': m0002,
   '0003_notes': m0003,
+  '0004_clubs': m0004,
+  '0005_content': m0005,
+  '0006_books': m0006,
+  '0007_posts': m0007,
+  '0008_meetings': m0008,
+  '0009_chat': m0009,
 };

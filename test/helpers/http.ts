@@ -42,4 +42,12 @@ export class HttpClient {
   patch<T = any>(path: string, body?: unknown, token?: string) {
     return this.request<T>('PATCH', path, { body, token });
   }
+
+  put<T = any>(path: string, body?: unknown, token?: string) {
+    return this.request<T>('PUT', path, { body, token });
+  }
+
+  delete<T = any>(path: string, token?: string) {
+    return this.request<T>('DELETE', path, { token });
+  }
 }

@@ -1,0 +1,4 @@
+// Book tables.
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface BookTables {}

@@ -1,0 +1,4 @@
+// Meeting tables.
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MeetingTables {}

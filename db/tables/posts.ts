@@ -1,0 +1,4 @@
+// Post tables.
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PostTables {}

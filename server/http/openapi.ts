@@ -1,0 +1,132 @@
+// The OpenAPI 3.1 document, built from the same zod schemas the routes validate with.
+import { z } from 'zod';
+import { ERROR_CODES } from '../../shared/errors.js';
+import type { Action } from '../../shared/permissions.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface OperationSpec {
+  method: HttpMethod;
+  /** Express-style path as mounted, e.g. /api/clubs/:id. */
+  path: string;
+  tag: string;
+  summary: string;
+  auth: boolean;
+  /** The permission a club-scoped route checks (see shared/permissions). */
+  action?: Action;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status: number;
+  /** Content type of the response when it is not JSON. */
+  produces?: string;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function queryParameters(schema: z.ZodType): JsonSchema[] {
+  const json = toSchema(schema, 'input');
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: required.has(name), schema: property }));
+}
+
+const errorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', enum: Object.keys(ERROR_CODES) }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
+
+export class OpenApiRegistry {
+  private readonly operations: OperationSpec[] = [];
+
+  add(operation: OperationSpec): void {
+    this.operations.push(operation);
+  }
+
+  list(): readonly OperationSpec[] {
+    return this.operations;
+  }
+
+  document(info: { title: string; version: string; serverUrl: string }): JsonSchema {
+    const paths: Record<string, Record<string, JsonSchema>> = {};
+    for (const op of this.operations) {
+      const pathParams = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
+      const openApiPath = op.path.replace(/:(\w+)/g, '{$1}');
+      const parameters = [
+        ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
+        ...(op.query ? queryParameters(op.query) : []),
+      ];
+      const success: JsonSchema = op.status === 204 ? { description: 'Done' } : {
+        description: 'Success',
+        content: { [op.produces ?? 'application/json']: { schema: op.response ? toSchema(op.response, 'output') : {} } },
+      };
+      const responses: Record<string, JsonSchema> = { [String(op.status)]: success };
+      const errorResponse = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      if (op.body || op.query) responses['400'] = { description: 'Invalid input (code validation_failed, details lists each field)', ...errorResponse };
+      if (op.auth) responses['401'] = { description: 'Missing, invalid, expired or revoked access token', ...errorResponse };
+      if (op.action) responses['403'] = { description: `Forbidden: needs permission "${op.action}"`, ...errorResponse };
+      if (pathParams.length > 0) responses['404'] = { description: 'Not found', ...errorResponse };
+      (paths[openApiPath] ??= {})[op.method] = {
+        tags: [op.tag],
+        summary: op.summary,
+        operationId: `${op.method}_${op.path.replace(/^\/api\//, '').replace(/[/:]+/g, '_').replace(/_+$/, '')}`,
+        ...(op.action ? { 'x-permission': op.action } : {}),
+        ...(op.auth ? { security: [{ bearer: [] }] } : {}),
+        ...(parameters.length > 0 ? { parameters } : {}),
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } } : {}),
+        responses,
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info: { title: info.title, version: info.version },
+      servers: [{ url: info.serverUrl }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: { Error: errorBody },
+      },
+      paths,
+    };
+  }
+}
+
+/** A dependency-free page that lists the operations of /api/openapi.json. */
+export const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Roundtable API</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
+h2{border-bottom:1px solid #ddd;margin-top:2em}details{margin:.4em 0;border:1px solid #e3e3e3;border-radius:6px;padding:.4em .8em}
+summary{cursor:pointer}code.m{display:inline-block;min-width:4.5em;font-weight:bold;text-transform:uppercase}
+pre{background:#f6f6f6;padding:.6em;overflow:auto;font-size:13px}</style></head>
+<body><h1>Roundtable API</h1><p>The machine-readable document: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
+<div id="ops">Loading…</div>
+<script>
+fetch('openapi.json').then(r=>r.json()).then(doc=>{
+  const byTag={};
+  for(const [path,ops] of Object.entries(doc.paths))for(const [method,op] of Object.entries(ops))(byTag[op.tags[0]]??=[]).push({path,method,op});
+  const root=document.getElementById('ops');root.textContent='';
+  const text=(tag,content)=>{const e=document.createElement(tag);e.textContent=content;return e;};
+  for(const [tag,ops] of Object.entries(byTag)){
+    root.append(text('h2',tag));
+    for(const {path,method,op} of ops){
+      const d=document.createElement('details');const s=document.createElement('summary');
+      s.append(text('code',method),' ',text('code',path),' — ',op.summary);s.firstChild.className='m';d.append(s);
+      if(op['x-permission'])d.append(text('p','Permission: '+op['x-permission']));
+      d.append(text('pre',JSON.stringify({parameters:op.parameters,requestBody:op.requestBody,responses:op.responses},null,2)));
+      root.append(d);
+    }
+  }
+});
+</script></body></html>`;
