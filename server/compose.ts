@@ -47,6 +47,7 @@ import { meetingsRoutes } from './meetings/routes.js';
 import { chatRoutes } from './chat/routes.js';
 import { OpenApiRegistry, DOCS_PAGE } from './http/openapi.js';
 import type { FeatureDeps } from './features.js';
+import { clubNotesAuthorizer, databaseNotesLookup } from './notes/club-authorizer.js';
 
 export interface Roundtable {
   config: Config;
@@ -63,10 +64,7 @@ export interface Roundtable {
 
 export interface StartOptions {
   logger?: Logger;
-  /**
-   * Who may read or write which notes document. The notes endpoint is mounted only with one:
-   * the club roles that decide it arrive with the clubs module.
-   */
+  /** Who may read or write which notes document; club roles decide by default. */
   notesAuthorizer?: NotesAuthorizer;
 }
 
@@ -196,7 +194,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
 
     let notes: NotesServer | null = null;
     let notesStore: NotesStore | null = null;
-    if (options.notesAuthorizer) {
+    {
       const store = new NotesStore(database.db, logger.child({ module: 'notes' }), {
         groupCommitMs: config.notes.groupCommitMs,
         compactAfterUpdates: config.notes.compactAfterUpdates,
@@ -211,7 +209,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         bus,
         logger: logger.child({ module: 'notes' }),
         allowedOrigins: config.http.allowedOrigins,
-        authorize: options.notesAuthorizer,
+        authorize: options.notesAuthorizer ?? clubNotesAuthorizer(clubAccess, databaseNotesLookup(database.db)),
         limits: config.notes,
       });
       notes = server;

@@ -1,0 +1,45 @@
+// Which notes documents a person may open, from their club role: `club.<id>` is a club's
+// notebook, `meeting.<id>` the minutes of one meeting (its club decides). Writers need
+// notes.write (note-takers and up); readers notes.read (members and guests).
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import { can } from '../../shared/permissions.js';
+import type { ClubAccessResolver } from '../clubs/access.js';
+import type { NotesAccess } from './connection.js';
+import type { NotesAuthorizer } from './server.js';
+
+const NAME = /^(club|meeting)\.(\d{1,10})$/;
+
+/** The club a notes document belongs to, or null when there is no such document. */
+export type NotesClubLookup = (kind: 'club' | 'meeting', id: number) => Promise<number | null>;
+
+export function clubNotesAuthorizer(clubs: ClubAccessResolver, clubOf: NotesClubLookup): NotesAuthorizer {
+  return async (userId, docName): Promise<NotesAccess | null> => {
+    const match = NAME.exec(docName);
+    if (!match) return null;
+    const clubId = await clubOf(match[1] as 'club' | 'meeting', Number(match[2]));
+    if (clubId === null) return null;
+    const access = await clubs.resolve(clubId, userId);
+    if (!access) return null;
+    if (can(access.role, 'notes.write', access.club)) return 'write';
+    if (can(access.role, 'notes.read', access.club)) return 'read';
+    return null;
+  };
+}
+
+/** Looks the club up in the database: the club itself, or the club of a meeting. */
+export function databaseNotesLookup(db: Kysely<Database>): NotesClubLookup {
+  return async (kind, id) => {
+    if (id > 2 ** 31 - 1) return null;
+    if (kind === 'club') {
+      const club = await db.selectFrom('clubs').select('id').where('id', '=', id).executeTakeFirst();
+      return club?.id ?? null;
+    }
+    const meeting = await db
+      .selectFrom('meetings' as never)
+      .select('club_id' as never)
+      .where('id' as never, '=', id as never)
+      .executeTakeFirst();
+    return (meeting as { club_id: number } | undefined)?.club_id ?? null;
+  };
+}
