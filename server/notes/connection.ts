@@ -40,6 +40,10 @@ export class NotesConnection implements NotesPeer {
   private deniedNotice = 0;
   private readonly heartbeat: NodeJS.Timeout;
 
+  get docName(): string {
+    return this.live.name;
+  }
+
   constructor(
     readonly id: string,
     private readonly ws: WebSocket,

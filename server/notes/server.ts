@@ -49,15 +49,36 @@ function refuse(socket: Duplex, status: number, message: string): void {
 export class NotesServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<NotesConnection>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly deps: NotesServerDeps) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes });
-    this.unsubscribe = deps.bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
-      for (const conn of this.connections) {
-        if (conn.userId === userId && (!sessionIds || sessionIds.includes(conn.sessionId))) conn.close(CLOSE.policy, 'session revoked');
-      }
-    });
+    this.unsubscribe = [
+      deps.bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
+        for (const conn of this.connections) {
+          if (conn.userId === userId && (!sessionIds || sessionIds.includes(conn.sessionId))) conn.close(CLOSE.policy, 'session revoked');
+        }
+      }),
+      // A role change, removal or ban takes effect on open documents at once, on every node.
+      deps.bus.subscribe('club.event', ({ event }) => {
+        if (event.type === 'club.deleted') return this.reauthorize(() => true);
+        if ('user_id' in event && event.type.startsWith('member.')) this.reauthorize((conn) => conn.userId === event.user_id);
+      }),
+    ];
+  }
+
+  /** Asks the authorizer again for the matching connections: upgrades, downgrades or closes them. */
+  private reauthorize(matches: (conn: NotesConnection) => boolean): void {
+    for (const conn of this.connections) {
+      if (!matches(conn)) continue;
+      this.deps
+        .authorize(conn.userId, conn.docName)
+        .then((access) => {
+          if (!access) conn.close(CLOSE.policy, 'access revoked');
+          else conn.access = access;
+        })
+        .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'notes re-authorization failed'));
+    }
   }
 
   get connectionCount(): number {
@@ -92,7 +113,7 @@ export class NotesServer {
   }
 
   async close(): Promise<void> {
-    this.unsubscribe();
+    for (const stop of this.unsubscribe) stop();
     for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down');
     this.wss.close();
     await this.deps.documents.closeAll();
