@@ -96,6 +96,8 @@ export type ProjectStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 export interface ProjectsTable {
   id: Generated<number>;
   owner_id: number;
+  /** Set when the project belongs to a club; its members may see it. */
+  club_id: number | null;
   name: string;
   description: Generated<string>;
   ai_model_id: string;

@@ -62,6 +62,8 @@ export const PERMISSIONS = {
   'notes.read': { least: 'guest' },
   'notes.write': { least: 'notetaker' },
   'presence.read': { least: 'guest', public: true },
+  // Image projects shared with a club
+  'project.read': { least: 'member' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;

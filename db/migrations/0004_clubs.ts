@@ -73,8 +73,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('club_likes_pk', ['club_id', 'user_id'])
     .execute();
+
+  // An image project may belong to a club: its members may then see it.
+  await db.schema.alterTable('projects').addColumn('club_id', 'integer', (c) => c.references('clubs.id').onDelete('set null')).execute();
+  await db.schema.createIndex('projects_club').on('projects').column('club_id').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('projects').dropColumn('club_id').execute();
   for (const table of ['club_likes', 'knocks', 'memberships', 'clubs']) await db.schema.dropTable(table).execute();
 }

@@ -45,7 +45,7 @@ export function projectRoutes(projects: ProjectService, models: ModelRegistry, r
   router.post('/projects/:id/images', requireAuth, async (req, res) => {
     const userId = authOf(res).userId;
     const projectId = id(req.params.id, 'Project');
-    await projects.get(userId, projectId); // 404 before reading a body nobody may send here
+    await projects.assertOwned(userId, projectId); // 404 before reading a body nobody may send here
     const parts = await readMultipart(req, uploadLimits);
     const result = await projects.addImages(userId, projectId, parts);
     res.status(result.data.length > 0 ? 201 : 400).json(result);

@@ -1,9 +1,11 @@
 // Image projects: their rows, their images (stored through the blob store), and the jobs
-// that process them. Only the owner sees a project (club projects come with clubs).
+// that process them. The owner changes a project; when it belongs to a club, the club's
+// members (permission project.read) may also see it, its images and its results.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
+import { can } from '../../shared/permissions.js';
 import type { ImageResponse, JobResponse, ProjectResponse, ResultResponse, UploadResponse } from '../../shared/protocol/projects.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { badFileName, inspectImage, type AcceptedImage, type UploadLimits } from '../uploads/images.js';
@@ -60,21 +62,46 @@ export class ProjectService {
     private readonly settings: ProjectSettings,
   ) {}
 
-  async list(ownerId: number): Promise<ProjectResponse[]> {
-    const rows = await this.db.selectFrom('projects').select('id').where('owner_id', '=', ownerId).orderBy('id', 'desc').limit(500).execute();
-    return Promise.all(rows.map((r) => this.get(ownerId, r.id)));
+  /** The clubs whose projects this user may see. */
+  private async readableClubs(userId: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('memberships')
+      .innerJoin('clubs', 'clubs.id', 'memberships.club_id')
+      .select(['memberships.club_id', 'memberships.role', 'clubs.visibility'])
+      .where('memberships.user_id', '=', userId)
+      .where('memberships.status', '=', 'active')
+      .execute();
+    return rows.filter((r) => can(r.role, 'project.read', r)).map((r) => r.club_id);
   }
 
-  async get(ownerId: number, projectId: number): Promise<ProjectResponse> {
+  private async assertClubReadable(userId: number, clubId: number): Promise<void> {
+    if (!(await this.readableClubs(userId)).includes(clubId)) {
+      throw new AppError('validation_failed', 'Invalid request: club_id: is not a club you belong to', [{ path: 'club_id', message: 'is not a club you belong to' }]);
+    }
+  }
+
+  /** Own projects and those shared with the user's clubs, newest first. */
+  async list(userId: number): Promise<ProjectResponse[]> {
+    const clubs = await this.readableClubs(userId);
+    const rows = await this.db
+      .selectFrom('projects')
+      .select('id')
+      .where((eb) => eb.or([eb('owner_id', '=', userId), ...(clubs.length > 0 ? [eb('club_id', 'in', clubs)] : [])]))
+      .orderBy('id', 'desc')
+      .limit(500)
+      .execute();
+    return Promise.all(rows.map((r) => this.get(userId, r.id)));
+  }
+
+  async get(userId: number, projectId: number): Promise<ProjectResponse> {
     const project = await this.db
       .selectFrom('projects')
       .innerJoin('users', 'users.id', 'projects.owner_id')
       .selectAll('projects')
       .select('users.username as owner_username')
       .where('projects.id', '=', projectId)
-      .where('projects.owner_id', '=', ownerId)
       .executeTakeFirst();
-    if (!project) throw notFound();
+    if (!project || !(await this.visible(userId, project))) throw notFound();
     const images = await this.images(projectId);
     return {
       id: project.id,
@@ -83,6 +110,7 @@ export class ProjectService {
       ai_model_id: project.ai_model_id,
       owner_id: project.owner_id,
       owner_username: project.owner_username,
+      club_id: project.club_id,
       status: project.status,
       images_nr: images.length,
       images,
@@ -91,18 +119,21 @@ export class ProjectService {
     };
   }
 
-  async create(ownerId: number, body: { name: string; description: string; ai_model_id: string }): Promise<ProjectResponse> {
+  async create(ownerId: number, body: { name: string; description: string; ai_model_id: string; club_id: number | null }): Promise<ProjectResponse> {
     this.assertModel(body.ai_model_id);
+    if (body.club_id !== null) await this.assertClubReadable(ownerId, body.club_id);
     const { id } = await this.db
       .insertInto('projects')
-      .values({ owner_id: ownerId, name: body.name, description: body.description, ai_model_id: body.ai_model_id, updated_at: new Date() })
+      .values({ owner_id: ownerId, name: body.name, description: body.description, ai_model_id: body.ai_model_id, club_id: body.club_id, updated_at: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
     return this.get(ownerId, id);
   }
 
-  async update(ownerId: number, projectId: number, body: { name?: string; description?: string; ai_model_id?: string }): Promise<ProjectResponse> {
+  async update(ownerId: number, projectId: number, body: { name?: string; description?: string; ai_model_id?: string; club_id?: number | null }): Promise<ProjectResponse> {
     if (body.ai_model_id) this.assertModel(body.ai_model_id);
+    await this.assertOwned(ownerId, projectId);
+    if (body.club_id !== undefined && body.club_id !== null) await this.assertClubReadable(ownerId, body.club_id);
     const updated = await this.db
       .updateTable('projects')
       .set({ ...body, updated_at: new Date() })
@@ -126,8 +157,8 @@ export class ProjectService {
     return rows.map(toImage);
   }
 
-  async image(ownerId: number, projectId: number, imageId: number): Promise<ImageResponse> {
-    await this.assertOwned(ownerId, projectId);
+  async image(userId: number, projectId: number, imageId: number): Promise<ImageResponse> {
+    await this.assertVisible(userId, projectId);
     const row = await this.imageQuery().where('project_images.project_id', '=', projectId).where('project_images.id', '=', imageId).executeTakeFirst();
     if (!row) throw new AppError('not_found', 'Image not found');
     return toImage(row);
@@ -222,8 +253,8 @@ export class ProjectService {
     return { job_id: job.id, status: job.status, total: imageIds.length };
   }
 
-  async results(ownerId: number, projectId: number, imageId?: number): Promise<ResultResponse[]> {
-    await this.assertOwned(ownerId, projectId);
+  async results(userId: number, projectId: number, imageId?: number): Promise<ResultResponse[]> {
+    await this.assertVisible(userId, projectId);
     let query = this.db
       .selectFrom('image_results')
       .innerJoin('project_images', 'project_images.id', 'image_results.image_id')
@@ -292,7 +323,17 @@ export class ProjectService {
     return Number(row?.used ?? 0);
   }
 
-  private async assertOwned(ownerId: number, projectId: number): Promise<void> {
+  private async visible(userId: number, project: { owner_id: number; club_id: number | null }): Promise<boolean> {
+    if (project.owner_id === userId) return true;
+    return project.club_id !== null && (await this.readableClubs(userId)).includes(project.club_id);
+  }
+
+  private async assertVisible(userId: number, projectId: number): Promise<void> {
+    const project = await this.db.selectFrom('projects').select(['owner_id', 'club_id']).where('id', '=', projectId).executeTakeFirst();
+    if (!project || !(await this.visible(userId, project))) throw notFound();
+  }
+
+  async assertOwned(ownerId: number, projectId: number): Promise<void> {
     const row = await this.db.selectFrom('projects').select('id').where('id', '=', projectId).where('owner_id', '=', ownerId).executeTakeFirst();
     if (!row) throw notFound();
   }

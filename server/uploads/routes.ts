@@ -1,14 +1,30 @@
 // /api/me/files (a user's uploads and generated files) and /api/files/:id (the bytes, with
-// range requests; only the owner may read them).
+// range requests; the owner may read them, and so may the members of a club an image project
+// is shared with, for that project's images and thumbnails).
 import { Router, type RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
+import { CLUB_ROLES, can } from '../../shared/permissions.js';
 import { uuidParamSchema } from '../../shared/protocol/projects.js';
 import { authOf } from '../http/authenticate.js';
 import type { BlobStore } from './store.js';
 
 const PAGE = 100;
+
+/** The club projects that show this file (as an image or its thumbnail) to the user. */
+function sharedWith(eb: ExpressionBuilder<Database, 'files'>, userId: number) {
+  return eb
+    .selectFrom('project_images')
+    .innerJoin('files as image', 'image.id', 'project_images.file_id')
+    .innerJoin('projects', 'projects.id', 'project_images.project_id')
+    .innerJoin('memberships', 'memberships.club_id', 'projects.club_id')
+    .select('project_images.id')
+    .where((w) => w.or([w('image.id', '=', w.ref('files.id')), w('image.thumbnail_id', '=', w.ref('files.id'))]))
+    .where('memberships.user_id', '=', userId)
+    .where('memberships.status', '=', 'active')
+    .where('memberships.role', 'in', CLUB_ROLES.filter((role) => can(role, 'project.read')));
+}
 
 export function fileRoutes(db: Kysely<Database>, blobs: BlobStore, requireAuth: RequestHandler): Router {
   const router = Router();
@@ -51,8 +67,14 @@ export function fileRoutes(db: Kysely<Database>, blobs: BlobStore, requireAuth: 
 
   router.get('/files/:id', requireAuth, async (req, res, next) => {
     const fileId = uuidParamSchema.safeParse(req.params.id);
+    const userId = authOf(res).userId;
     const file = fileId.success
-      ? await db.selectFrom('files').select(['sha256', 'content_type', 'name']).where('id', '=', fileId.data).where('owner_id', '=', authOf(res).userId).executeTakeFirst()
+      ? await db
+          .selectFrom('files')
+          .select(['sha256', 'content_type', 'name'])
+          .where('id', '=', fileId.data)
+          .where((eb) => eb.or([eb('owner_id', '=', userId), eb.exists(sharedWith(eb, userId))]))
+          .executeTakeFirst()
       : undefined;
     // Someone else's file answers exactly like a missing one.
     if (!file) throw new AppError('not_found', 'File not found');

@@ -7,12 +7,15 @@ export const projectCreateSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   description: z.string().trim().max(2000).default(''),
   ai_model_id: z.string().min(1).max(64),
+  /** Shares the project with a club you belong to. */
+  club_id: z.number().int().positive().nullable().default(null),
 });
 export const projectUpdateSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
     description: z.string().trim().max(2000).optional(),
     ai_model_id: z.string().min(1).max(64).optional(),
+    club_id: z.number().int().positive().nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change' });
 
@@ -41,6 +44,7 @@ export interface ProjectResponse {
   ai_model_id: string;
   owner_id: number;
   owner_username: string;
+  club_id: number | null;
   status: (typeof PROJECT_STATUSES)[number];
   images_nr: number;
   images: ImageResponse[];

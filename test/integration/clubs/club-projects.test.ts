@@ -1,0 +1,60 @@
+// An image project shared with a club: members see it, its images and results; others do not,
+// and only its owner changes it.
+import assert from 'node:assert/strict';
+import { signUpAndLogin } from '../../helpers/accounts.js';
+import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
+import { photo, upload } from '../../helpers/images.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+
+describe('club image projects', () => {
+  let server: TestServer;
+  let cast: ClubCast;
+  before(async () => {
+    server = await startTestServer({ env: { MODELS: 'paddleocr-v4', MODELS_WARMUP: 'false' } });
+    cast = await clubWithCast(server.http);
+  });
+  after(() => server.close());
+
+  it('shows a club project to members only, and lets only its owner change it', async () => {
+    const created = await server.http.post('/api/projects', { name: 'Chapter 9 pages', ai_model_id: 'paddleocr-v4', club_id: cast.clubId }, cast.member.access);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.club_id, cast.clubId);
+    const projectId = created.body.id as number;
+    const uploaded = await upload(server.http, projectId, cast.member.access, [{ name: 'page.png', data: await photo(), type: 'image/png' }]);
+    assert.equal(uploaded.status, 201, JSON.stringify(uploaded.body));
+    const image = uploaded.body.data[0];
+
+    // Another member sees the project in their list, its images and the image bytes.
+    const seen = await server.http.get(`/api/projects/${projectId}`, cast.notetaker.access);
+    assert.equal(seen.status, 200);
+    assert.equal(seen.body.images_nr, 1);
+    assert.ok((await server.http.get('/api/projects', cast.notetaker.access)).body.some((p: { id: number }) => p.id === projectId));
+    for (const url of [image.image_url, image.thumbnail_url]) {
+      const file = await fetch(server.url + url, { headers: { authorization: `Bearer ${cast.notetaker.access}` } });
+      assert.equal(file.status, 200, url);
+    }
+    assert.equal((await server.http.get(`/api/projects/${projectId}/results`, cast.notetaker.access)).status, 200);
+
+    // Only the owner changes it.
+    assert.equal((await server.http.patch(`/api/projects/${projectId}`, { name: 'Mine' }, cast.owner.access)).status, 404);
+    assert.equal((await server.http.delete(`/api/projects/${projectId}/images/${image.id}`, cast.owner.access)).status, 404);
+    assert.equal((await upload(server.http, projectId, cast.owner.access, [{ name: 'p.png', data: await photo(), type: 'image/png' }])).status, 404);
+
+    // Guests and outsiders see nothing, not even the files.
+    for (const who of [cast.guest, cast.outsider]) {
+      assert.equal((await server.http.get(`/api/projects/${projectId}`, who.access)).status, 404);
+      assert.equal((await fetch(server.url + image.image_url, { headers: { authorization: `Bearer ${who.access}` } })).status, 404);
+    }
+
+    // Someone removed from the club loses sight of it at once.
+    assert.equal((await server.http.delete(`/api/clubs/${cast.clubId}/members/${cast.notetaker.id}`, cast.owner.access)).status, 204);
+    assert.equal((await server.http.get(`/api/projects/${projectId}`, cast.notetaker.access)).status, 404);
+  });
+
+  it('refuses to share a project with a club you are not in', async () => {
+    const stranger = await signUpAndLogin(server.http);
+    const res = await server.http.post('/api/projects', { name: 'x', ai_model_id: 'paddleocr-v4', club_id: cast.clubId }, stranger.access);
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.error.details.map((d: { path: string }) => d.path), ['club_id']);
+  });
+});
