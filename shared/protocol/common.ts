@@ -30,7 +30,7 @@ function isRealDate(value: string): boolean {
 /** A calendar date, 'YYYY-MM-DD'. */
 export const dateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-04-23' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-04-23', abort: true })
   .refine(isRealDate, { error: 'is not a real date' });
 
 /** An instant: ISO 8601 with an offset or Z. */

@@ -1,0 +1,60 @@
+// Reading goals: the select and the keyset-paginated list.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/types.js';
+import type { Page } from '../../shared/protocol/common.js';
+import type { GoalListQuery, GoalResponse } from '../../shared/protocol/content.js';
+import { decodeCursor, pageOf } from '../http/pagination.js';
+import { userRef } from './queries.js';
+
+export function goalQuery(db: Kysely<Database>, clubId: number) {
+  return db
+    .selectFrom('club_goals as g')
+    .leftJoin('users as u', 'u.id', 'g.done_by')
+    .select([
+      'g.id',
+      'g.type',
+      'g.title',
+      'g.explanation',
+      'g.starts_on',
+      'g.ends_on',
+      'g.done',
+      'g.done_at',
+      'g.created_at',
+      'g.updated_at',
+      'u.id as done_by_id',
+      'u.username as done_by_username',
+    ])
+    .where('g.club_id', '=', clubId);
+}
+
+type GoalRow = Awaited<ReturnType<ReturnType<typeof goalQuery>['executeTakeFirstOrThrow']>>;
+
+export function toGoal(row: GoalRow): GoalResponse {
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    explanation: row.explanation,
+    starts_on: row.starts_on,
+    ends_on: row.ends_on,
+    done: row.done,
+    done_at: row.done_at?.toISOString() ?? null,
+    done_by: userRef(row.done_by_id, row.done_by_username),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** Goals by start date (then id), optionally of one type or done state. */
+export async function listGoals(db: Kysely<Database>, clubId: number, query: GoalListQuery): Promise<Page<GoalResponse>> {
+  const after = decodeCursor(query.cursor, ['string', 'number']);
+  let q = goalQuery(db, clubId);
+  if (query.type) q = q.where('g.type', '=', query.type);
+  if (query.done !== undefined) q = q.where('g.done', '=', query.done);
+  if (after) {
+    const [startsOn, id] = after as [string, number];
+    q = q.where((eb) => eb.or([eb('g.starts_on', '>', startsOn), eb.and([eb('g.starts_on', '=', startsOn), eb('g.id', '>', id)])]));
+  }
+  const rows = await q.orderBy('g.starts_on').orderBy('g.id').limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, (r) => [r.starts_on, r.id], toGoal);
+}
