@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database, User } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import { profileUpdateSchema, userIdParamSchema, type MeResponse, type PublicProfile } from '../../shared/protocol/users.js';
+import { readingStreak } from '../books/reading-days.js';
 import { authOf } from '../http/authenticate.js';
 import { parse } from '../http/validate.js';
 
@@ -24,13 +25,13 @@ const ME_COLUMNS = [
 
 type MeRow = Pick<User, (typeof ME_COLUMNS)[number]>;
 
-function toMe(row: MeRow): MeResponse {
+async function toMe(db: Kysely<Database>, row: MeRow): Promise<MeResponse> {
   const { email_verified_at, created_at, ...rest } = row;
-  return { ...rest, email_verified: email_verified_at !== null, created_at: created_at.toISOString() };
+  return { ...rest, email_verified: email_verified_at !== null, created_at: created_at.toISOString(), reading_streak: await readingStreak(db, row.id) };
 }
 
-function toPublic(row: Pick<User, 'id' | 'username' | 'first_name' | 'nickname' | 'bio' | 'interests' | 'created_at'>): PublicProfile {
-  return { ...row, created_at: row.created_at.toISOString() };
+async function toPublic(db: Kysely<Database>, row: Pick<User, 'id' | 'username' | 'first_name' | 'nickname' | 'bio' | 'interests' | 'created_at'>): Promise<PublicProfile> {
+  return { ...row, created_at: row.created_at.toISOString(), reading_streak: await readingStreak(db, row.id) };
 }
 
 export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): Router {
@@ -39,7 +40,7 @@ export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): R
   router.get('/me', requireAuth, async (_req, res) => {
     const row = await db.selectFrom('users').select(ME_COLUMNS).where('id', '=', authOf(res).userId).executeTakeFirst();
     if (!row) throw new AppError('not_found', 'User not found');
-    res.json(toMe(row));
+    res.json(await toMe(db, row));
   });
 
   router.patch('/me', requireAuth, async (req, res) => {
@@ -51,7 +52,7 @@ export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): R
       .returning(ME_COLUMNS)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', 'User not found');
-    res.json(toMe(row));
+    res.json(await toMe(db, row));
   });
 
   router.get('/users/:id', requireAuth, async (req, res) => {
@@ -64,7 +65,7 @@ export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): R
       .where('is_active', '=', true)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', 'User not found');
-    res.json(toPublic(row));
+    res.json(await toPublic(db, row));
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReadingStreak } from './books.js';
 
 const MAX_INTERESTS = 30;
 
@@ -48,6 +49,7 @@ export interface MeResponse {
   interests: string[];
   email_verified: boolean;
   created_at: string;
+  reading_streak: ReadingStreak;
 }
 
 export interface PublicProfile {
@@ -58,4 +60,5 @@ export interface PublicProfile {
   bio: string | null;
   interests: string[];
   created_at: string;
+  reading_streak: ReadingStreak;
 }
