@@ -1,8 +1,53 @@
-// Meetings endpoints.
+// Meetings endpoints: scheduling, the club's upcoming and past meetings, and one meeting with
+// who took part.
+import { AppError } from '../../shared/errors.js';
+import { pageSchema } from '../../shared/protocol/common.js';
+import { meetingCreateSchema, meetingDetailSchema, meetingListQuerySchema, meetingResponseSchema, meetingUpdateSchema } from '../../shared/protocol/meetings.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
+import { ClubGate } from '../posts/club-gate.js';
+import { MeetingRecords } from './records.js';
+import { MeetingService } from './service.js';
 
 export function meetingsRoutes(deps: FeatureDeps): Api {
   const api = new Api(deps, '/api', 'Meetings');
+  const records = new MeetingRecords(deps.db, deps.events);
+  const meetings = new MeetingService(deps.db, new ClubGate(deps.clubs), records, deps.events);
+
+  api.club('post', '/clubs/:clubId/meetings', 'meeting.create', { summary: 'Schedule a meeting, or open one now (no scheduled_at)', body: meetingCreateSchema, response: meetingResponseSchema }, ({ access, userId, body }) =>
+    meetings.create(access.club.id, userId, body),
+  );
+  api.club('get', '/clubs/:clubId/meetings', 'meeting.read', { summary: "The club's upcoming or past meetings", query: meetingListQuerySchema, response: pageSchema(meetingResponseSchema) }, ({ access, query }) =>
+    meetings.list(access.club.id, query),
+  );
+
+  api.authed('get', '/meetings/:meetingId', { summary: 'A meeting, with its participants (needs meeting.read in its club)', response: meetingDetailSchema }, async ({ userId, id }) => {
+    const meeting = await meetings.authorize(id('meetingId'), userId, 'meeting.read');
+    return meetings.detail(meeting.id);
+  });
+  api.authed('patch', '/meetings/:meetingId', { summary: 'Change a scheduled or live meeting (needs meeting.create)', body: meetingUpdateSchema, response: meetingDetailSchema }, async ({ userId, id, body }) =>
+    meetings.update(await meetings.authorize(id('meetingId'), userId, 'meeting.create'), userId, body),
+  );
+  api.authed('post', '/meetings/:meetingId/cancel', { summary: 'Cancel a scheduled meeting (needs meeting.create)', response: meetingDetailSchema, status: 200 }, async ({ userId, id }) =>
+    meetings.cancel(await meetings.authorize(id('meetingId'), userId, 'meeting.create'), userId),
+  );
+  api.authed('post', '/meetings/:meetingId/end', { summary: 'End a live meeting (needs meeting.end)', response: meetingDetailSchema, status: 200 }, async ({ userId, id }) =>
+    meetings.end(await meetings.authorize(id('meetingId'), userId, 'meeting.end'), userId),
+  );
+
+  api.authed('get', '/meetings/:meetingId/thumbnail', { summary: "The meeting's thumbnail image (needs meeting.read)", produces: 'image/*' }, async ({ userId, id, res }) => {
+    const meeting = await meetings.authorize(id('meetingId'), userId, 'meeting.read');
+    const fileId = meeting.thumbnail_file_id;
+    const file = fileId ? await deps.db.selectFrom('files').select(['sha256', 'content_type']).where('id', '=', fileId).executeTakeFirst() : undefined;
+    if (!file) throw new AppError('not_found', 'This meeting has no thumbnail');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    await new Promise<void>((resolve, reject) =>
+      res.sendFile(deps.blobs.pathOf(file.sha256), { headers: { 'Content-Type': file.content_type }, cacheControl: false, lastModified: false }, (err) =>
+        err && !res.headersSent ? reject(new AppError('not_found', 'Thumbnail content is missing')) : resolve(),
+      ),
+    );
+  });
+
   return api;
 }
