@@ -76,7 +76,8 @@ export interface ClubVisibility {
 export function can(role: Role, action: Action, club?: ClubVisibility): boolean {
   const rule: Rule = PERMISSIONS[action];
   if (RANK[role] >= RANK[rule.least]) return true;
-  return role === 'outsider' && rule.public === true && club?.visibility === 'public';
+  // What a public club shows to anyone, it shows to guests too.
+  return rule.public === true && club?.visibility === 'public';
 }
 
 /** True when `a` outranks `b` (moderators may act on members, not on other moderators). */

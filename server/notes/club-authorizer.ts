@@ -35,11 +35,7 @@ export function databaseNotesLookup(db: Kysely<Database>): NotesClubLookup {
       const club = await db.selectFrom('clubs').select('id').where('id', '=', id).executeTakeFirst();
       return club?.id ?? null;
     }
-    const meeting = await db
-      .selectFrom('meetings' as never)
-      .select('club_id' as never)
-      .where('id' as never, '=', id as never)
-      .executeTakeFirst();
-    return (meeting as { club_id: number } | undefined)?.club_id ?? null;
+    const meeting = await db.selectFrom('meetings').select('club_id').where('id', '=', id).executeTakeFirst();
+    return meeting?.club_id ?? null;
   };
 }
