@@ -6,7 +6,7 @@ import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import type { Page } from '../../shared/protocol/common.js';
 import type { BookCreate, BookResponse, BookSearchQuery, BookUpdate } from '../../shared/protocol/books.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import { bookQuery, toBook } from './book-view.js';
 import { assertOwnImage } from './cover.js';
 import { bookSearchDocument, prefixQuery } from './search.js';
@@ -86,7 +86,7 @@ export class BookCatalogue {
     if (query.author) ranked = ranked.where(sql<number>`strpos(lower(books.author), ${query.author.toLowerCase()})`, '>', 0);
 
     let page = this.db.selectFrom(ranked.as('b')).selectAll();
-    const after = decodeCursor(query.cursor, ['number', 'number']);
+    const after = decodeCursor(query.cursor, [cursorPart.number, cursorPart.id]);
     if (after) {
       const [rank, id] = after as [number, number];
       page = page.where((eb) => eb.or([eb('b.rank', '<', rank), eb.and([eb('b.rank', '=', rank), eb('b.id', '>', id)])]));

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { ClubReadingLogQuery, ClubReadingLogResponse } from '../../shared/protocol/books.js';
 import type { Page } from '../../shared/protocol/common.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 
 export async function clubReadingLogs(db: Kysely<Database>, clubId: number, query: ClubReadingLogQuery): Promise<Page<ClubReadingLogResponse>> {
   let q = db
@@ -29,7 +29,7 @@ export async function clubReadingLogs(db: Kysely<Database>, clubId: number, quer
     .where('club_books.club_id', '=', clubId)
     .where('memberships.status', '=', 'active');
   if (query.book_id !== undefined) q = q.where('club_books.book_id', '=', query.book_id);
-  const after = decodeCursor(query.cursor, ['number', 'number']);
+  const after = decodeCursor(query.cursor, [cursorPart.int, cursorPart.id]);
   if (after) {
     const [position, id] = after as [number, number];
     q = q.where((eb) => eb.or([eb('club_books.position', '>', position), eb.and([eb('club_books.position', '=', position), eb('reading_logs.id', '>', id)])]));

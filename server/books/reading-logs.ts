@@ -9,7 +9,7 @@ import { can } from '../../shared/permissions.js';
 import { utcDay, type ReadingLogCreate, type ReadingLogResponse, type ReadingLogUpdate } from '../../shared/protocol/books.js';
 import type { Page, PageQuery } from '../../shared/protocol/common.js';
 import type { ClubAccessResolver } from '../clubs/access.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import { bookFrom, booksById } from './book-view.js';
 import { recordReadingDay } from './reading-days.js';
 
@@ -82,7 +82,7 @@ export class ReadingLogs {
   }
 
   async list(userId: number, query: PageQuery): Promise<Page<ReadingLogResponse>> {
-    const after = decodeCursor(query.cursor, ['number']);
+    const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = this.db.selectFrom('reading_logs').select(LOG_COLUMNS).where('user_id', '=', userId);
     if (after) q = q.where('id', '<', after[0] as number);
     const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();

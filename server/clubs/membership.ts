@@ -1,14 +1,15 @@
 // Joining and leaving: knocks and their decisions, roles, removals, bans, ownership.
 // Seats are counted in clubs.member_count under a row lock, so parallel admissions into the
-// last seat admit exactly one.
+// last seat admit exactly one. Every transaction that changes a membership locks the club row
+// first (one lock order, no deadlocks) and re-reads the roles it acts on under that lock.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import type { KnockDecision, KnockResponse, MemberResponse } from '../../shared/protocol/clubs.js';
 import type { Page } from '../../shared/protocol/common.js';
-import { outranks, type ClubRole, type Role } from '../../shared/permissions.js';
+import { can, outranks, type Action, type ClubRole, type Role } from '../../shared/permissions.js';
 import { verifyPassword } from '../auth/passwords.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, exactTime, pageOf } from '../http/pagination.js';
 import type { ClubAccess } from './access.js';
 import type { ClubService } from './service.js';
 
@@ -98,9 +99,9 @@ export class MembershipService {
   }
 
   async pendingKnocks(clubId: number, query: { limit: number; cursor?: string }): Promise<Page<KnockResponse>> {
-    const after = decodeCursor(query.cursor, ['number']);
+    const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = this.knockQuery(this.db).where('knocks.club_id', '=', clubId).where('knocks.status', '=', 'pending');
-    if (after) q = q.where('knocks.id', '>', after[0] as number);
+    if (after) q = q.where('knocks.id', '>', after[0]);
     const rows = await q.orderBy('knocks.id').limit(query.limit + 1).execute();
     return pageOf(rows, query.limit, (r) => [r.id], toKnock);
   }
@@ -108,7 +109,8 @@ export class MembershipService {
   async decide(clubId: number, knockId: number, deciderId: number, decision: KnockDecision): Promise<KnockResponse> {
     const knock = await this.db.transaction().execute(async (trx) => {
       // The club row lock serializes every admission into this club.
-      const club = await trx.selectFrom('clubs').select(['member_count', 'max_members']).where('id', '=', clubId).forUpdate().executeTakeFirstOrThrow();
+      const club = await this.lockClub(trx, clubId);
+      await this.requireActor(trx, clubId, deciderId, 'knock.decide');
       const pending = await trx
         .selectFrom('knocks')
         .select(['user_id', 'status'])
@@ -142,19 +144,20 @@ export class MembershipService {
   }
 
   async members(clubId: number, query: { status: 'active' | 'banned'; limit: number; cursor?: string }): Promise<Page<MemberResponse>> {
-    const after = decodeCursor(query.cursor, ['string', 'number']);
+    const after = decodeCursor(query.cursor, [cursorPart.time, cursorPart.id]);
     let q = this.db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.user_id')
       .select(['users.id', 'users.username', 'users.nickname', 'memberships.role', 'memberships.status', 'memberships.joined_at'])
+      .select(exactTime('memberships.joined_at').as('joined_key'))
       .where('memberships.club_id', '=', clubId)
       .where('memberships.status', '=', query.status);
     if (after) {
-      const [joinedAt, id] = after as [string, number];
-      q = q.where((eb) => eb.or([eb('memberships.joined_at', '>', new Date(joinedAt)), eb.and([eb('memberships.joined_at', '=', new Date(joinedAt)), eb('users.id', '>', id)])]));
+      const [joinedAt, id] = after;
+      q = q.where(sql<boolean>`(memberships.joined_at, users.id) > (${joinedAt}::timestamptz, ${id})`);
     }
     const rows = await q.orderBy('memberships.joined_at').orderBy('users.id').limit(query.limit + 1).execute();
-    return pageOf(rows, query.limit, (r) => [r.joined_at.toISOString(), r.id], (r) => ({
+    return pageOf(rows, query.limit, (r) => [r.joined_key, r.id], (r) => ({
       user: { id: r.id, username: r.username, nickname: r.nickname },
       role: r.role,
       status: r.status,
@@ -162,9 +165,27 @@ export class MembershipService {
     }));
   }
 
+  private async lockClub(trx: Transaction<Database>, clubId: number) {
+    const club = await trx.selectFrom('clubs').select(['owner_id', 'member_count', 'max_members']).where('id', '=', clubId).forUpdate().executeTakeFirst();
+    if (!club) throw new AppError('not_found', 'Club not found');
+    return club;
+  }
+
   private async target(trx: Transaction<Database>, clubId: number, userId: number) {
     const row = await trx.selectFrom('memberships').select(['role', 'status']).where('club_id', '=', clubId).where('user_id', '=', userId).forUpdate().executeTakeFirst();
     return row ?? null;
+  }
+
+  /** The actor's role now, under the club lock: it may have changed since the request was let in. */
+  private async requireActor(trx: Transaction<Database>, clubId: number, actorId: number, action: Action): Promise<ClubRole> {
+    const actor = await trx.selectFrom('memberships').select(['role', 'status']).where('club_id', '=', clubId).where('user_id', '=', actorId).executeTakeFirst();
+    if (!actor || actor.status !== 'active' || !can(actor.role, action)) throw new AppError('forbidden', 'You may no longer do this in this club');
+    return actor.role;
+  }
+
+  /** Ends a live guest pass: someone who leaves or is removed must not stay on as a guest. */
+  private async endGuestPass(trx: Transaction<Database>, clubId: number, userId: number, now: Date): Promise<void> {
+    await trx.updateTable('knocks').set({ guest_until: now }).where('club_id', '=', clubId).where('user_id', '=', userId).where('status', '=', 'admitted_once').where('guest_until', '>', now).execute();
   }
 
   private assertOutranks(actor: Role, target: ClubRole, verb: string): void {
@@ -174,6 +195,8 @@ export class MembershipService {
 
   async setRole(clubId: number, actorId: number, userId: number, role: Exclude<ClubRole, 'owner'>): Promise<MemberResponse> {
     await this.db.transaction().execute(async (trx) => {
+      await this.lockClub(trx, clubId);
+      await this.requireActor(trx, clubId, actorId, 'member.set_role');
       const target = await this.target(trx, clubId, userId);
       if (!target || target.status !== 'active') throw new AppError('not_found', 'That person is not a member of this club');
       if (target.role === 'owner') throw new AppError('forbidden', 'The owner keeps the owner role; transfer ownership instead');
@@ -190,23 +213,27 @@ export class MembershipService {
     return { user: { id: page.id, username: page.username, nickname: page.nickname }, role: page.role, status: page.status, joined_at: page.joined_at.toISOString() };
   }
 
-  async remove(clubId: number, actor: Role, actorId: number, userId: number): Promise<void> {
+  /** `_actor` is the role the request was let in with; the one that counts is re-read here. */
+  async remove(clubId: number, _actor: Role, actorId: number, userId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.selectFrom('clubs').select('id').where('id', '=', clubId).forUpdate().execute();
+      await this.lockClub(trx, clubId);
+      const actor = await this.requireActor(trx, clubId, actorId, 'member.remove');
       const target = await this.target(trx, clubId, userId);
       if (!target || target.status !== 'active') throw new AppError('not_found', 'That person is not a member of this club');
       this.assertOutranks(actor, target.role, 'removed');
       await trx.deleteFrom('memberships').where('club_id', '=', clubId).where('user_id', '=', userId).execute();
       await trx.updateTable('clubs').set({ member_count: sql`member_count - 1` }).where('id', '=', clubId).execute();
+      await this.endGuestPass(trx, clubId, userId, new Date());
     });
     await this.clubs.publish(clubId, actorId, { type: 'member.removed', user_id: userId });
   }
 
   /** Bans a member (freeing the seat) or a non-member (who may then not knock). */
-  async ban(clubId: number, actor: Role, actorId: number, userId: number, reason: string): Promise<void> {
+  async ban(clubId: number, _actor: Role, actorId: number, userId: number, reason: string): Promise<void> {
     if (userId === actorId) throw new AppError('forbidden', 'You cannot ban yourself');
     await this.db.transaction().execute(async (trx) => {
-      await trx.selectFrom('clubs').select('id').where('id', '=', clubId).forUpdate().execute();
+      await this.lockClub(trx, clubId);
+      const actor = await this.requireActor(trx, clubId, actorId, 'member.ban');
       const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
       if (!user) throw new AppError('not_found', 'User not found');
       const target = await this.target(trx, clubId, userId);
@@ -220,31 +247,42 @@ export class MembershipService {
         await trx.insertInto('memberships').values({ club_id: clubId, user_id: userId, role: 'member', status: 'banned', banned_at: now, ban_reason: reason }).execute();
       }
       await trx.updateTable('knocks').set({ status: 'refused', decided_by: actorId, decided_at: now }).where('club_id', '=', clubId).where('user_id', '=', userId).where('status', '=', 'pending').execute();
-      // A guest pass ends with the ban.
-      await trx.updateTable('knocks').set({ guest_until: now }).where('club_id', '=', clubId).where('user_id', '=', userId).where('status', '=', 'admitted_once').execute();
+      await this.endGuestPass(trx, clubId, userId, now);
     });
     await this.clubs.publish(clubId, actorId, { type: 'member.banned', user_id: userId });
   }
 
   async unban(clubId: number, actorId: number, userId: number): Promise<void> {
-    const result = await this.db.deleteFrom('memberships').where('club_id', '=', clubId).where('user_id', '=', userId).where('status', '=', 'banned').executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw new AppError('not_found', 'That person is not banned here');
+    await this.db.transaction().execute(async (trx) => {
+      await this.lockClub(trx, clubId);
+      await this.requireActor(trx, clubId, actorId, 'member.ban');
+      const result = await trx.deleteFrom('memberships').where('club_id', '=', clubId).where('user_id', '=', userId).where('status', '=', 'banned').executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw new AppError('not_found', 'That person is not banned here');
+    });
     await this.clubs.publish(clubId, actorId, { type: 'member.unbanned', user_id: userId });
   }
 
   async leave(access: ClubAccess, userId: number): Promise<void> {
-    if (access.role === 'owner') throw new AppError('conflict', 'The owner cannot leave; transfer ownership or delete the club');
+    const clubId = access.club.id;
     await this.db.transaction().execute(async (trx) => {
-      await trx.selectFrom('clubs').select('id').where('id', '=', access.club.id).forUpdate().execute();
-      const removed = await trx.deleteFrom('memberships').where('club_id', '=', access.club.id).where('user_id', '=', userId).where('status', '=', 'active').executeTakeFirst();
-      if (Number(removed.numDeletedRows) > 0) await trx.updateTable('clubs').set({ member_count: sql`member_count - 1` }).where('id', '=', access.club.id).execute();
+      await this.lockClub(trx, clubId);
+      // Re-read: ownership may have been handed to the caller since the request came in.
+      const me = await this.target(trx, clubId, userId);
+      if (!me || me.status !== 'active') throw new AppError('not_found', 'You are not a member of this club');
+      if (me.role === 'owner') throw new AppError('conflict', 'The owner cannot leave; transfer ownership or delete the club');
+      await trx.deleteFrom('memberships').where('club_id', '=', clubId).where('user_id', '=', userId).execute();
+      await trx.updateTable('clubs').set({ member_count: sql`member_count - 1` }).where('id', '=', clubId).execute();
+      await this.endGuestPass(trx, clubId, userId, new Date());
     });
-    await this.clubs.publish(access.club.id, userId, { type: 'member.left', user_id: userId });
+    await this.clubs.publish(clubId, userId, { type: 'member.left', user_id: userId });
   }
 
   async transfer(clubId: number, ownerId: number, toUserId: number): Promise<void> {
     if (toUserId === ownerId) throw new AppError('conflict', 'You already own this club');
     await this.db.transaction().execute(async (trx) => {
+      // Under the club lock, a second transfer by the same caller sees it no longer owns the club.
+      const club = await this.lockClub(trx, clubId);
+      if (club.owner_id !== ownerId) throw new AppError('forbidden', 'Only the owner can hand the club over');
       const target = await this.target(trx, clubId, toUserId);
       if (!target || target.status !== 'active') throw new AppError('not_found', 'The new owner must be an active member');
       await trx.updateTable('memberships').set({ role: 'moderator' }).where('club_id', '=', clubId).where('user_id', '=', ownerId).execute();

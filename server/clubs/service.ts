@@ -27,6 +27,7 @@ function scheduleValue(schedule: ScheduleInput, createdAt: Date): ClubScheduleVa
 
 export function toClubResponse(access: ClubAccess, owner: { id: number; username: string }): ClubResponse {
   const { club, role, status, liked } = access;
+  // Outsiders of a private club get the card only: no detail, goal, cover or money.
   const readable = can(role, 'club.read', club);
   return {
     id: club.id,
@@ -34,7 +35,7 @@ export function toClubResponse(access: ClubAccess, owner: { id: number; username
     title: club.title,
     summary: club.summary,
     detail: readable ? club.detail : null,
-    cover_url: club.cover_file_id ? `/api/clubs/${club.id}/cover` : null,
+    cover_url: readable && club.cover_file_id ? `/api/clubs/${club.id}/cover` : null,
     visibility: club.visibility,
     has_password: club.join_password_hash !== null,
     max_members: club.max_members,
@@ -47,14 +48,15 @@ export function toClubResponse(access: ClubAccess, owner: { id: number; username
     study:
       club.kind === 'study'
         ? {
-            main_goal: club.main_goal,
+            main_goal: readable ? club.main_goal : null,
             grace_period_days: club.grace_period_days,
             renew_period_days: club.renew_period_days,
             entrance_fee: club.entrance_fee,
             penalty: club.penalty,
             season: club.season,
             renewed_at: club.renewed_at?.toISOString() ?? null,
-            total_money: Number(club.total_money),
+            // The same people who read every member's dues.
+            total_money: can(role, 'dues.read_all', club) ? Number(club.total_money) : null,
           }
         : null,
     me: { role, status, liked },

@@ -25,15 +25,23 @@ export class DuesService {
   }
 
   async list(clubId: number, season: number): Promise<DuesList> {
-    checkSeason(await this.currentSeason(clubId), season);
-    const rows = await duesQuery(this.db, clubId, season).orderBy('u.username').execute();
-    const club = await this.db.selectFrom('clubs').select('total_money').where('id', '=', clubId).executeTakeFirstOrThrow();
-    return {
-      season,
-      season_total: await seasonTotal(this.db, clubId, season),
-      total_money: Number(club.total_money),
-      items: rows.map((r) => toDuesEntry(r, season)),
-    };
+    // One snapshot for the rows and both totals, so a payment recorded meanwhile shows in all
+    // of them or in none (read committed would give each statement its own snapshot).
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const club = await trx.selectFrom('clubs').select(['season', 'total_money']).where('id', '=', clubId).executeTakeFirstOrThrow();
+        checkSeason(club.season, season);
+        const rows = await duesQuery(trx, clubId, season).orderBy('u.username').execute();
+        return {
+          season,
+          season_total: await seasonTotal(trx, clubId, season),
+          total_money: Number(club.total_money),
+          items: rows.map((r) => toDuesEntry(r, season)),
+        };
+      });
   }
 
   async mine(clubId: number, season: number, userId: number): Promise<DuesEntry> {

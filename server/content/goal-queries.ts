@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Page } from '../../shared/protocol/common.js';
 import type { GoalListQuery, GoalResponse } from '../../shared/protocol/content.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import { userRef } from './queries.js';
 
 export function goalQuery(db: Kysely<Database>, clubId: number) {
@@ -47,7 +47,7 @@ export function toGoal(row: GoalRow): GoalResponse {
 
 /** Goals by start date (then id), optionally of one type or done state. */
 export async function listGoals(db: Kysely<Database>, clubId: number, query: GoalListQuery): Promise<Page<GoalResponse>> {
-  const after = decodeCursor(query.cursor, ['string', 'number']);
+  const after = decodeCursor(query.cursor, [cursorPart.date, cursorPart.id]);
   let q = goalQuery(db, clubId);
   if (query.type) q = q.where('g.type', '=', query.type);
   if (query.done !== undefined) q = q.where('g.done', '=', query.done);

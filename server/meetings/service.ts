@@ -7,7 +7,7 @@ import type { Page } from '../../shared/protocol/common.js';
 import type { MeetingCreate, MeetingDetail, MeetingListQuery, MeetingResponse, MeetingStatus, MeetingUpdate } from '../../shared/protocol/meetings.js';
 import type { Action } from '../../shared/permissions.js';
 import type { ClubEventPublisher } from '../features.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import type { ClubGate } from '../posts/club-gate.js';
 import { findMeeting, meetingsWithCreator, participantsOf, toMeeting } from './queries.js';
 import type { MeetingRecords } from './records.js';
@@ -86,9 +86,11 @@ export class MeetingService {
   async list(clubId: number, query: MeetingListQuery): Promise<Page<MeetingResponse>> {
     const upcoming = query.when === 'upcoming';
     const key = upcoming ? UPCOMING_KEY : PAST_KEY;
-    const after = decodeCursor(query.cursor, ['string', 'number']);
+    const after = decodeCursor(query.cursor, [cursorPart.time, cursorPart.id]);
     let q = meetingsWithCreator(this.db)
       .select(key.as('sort_key'))
+      // The cursor carries the key to the microsecond; a millisecond Date would repeat or skip rows.
+      .select(sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key_text'))
       .where('meetings.club_id', '=', clubId)
       .where('meetings.status', 'in', upcoming ? ['scheduled', 'live'] : ['ended', 'cancelled']);
     if (after) {
@@ -98,7 +100,7 @@ export class MeetingService {
     }
     const order = upcoming ? 'asc' : 'desc';
     const rows = await q.orderBy(key, order).orderBy('meetings.id', order).limit(query.limit + 1).execute();
-    return pageOf(rows, query.limit, (r) => [r.sort_key.toISOString(), r.id], toMeeting);
+    return pageOf(rows, query.limit, (r) => [r.sort_key_text, r.id], toMeeting);
   }
 
   async detail(meetingId: number): Promise<MeetingDetail> {

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Page, PageQuery } from '../../shared/protocol/common.js';
 import type { CommentResponse } from '../../shared/protocol/posts.js';
 import type { ClubEventPublisher } from '../features.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import type { ClubGate } from './club-gate.js';
 import { liveComments, toComment } from './queries.js';
 import type { PostService } from './service.js';
@@ -21,7 +21,7 @@ export class CommentService {
 
   async list(postId: number, userId: number, query: PageQuery): Promise<Page<CommentResponse>> {
     await this.posts.readable(postId, userId);
-    const after = decodeCursor(query.cursor, ['number']);
+    const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = liveComments(this.db).where('post_comments.post_id', '=', postId);
     if (after) q = q.where('post_comments.id', '<', after[0] as number);
     const rows = await q.orderBy('post_comments.id', 'desc').limit(query.limit + 1).execute();

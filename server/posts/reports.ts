@@ -8,7 +8,7 @@ import { AppError, validationError } from '../../shared/errors.js';
 import type { Page } from '../../shared/protocol/common.js';
 import type { ReportAction, ReportCreate, ReportResponse } from '../../shared/protocol/posts.js';
 import type { ClubEventPublisher } from '../features.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import type { ClubGate } from './club-gate.js';
 import { liveComments } from './queries.js';
 import { reportsWithTargets, toReport } from './report-queries.js';
@@ -85,7 +85,7 @@ export class ReportService {
   }
 
   private async page(q: ReturnType<typeof reportsWithTargets>, query: ListQuery): Promise<Page<ReportResponse>> {
-    const after = decodeCursor(query.cursor, ['number']);
+    const after = decodeCursor(query.cursor, [cursorPart.id]);
     if (after) q = q.where('reports.id', '<', after[0] as number);
     const rows = await q.orderBy('reports.id', 'desc').limit(query.limit + 1).execute();
     return pageOf(rows, query.limit, (r) => [r.id], toReport);

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Page, PageQuery } from '../../shared/protocol/common.js';
 import type { PostCreate, PostResponse, PostUpdate } from '../../shared/protocol/posts.js';
 import type { ClubEventPublisher } from '../features.js';
-import { decodeCursor, pageOf } from '../http/pagination.js';
+import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import type { ClubGate } from './club-gate.js';
 import { livePosts, toPost, type PostRow } from './queries.js';
 
@@ -27,7 +27,7 @@ export class PostService {
 
   /** Newest first; `clubId` null lists community posts. Ids grow with time, so they order the list. */
   async list(clubId: number | null, query: PageQuery): Promise<Page<PostResponse>> {
-    const after = decodeCursor(query.cursor, ['number']);
+    const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = livePosts(this.db).where('posts.club_id', clubId === null ? 'is' : '=', clubId);
     if (after) q = q.where('posts.id', '<', after[0] as number);
     const rows = await q.orderBy('posts.id', 'desc').limit(query.limit + 1).execute();

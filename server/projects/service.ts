@@ -1,8 +1,9 @@
 // Image projects: their rows, their images (stored through the blob store), and the jobs
 // that process them. The owner changes a project; when it belongs to a club, the club's
-// members (permission project.read) may also see it, its images and its results.
+// members (permission project.read) may also see it, its images and its results, as long as
+// the owner is still an active member of that club.
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import { can } from '../../shared/permissions.js';
@@ -86,7 +87,12 @@ export class ProjectService {
     const rows = await this.db
       .selectFrom('projects')
       .select('id')
-      .where((eb) => eb.or([eb('owner_id', '=', userId), ...(clubs.length > 0 ? [eb('club_id', 'in', clubs)] : [])]))
+      .where((eb) =>
+        eb.or([
+          eb('owner_id', '=', userId),
+          ...(clubs.length > 0 ? [eb.and([eb('club_id', 'in', clubs), eb.exists(this.ownerStillIn(eb))])] : []),
+        ]),
+      )
       .orderBy('id', 'desc')
       .limit(500)
       .execute();
@@ -323,9 +329,28 @@ export class ProjectService {
     return Number(row?.used ?? 0);
   }
 
+  /** The project owner's active membership in the club the project is shared with. */
+  private ownerStillIn(eb: ExpressionBuilder<Database, 'projects'>) {
+    return eb
+      .selectFrom('memberships as owner')
+      .select('owner.user_id')
+      .whereRef('owner.club_id', '=', 'projects.club_id')
+      .whereRef('owner.user_id', '=', 'projects.owner_id')
+      .where('owner.status', '=', 'active');
+  }
+
   private async visible(userId: number, project: { owner_id: number; club_id: number | null }): Promise<boolean> {
     if (project.owner_id === userId) return true;
-    return project.club_id !== null && (await this.readableClubs(userId)).includes(project.club_id);
+    if (project.club_id === null || !(await this.readableClubs(userId)).includes(project.club_id)) return false;
+    // An owner who left or was banned no longer publishes into the club.
+    const owner = await this.db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('club_id', '=', project.club_id)
+      .where('user_id', '=', project.owner_id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return owner !== undefined;
   }
 
   private async assertVisible(userId: number, projectId: number): Promise<void> {

@@ -1,13 +1,15 @@
 // /api/me/files (a user's uploads and generated files) and /api/files/:id (the bytes, with
 // range requests; the owner may read them, and so may the members of a club an image project
-// is shared with, for that project's images and thumbnails).
+// is shared with, for that project's images and thumbnails, while the project's owner is still
+// an active member of that club).
 import { Router, type RequestHandler } from 'express';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import { CLUB_ROLES, can } from '../../shared/permissions.js';
 import { uuidParamSchema } from '../../shared/protocol/projects.js';
 import { authOf } from '../http/authenticate.js';
+import { cursorPart, decodeCursor, encodeCursor, exactTime } from '../http/pagination.js';
 import type { BlobStore } from './store.js';
 
 const PAGE = 100;
@@ -19,6 +21,8 @@ function sharedWith(eb: ExpressionBuilder<Database, 'files'>, userId: number) {
     .innerJoin('files as image', 'image.id', 'project_images.file_id')
     .innerJoin('projects', 'projects.id', 'project_images.project_id')
     .innerJoin('memberships', 'memberships.club_id', 'projects.club_id')
+    // An owner who left or was banned no longer shows anything through the club.
+    .innerJoin('memberships as owner', (join) => join.onRef('owner.club_id', '=', 'projects.club_id').onRef('owner.user_id', '=', 'projects.owner_id').on('owner.status', '=', 'active'))
     .select('project_images.id')
     .where((w) => w.or([w('image.id', '=', w.ref('files.id')), w('image.thumbnail_id', '=', w.ref('files.id'))]))
     .where('memberships.user_id', '=', userId)
@@ -35,14 +39,16 @@ export function fileRoutes(db: Kysely<Database>, blobs: BlobStore, requireAuth: 
     let query = db
       .selectFrom('files')
       .select(['id', 'name', 'description', 'kind', 'content_type', 'size', 'width', 'height', 'thumbnail_id', 'created_at'])
+      .select(exactTime('created_at').as('created_key'))
       .where('owner_id', '=', authOf(res).userId)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit + 1);
-    if (cursor) {
-      const [time, fileId] = Buffer.from(cursor, 'base64url').toString().split('|');
-      if (!time || !fileId || Number.isNaN(Date.parse(time)) || !uuidParamSchema.safeParse(fileId).success) throw new AppError('validation_failed', 'Invalid request: cursor', [{ path: 'cursor', message: 'is not a cursor from this list' }]);
-      query = query.where((eb) => eb.or([eb('created_at', '<', new Date(time)), eb.and([eb('created_at', '=', new Date(time)), eb('id', '<', fileId)])]));
+    const after = decodeCursor(cursor, [cursorPart.time, uuidParamSchema]);
+    if (after) {
+      // The exact microseconds: an image and its thumbnail share one now().
+      const [time, fileId] = after;
+      query = query.where(sql<boolean>`(created_at, id) < (${time}::timestamptz, ${fileId}::uuid)`);
     }
     const rows = await query.execute();
     const page = rows.slice(0, limit);
@@ -61,7 +67,7 @@ export function fileRoutes(db: Kysely<Database>, blobs: BlobStore, requireAuth: 
         thumbnail_url: f.thumbnail_id ? `/api/files/${f.thumbnail_id}` : null,
         created_at: f.created_at.toISOString(),
       })),
-      next_cursor: rows.length > limit && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null,
+      next_cursor: rows.length > limit && last ? encodeCursor([last.created_key, last.id]) : null,
     });
   });
 

@@ -163,7 +163,7 @@ export type ReadingListItemUpdate = z.infer<typeof readingListItemUpdateSchema>;
 
 export const readingListOrderSchema = z.strictObject({
   ids: z
-    .array(z.number().int().positive())
+    .array(refIdSchema)
     .max(MAX_READING_LIST)
     .refine((ids) => new Set(ids).size === ids.length, { error: 'lists an item twice' })
     .describe('every item id of the reading list, in the new order'),

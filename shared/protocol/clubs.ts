@@ -1,7 +1,7 @@
 // Clubs and membership: REST bodies, queries and responses.
 import { z } from 'zod';
 import { CLUB_ROLES } from '../permissions.js';
-import { dateSchema } from './common.js';
+import { bodyIdSchema, dateSchema } from './common.js';
 
 export const CLUB_KINDS = ['book', 'study'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
@@ -133,14 +133,14 @@ export const clubResponseSchema = z.object({
   like_count: z.number(),
   study: z
     .object({
-      main_goal: z.string().nullable(),
+      main_goal: z.string().nullable().describe('null when the caller may not read a private club'),
       grace_period_days: z.number(),
       renew_period_days: z.number().nullable(),
       entrance_fee: z.number(),
       penalty: z.number(),
       season: z.number(),
       renewed_at: z.string().nullable(),
-      total_money: z.number(),
+      total_money: z.number().nullable().describe('null unless the caller may read all dues (moderators and the owner)'),
     })
     .nullable(),
   me: membershipViewSchema,
@@ -186,7 +186,7 @@ export type KnockResponse = z.infer<typeof knockResponseSchema>;
 
 export const memberRoleUpdateSchema = z.strictObject({ role: z.enum(['moderator', 'notetaker', 'member']) });
 export const banSchema = z.strictObject({ reason: z.string().trim().max(500).default('') });
-export const transferSchema = z.strictObject({ user_id: z.number().int().positive() });
+export const transferSchema = z.strictObject({ user_id: bodyIdSchema });
 
 export const memberResponseSchema = z.object({
   user: z.object({ id: z.number(), username: z.string(), nickname: z.string().nullable() }),

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 export const idSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+/** An id inside a JSON body: a number already, within int4 like every serial id. */
+export const bodyIdSchema = z.number().int().positive().max(2 ** 31 - 1);
 
 export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
@@ -23,17 +25,19 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 }
 
 function isRealDate(value: string): boolean {
+  // Postgres has no year 0; JS would take it as 1 BC.
+  if (value.startsWith('0000')) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-/** A calendar date, 'YYYY-MM-DD'. */
+/** A calendar date, 'YYYY-MM-DD', years 0001 to 9999. */
 export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-04-23', abort: true })
   .refine(isRealDate, { error: 'is not a real date' });
 
 /** An instant: ISO 8601 with an offset or Z. */
-export const instantSchema = z.iso.datetime({ offset: true });
+export const instantSchema = z.iso.datetime({ offset: true }).refine((at) => !at.startsWith('0000'), { error: 'year 0000 does not exist' });
 
 export const okSchema = z.object({ ok: z.literal(true) });

@@ -1,6 +1,6 @@
 // Club content: notices, rules, goals, seasons and dues — REST bodies, queries and responses.
 import { z } from 'zod';
-import { dateSchema, pageQuerySchema } from './common.js';
+import { bodyIdSchema, dateSchema, pageQuerySchema } from './common.js';
 
 export const MAX_NOTICES = 200;
 export const MAX_RULES = 50;
@@ -32,7 +32,7 @@ export const noticeUpdateSchema = z
 export type NoticeUpdate = z.infer<typeof noticeUpdateSchema>;
 
 export const noticeOrderSchema = z.strictObject({
-  ids: z.array(z.number().int().positive()).max(MAX_NOTICES).describe("Every notice id of the club, in the new order"),
+  ids: z.array(bodyIdSchema).max(MAX_NOTICES).describe("Every notice id of the club, in the new order"),
 });
 
 export const noticeResponseSchema = z.object({

@@ -1,5 +1,6 @@
 // Posts, comments and reports: REST bodies, queries and responses.
 import { z } from 'zod';
+import { bodyIdSchema } from './common.js';
 
 export const POST_TITLE_MAX = 150;
 export const POST_CONTENT_MAX = 20_000;
@@ -56,10 +57,10 @@ const REPORT_TARGETS = ['post_id', 'comment_id', 'user_id'] as const;
 
 export const reportCreateSchema = z
   .strictObject({
-    post_id: z.number().int().positive().optional(),
-    comment_id: z.number().int().positive().optional(),
-    user_id: z.number().int().positive().optional(),
-    club_id: z.number().int().positive().optional().describe('required when reporting a person; taken from the post or comment otherwise'),
+    post_id: bodyIdSchema.optional(),
+    comment_id: bodyIdSchema.optional(),
+    user_id: bodyIdSchema.optional(),
+    club_id: bodyIdSchema.optional().describe('required when reporting a person; taken from the post or comment otherwise'),
     reason: z.enum(REPORT_REASONS),
     detail: z.string().trim().max(REPORT_DETAIL_MAX).default(''),
   })

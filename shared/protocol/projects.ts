@@ -1,5 +1,6 @@
 // Image projects (the seed API's shapes): REST bodies and responses.
 import { z } from 'zod';
+import { bodyIdSchema } from './common.js';
 
 export const PROJECT_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 
@@ -8,14 +9,14 @@ export const projectCreateSchema = z.strictObject({
   description: z.string().trim().max(2000).default(''),
   ai_model_id: z.string().min(1).max(64),
   /** Shares the project with a club you belong to. */
-  club_id: z.number().int().positive().nullable().default(null),
+  club_id: bodyIdSchema.nullable().default(null),
 });
 export const projectUpdateSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
     description: z.string().trim().max(2000).optional(),
     ai_model_id: z.string().min(1).max(64).optional(),
-    club_id: z.number().int().positive().nullable().optional(),
+    club_id: bodyIdSchema.nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change' });
 
