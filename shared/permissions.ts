@@ -41,6 +41,7 @@ export const PERMISSIONS = {
   'goal.complete': { least: 'member' },
   'reading_list.write': { least: 'moderator' },
   'reading_log.write': { least: 'member' },
+  'reading_log.read': { least: 'member' },
   'dues.read_all': { least: 'moderator' },
   'dues.read_own': { least: 'member' },
   'dues.record': { least: 'owner' },
@@ -49,6 +50,7 @@ export const PERMISSIONS = {
   'post.read': { least: 'member', public: true },
   'post.create': { least: 'member' },
   'post.moderate': { least: 'moderator' },
+  'report.create': { least: 'guest' },
   'report.review': { least: 'moderator' },
   // Meetings, chat, notes
   'meeting.read': { least: 'member' },
