@@ -2,13 +2,16 @@
 //   bare        Express answering JSON, nothing else
 //   bare-db     Express answering one primary-key read through a pg pool (the floor of any
 //               route that reads Postgres; needs DATABASE_URL)
-//   roundtable  the full server from the composition root
+//   roundtable  the full server from the composition root; with BENCH_CLUBS=n it first seeds n
+//               clubs into its own database (PGlite lives in this process), and on an IPC
+//               message {seed: 'reading-logs', userId} gives that user a reading history
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pg from 'pg';
 import { startRoundtable } from '../../server/compose.js';
 import { loadConfig } from '../../shared/config.js';
+import { seedClubs, seedReadingLogs } from './seed-clubs.js';
 
 const mode = process.argv[2];
 
@@ -38,7 +41,18 @@ async function bareDb(): Promise<string> {
 
 async function roundtable(): Promise<string> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', SFU_WORKERS: '0' });
-  return (await startRoundtable(config)).url;
+  const app = await startRoundtable(config);
+  const clubs = Number(process.env.BENCH_CLUBS ?? 0);
+  if (clubs > 0) {
+    const started = Date.now();
+    const seeded = await seedClubs(app.database.db, clubs);
+    process.stderr.write(`seeded ${seeded.clubs} clubs and ${seeded.books} books in ${Date.now() - started} ms\n`);
+    process.on('message', (message: { seed?: string; userId?: number }) => {
+      if (message.seed !== 'reading-logs' || !message.userId) return;
+      void seedReadingLogs(app.database.db, message.userId, 20).then(() => process.send?.({ seeded: 'reading-logs' }));
+    });
+  }
+  return app.url;
 }
 
 const starters: Record<string, () => Promise<string>> = { bare, 'bare-db': bareDb, roundtable };

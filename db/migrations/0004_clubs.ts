@@ -33,7 +33,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX clubs_search ON clubs USING gin (search)`.execute(db);
   await sql`CREATE INDEX clubs_keywords ON clubs USING gin (keywords)`.execute(db);
   await db.schema.createIndex('clubs_owner').on('clubs').column('owner_id').execute();
-  await db.schema.createIndex('clubs_popularity').on('clubs').columns(['like_count', 'id']).execute();
+  // Discovery without a query lists by popularity: this index serves that order directly.
+  await sql`CREATE INDEX clubs_popularity ON clubs (like_count DESC, member_count DESC, id)`.execute(db);
 
   await db.schema
     .createTable('memberships')
