@@ -37,6 +37,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('cascade'))
     .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason IN ('spam', 'abuse', 'off_topic', 'other')`))
     .addColumn('detail', 'text', (c) => c.notNull().defaultTo('').check(sql`char_length(detail) <= 1000`))
+    // What the reporter saw (a post's title, a comment's opening), kept: the content may change
+    // or become unreadable to them later. Empty for reports on people.
+    .addColumn('excerpt', 'text', (c) => c.notNull().defaultTo('').check(sql`char_length(excerpt) <= 200`))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status IN ('open', 'resolved')`))
     .addColumn('resolution', 'text', (c) => c.check(sql`resolution IN ('dismissed', 'removed_content')`))
     .addColumn('resolved_by', 'integer', (c) => c.references('users.id').onDelete('set null'))

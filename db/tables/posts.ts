@@ -39,6 +39,8 @@ export interface ReportsTable {
   user_id: number | null;
   reason: ReportReason;
   detail: Generated<string>;
+  /** A post's title or a comment's opening as the reporter saw it; '' for a person. */
+  excerpt: Generated<string>;
   status: Generated<ReportStatus>;
   resolution: ReportResolution | null;
   resolved_by: number | null;

@@ -1,5 +1,6 @@
 // Who in a club is where: members' logs of the books on the club's reading list, in list
-// order. Reviews stay private to their reader; progress, dates and ratings are shared.
+// order. Reviews stay private to their reader; progress, dates and ratings are shared with the
+// club's members only (reading_log.read), never with outsiders, even of a public club.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { ClubReadingLogQuery, ClubReadingLogResponse } from '../../shared/protocol/books.js';

@@ -39,7 +39,7 @@ export function readingLogRoutes(api: Api, logs: ReadingLogs, db: Kysely<Databas
     return { day, minutes, streak: await readingStreak(db, userId) };
   });
 
-  api.club('get', '/clubs/:clubId/reading-logs', 'member.list', { summary: "Members' progress in the books of the reading list", query: clubReadingLogQuerySchema, response: pageSchema(clubReadingLogResponseSchema) }, ({ access, query }) =>
+  api.club('get', '/clubs/:clubId/reading-logs', 'reading_log.read', { summary: "Members' progress in the books of the reading list", query: clubReadingLogQuerySchema, response: pageSchema(clubReadingLogResponseSchema) }, ({ access, query }) =>
     clubReadingLogs(db, access.club.id, query),
   );
 }

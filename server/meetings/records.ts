@@ -32,28 +32,44 @@ export class MeetingRecords {
 
   /** A scheduled meeting goes live; starting a live one again changes nothing. */
   async start(meetingId: number, actorId: number | null = null): Promise<MeetingResponse> {
-    const current = await this.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
-    if (!current) throw new AppError('not_found', 'Meeting not found');
-    if (current.status === 'live') return this.current(meetingId);
     const now = new Date();
+    // One statement, so a concurrent start cannot slip between a read and this write: both
+    // callers find the meeting live, and only the one that made it so has news to announce.
     const started = await this.db
       .updateTable('meetings')
-      .set({ status: 'live', started_at: now, updated_at: now })
+      .set({
+        status: 'live',
+        started_at: sql<Date>`coalesce(started_at, ${now})`,
+        updated_at: sql<Date>`CASE WHEN status = 'scheduled' THEN ${now} ELSE updated_at END`,
+      })
       .where('id', '=', meetingId)
-      .where('status', '=', 'scheduled')
+      .where('status', 'in', ['scheduled', 'live'])
+      .returning('updated_at')
       .executeTakeFirst();
-    if (Number(started.numUpdatedRows) === 0) throw new AppError('conflict', `This meeting is ${current.status}; it cannot start`);
-    return this.changed(meetingId, actorId);
+    if (!started) {
+      const current = await this.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
+      if (!current) throw new AppError('not_found', 'Meeting not found');
+      throw new AppError('conflict', `This meeting is ${current.status}; it cannot start`);
+    }
+    return started.updated_at.getTime() === now.getTime() ? this.changed(meetingId, actorId) : this.current(meetingId);
   }
 
   /** A live meeting ends, and so does every session still open in it. */
   async end(meetingId: number, actorId: number | null = null): Promise<MeetingResponse> {
     await this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('meetings').select('status').where('id', '=', meetingId).forUpdate().executeTakeFirst();
-      if (!current) throw new AppError('not_found', 'Meeting not found');
-      if (current.status !== 'live') throw new AppError('conflict', `Only a live meeting can end; this one is ${current.status}`);
       const now = new Date();
-      await trx.updateTable('meetings').set({ status: 'ended', ended_at: now, updated_at: now }).where('id', '=', meetingId).execute();
+      // The status test is in the write itself; a concurrent end waits for this one and then finds nothing live.
+      const ended = await trx
+        .updateTable('meetings')
+        .set({ status: 'ended', ended_at: now, updated_at: now })
+        .where('id', '=', meetingId)
+        .where('status', '=', 'live')
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) === 0) {
+        const current = await trx.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
+        if (!current) throw new AppError('not_found', 'Meeting not found');
+        throw new AppError('conflict', `Only a live meeting can end; this one is ${current.status}`);
+      }
       await trx.updateTable('meeting_participants').set({ left_at: now }).where('meeting_id', '=', meetingId).where('left_at', 'is', null).execute();
     });
     return this.changed(meetingId, actorId);

@@ -45,6 +45,13 @@ export class MeetingService {
     if (!file || !file.content_type.startsWith('image/')) throw validationError([{ path: 'thumbnail_file_id', message: 'is not one of your uploaded images' }]);
   }
 
+  /** meetings.book_id has no foreign key (books are their own module), so it is checked here. */
+  private async checkBook(bookId: number | null | undefined): Promise<void> {
+    if (bookId === null || bookId === undefined) return;
+    const book = await this.db.selectFrom('books').select('id').where('id', '=', bookId).executeTakeFirst();
+    if (!book) throw validationError([{ path: 'book_id', message: 'no such book' }]);
+  }
+
   private async announce(clubId: number, actorId: number, action: 'created' | 'updated', meeting: MeetingResponse): Promise<void> {
     await this.events.publish(clubId, actorId, { type: 'content.changed', resource: 'meeting', action, id: meeting.id, data: meeting });
   }
@@ -58,6 +65,7 @@ export class MeetingService {
   /** Scheduled for later, or, with no time given, opened (live) at once. */
   async create(clubId: number, userId: number, input: MeetingCreate): Promise<MeetingResponse> {
     await this.checkThumbnail(input.thumbnail_file_id, userId);
+    await this.checkBook(input.book_id);
     const now = new Date();
     const scheduledAt = input.scheduled_at === undefined ? null : new Date(input.scheduled_at);
     const { id } = await this.db
@@ -113,6 +121,7 @@ export class MeetingService {
     if (ref.status !== 'scheduled' && ref.status !== 'live') throw new AppError('conflict', `This meeting is ${ref.status}; it can no longer change`);
     if (input.scheduled_at !== undefined && ref.status !== 'scheduled') throw new AppError('conflict', 'The meeting has started; its scheduled time can no longer change');
     await this.checkThumbnail(input.thumbnail_file_id, userId);
+    await this.checkBook(input.book_id);
     const { scheduled_at, ...plain } = input;
     const changed = await this.db
       .updateTable('meetings')

@@ -31,12 +31,28 @@ export class CommentService {
   async create(postId: number, authorId: number, content: string): Promise<CommentResponse> {
     const post = await this.posts.readable(postId, authorId);
     if (post.club_id !== null) await this.gate.require(post.club_id, authorId, 'post.create');
-    const { id } = await this.db
-      .insertInto('post_comments')
-      .values({ post_id: postId, author_id: authorId, content, created_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const comment = toComment(await liveComments(this.db).where('post_comments.id', '=', id).executeTakeFirstOrThrow());
+    // One statement that inserts only while the post is live: it may be deleted meanwhile,
+    // and a later read through the post would then find nothing.
+    const row = await this.db
+      .with('added', (db) =>
+        db
+          .insertInto('post_comments')
+          .columns(['post_id', 'author_id', 'content', 'created_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('posts')
+              .select([eb.val(postId).as('post_id'), eb.val(authorId).as('author_id'), eb.val(content).as('content'), eb.val(new Date()).as('created_at')])
+              .where('posts.id', '=', postId)
+              .where('posts.deleted_at', 'is', null),
+          )
+          .returning(['id', 'post_id', 'author_id', 'content', 'created_at']),
+      )
+      .selectFrom('added')
+      .innerJoin('users', 'users.id', 'added.author_id')
+      .select(['added.id', 'added.post_id', 'added.author_id', 'users.username as author_username', 'added.content', 'added.created_at'])
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'Post not found');
+    const comment = toComment(row);
     if (post.club_id !== null) {
       await this.events.publish(post.club_id, authorId, { type: 'content.changed', resource: 'post', action: 'updated', id: postId, data: { comment } });
     }

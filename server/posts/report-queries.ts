@@ -5,7 +5,8 @@ import type { ReportResponse } from '../../shared/protocol/posts.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const EXCERPT_CHARS = 200;
+/** How much of a comment a report keeps (the reports.excerpt CHECK allows this much). */
+export const EXCERPT_CHARS = 200;
 
 export function reportsWithTargets(db: Db) {
   return db
@@ -22,10 +23,9 @@ export function reportsWithTargets(db: Db) {
       'reports.post_id',
       'reports.comment_id',
       'reports.user_id',
-      'posts.title as post_title',
+      'reports.excerpt',
       'posts.deleted_at as post_deleted_at',
       'post_comments.post_id as comment_post_id',
-      'post_comments.content as comment_content',
       'post_comments.deleted_at as comment_deleted_at',
       'reported.username as reported_username',
       'reports.reason',
@@ -39,18 +39,14 @@ export function reportsWithTargets(db: Db) {
 
 type ReportRow = Awaited<ReturnType<ReturnType<typeof reportsWithTargets>['executeTakeFirstOrThrow']>>;
 
+// Content excerpts are the ones stored at report time: the live text may have been edited
+// since, and the reporter may no longer be allowed to read it (GET /api/reports/mine).
 function targetOf(row: ReportRow): ReportResponse['target'] {
   if (row.post_id !== null) {
-    return { kind: 'post', id: row.post_id, post_id: row.post_id, excerpt: row.post_title ?? '', removed: row.post_deleted_at !== null };
+    return { kind: 'post', id: row.post_id, post_id: row.post_id, excerpt: row.excerpt, removed: row.post_deleted_at !== null };
   }
   if (row.comment_id !== null) {
-    return {
-      kind: 'comment',
-      id: row.comment_id,
-      post_id: row.comment_post_id,
-      excerpt: (row.comment_content ?? '').slice(0, EXCERPT_CHARS),
-      removed: row.comment_deleted_at !== null,
-    };
+    return { kind: 'comment', id: row.comment_id, post_id: row.comment_post_id, excerpt: row.excerpt, removed: row.comment_deleted_at !== null };
   }
   // The CHECK on reports guarantees user_id here.
   return { kind: 'user', id: row.user_id ?? 0, post_id: null, excerpt: row.reported_username ?? '', removed: false };

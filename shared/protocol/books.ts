@@ -1,6 +1,6 @@
 // Books, reading lists, reading logs and reading days: REST bodies, queries and responses.
 import { z } from 'zod';
-import { dateSchema, idSchema } from './common.js';
+import { dateSchema, idSchema, rawText, text } from './common.js';
 
 export const MAX_READING_LIST = 200;
 export const MAX_MINUTES_PER_DAY = 1440;
@@ -79,11 +79,11 @@ export const isbnSchema = z
 // The catalogue
 
 const bookFields = {
-  title: z.string().trim().min(1).max(300),
-  author: z.string().trim().min(1).max(200),
+  title: text(300, 1),
+  author: text(200, 1),
   cover_file_id: z.uuid().nullable(),
   published_at: dateSchema.nullable(),
-  category: z.string().trim().min(1).max(100).nullable(),
+  category: text(100, 1).nullable(),
   isbn: isbnSchema.nullable(),
 };
 
@@ -110,11 +110,11 @@ export const bookUpdateSchema = z
 export type BookUpdate = z.infer<typeof bookUpdateSchema>;
 
 export const bookSearchQuerySchema = z.object({
-  q: z.string().trim().max(200).optional().describe('words to find in title, author or category; each matches as a prefix'),
-  category: z.string().trim().max(100).optional().describe('exact category, any case'),
-  author: z.string().trim().max(200).optional().describe('part of the author name, any case'),
+  q: text(200).optional().describe('words to find in title, author or category; each matches as a prefix'),
+  category: text(100).optional().describe('exact category, any case'),
+  author: text(200).optional().describe('part of the author name, any case'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
+  cursor: rawText(512).optional(),
 });
 export type BookSearchQuery = z.infer<typeof bookSearchQuerySchema>;
 
@@ -139,8 +139,8 @@ export type BookResponse = z.infer<typeof bookResponseSchema>;
 // A club's reading list
 
 const readingListFields = {
-  chapters: z.string().trim().min(1).max(100).nullable(),
-  pages: z.string().trim().min(1).max(100).nullable(),
+  chapters: text(100, 1).nullable(),
+  pages: text(100, 1).nullable(),
   target_date: dateSchema.nullable(),
 };
 
@@ -192,7 +192,7 @@ const readingLogFields = {
   finished_at: readingDate.nullable(),
   progress: z.number().int().min(0).max(100),
   rating: z.number().int().min(1).max(5).nullable(),
-  review: z.string().trim().max(5000).nullable(),
+  review: text(5000).nullable(),
 };
 
 function finishedAfterStart(log: { started_at?: string | null; finished_at?: string | null }, ctx: z.RefinementCtx): void {
@@ -244,7 +244,7 @@ export type ReadingLogResponse = z.infer<typeof readingLogResponseSchema>;
 export const clubReadingLogQuerySchema = z.object({
   book_id: idSchema.optional().describe('only this book of the reading list'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
+  cursor: rawText(512).optional(),
 });
 export type ClubReadingLogQuery = z.infer<typeof clubReadingLogQuerySchema>;
 

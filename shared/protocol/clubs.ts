@@ -1,7 +1,7 @@
 // Clubs and membership: REST bodies, queries and responses.
 import { z } from 'zod';
 import { CLUB_ROLES } from '../permissions.js';
-import { bodyIdSchema, dateSchema } from './common.js';
+import { bodyIdSchema, dateSchema, rawText, text, withoutNul } from './common.js';
 
 export const CLUB_KINDS = ['book', 'study'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
@@ -32,12 +32,12 @@ export const scheduleSchema = z.strictObject({
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 
 const keywordsSchema = z
-  .array(z.string().trim().toLowerCase().min(1).max(40))
+  .array(withoutNul(z.string().trim().toLowerCase().min(1).max(40)))
   .max(MAX_KEYWORDS, { error: `at most ${MAX_KEYWORDS} keywords` })
   .transform((list) => [...new Set(list)]);
 
 const studyFields = {
-  main_goal: z.string().trim().max(500).nullable().optional(),
+  main_goal: text(500).nullable().optional(),
   grace_period_days: z.number().int().min(0).max(365).optional(),
   renew_period_days: z.number().int().min(1).max(366).nullable().optional(),
   entrance_fee: z.number().int().min(0).max(1_000_000_000).optional(),
@@ -46,13 +46,13 @@ const studyFields = {
 const STUDY_FIELDS = Object.keys(studyFields);
 
 const editableFields = {
-  title: z.string().trim().min(1).max(100),
-  summary: z.string().trim().max(150),
-  detail: z.string().trim().max(10_000),
+  title: text(100, 1),
+  summary: text(150),
+  detail: text(10_000),
   cover_file_id: z.uuid().nullable(),
   visibility: z.enum(VISIBILITIES),
   /** Plain text in, hashed at rest; null removes it. */
-  join_password: z.string().min(4).max(128).nullable(),
+  join_password: rawText(128).min(4).nullable(),
   max_members: z.number().int().min(1),
   keywords: keywordsSchema,
   schedule: scheduleSchema.nullable(),
@@ -152,21 +152,21 @@ export type ClubResponse = z.infer<typeof clubResponseSchema>;
 // Discovery
 
 export const clubSearchQuerySchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: text(200).optional(),
   kind: z.enum(CLUB_KINDS).optional(),
-  keyword: z.string().trim().toLowerCase().max(40).optional(),
+  keyword: withoutNul(z.string().trim().toLowerCase().max(40)).optional(),
   weekday: z.coerce.number().int().min(0).max(6).optional(),
   has_seats: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
+  cursor: rawText(512).optional(),
 });
 export type ClubSearchQuery = z.infer<typeof clubSearchQuerySchema>;
 
 // Membership
 
 export const knockCreateSchema = z.strictObject({
-  message: z.string().trim().max(500).default(''),
-  password: z.string().max(128).optional(),
+  message: text(500).default(''),
+  password: rawText(128).optional(),
 });
 export const KNOCK_DECISIONS = ['admit_member', 'admit_once', 'refuse'] as const;
 export const knockDecisionSchema = z.strictObject({ decision: z.enum(KNOCK_DECISIONS) });
@@ -185,7 +185,7 @@ export const knockResponseSchema = z.object({
 export type KnockResponse = z.infer<typeof knockResponseSchema>;
 
 export const memberRoleUpdateSchema = z.strictObject({ role: z.enum(['moderator', 'notetaker', 'member']) });
-export const banSchema = z.strictObject({ reason: z.string().trim().max(500).default('') });
+export const banSchema = z.strictObject({ reason: text(500).default('') });
 export const transferSchema = z.strictObject({ user_id: bodyIdSchema });
 
 export const memberResponseSchema = z.object({
@@ -199,5 +199,5 @@ export type MemberResponse = z.infer<typeof memberResponseSchema>;
 export const memberListQuerySchema = z.object({
   status: z.enum(['active', 'banned']).default('active'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
+  cursor: rawText(512).optional(),
 });

@@ -1,6 +1,6 @@
 // Club content: notices, rules, goals, seasons and dues — REST bodies, queries and responses.
 import { z } from 'zod';
-import { bodyIdSchema, dateSchema, pageQuerySchema } from './common.js';
+import { bodyIdSchema, dateSchema, pageQuerySchema, text } from './common.js';
 
 export const MAX_NOTICES = 200;
 export const MAX_RULES = 50;
@@ -16,8 +16,8 @@ const whenClean = { error: 'nothing to change', when: (payload: { issues: unknow
 
 // Notices
 
-const noticeTitle = z.string().trim().min(1).max(150);
-const noticeBody = z.string().trim().max(5000);
+const noticeTitle = text(150, 1);
+const noticeBody = text(5000);
 
 export const noticeCreateSchema = z.strictObject({
   title: noticeTitle,
@@ -50,7 +50,7 @@ export const noticeListSchema = z.object({ items: z.array(noticeResponseSchema) 
 
 // Rules
 
-const ruleText = z.string().trim().min(1).max(500);
+const ruleText = text(500, 1);
 
 export const ruleCreateSchema = z.strictObject({ text: ruleText });
 export const rulesReplaceSchema = z.strictObject({
@@ -67,8 +67,8 @@ export const GOAL_TYPES = ['sub_goal', 'homework', 'meeting', 'other'] as const;
 
 const goalFields = {
   type: z.enum(GOAL_TYPES),
-  title: z.string().trim().min(1).max(150),
-  explanation: z.string().trim().max(5000),
+  title: text(150, 1),
+  explanation: text(5000),
   starts_on: dateSchema,
   ends_on: dateSchema,
 };

@@ -1,6 +1,6 @@
 // Meetings: REST bodies, queries and responses.
 import { z } from 'zod';
-import { instantSchema } from './common.js';
+import { instantSchema, rawText, text } from './common.js';
 
 export const MEETING_STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
@@ -8,15 +8,26 @@ export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 /** A meeting may be scheduled a little in the past: clocks of clients and server differ. */
 const SCHEDULE_SLACK_MS = 5 * 60_000;
 
-// A malformed instant is reported once, by the format check; NaN passes this one.
-const scheduledAtSchema = instantSchema.refine((at) => !(Date.parse(at) <= Date.now() - SCHEDULE_SLACK_MS), { error: 'must not be in the past' });
+/** Further ahead is a typo, not a plan. */
+export const MAX_SCHEDULE_YEARS = 10;
+
+function withinPlanningReach(at: string): boolean {
+  const limit = new Date();
+  limit.setUTCFullYear(limit.getUTCFullYear() + MAX_SCHEDULE_YEARS);
+  return Date.parse(at) <= limit.getTime();
+}
+
+// instantSchema stops at its first problem, so a malformed instant is reported once.
+const scheduledAtSchema = instantSchema
+  .refine((at) => Date.parse(at) > Date.now() - SCHEDULE_SLACK_MS, { error: 'must not be in the past' })
+  .refine(withinPlanningReach, { error: `must be at most ${MAX_SCHEDULE_YEARS} years ahead` });
 
 const fields = {
-  title: z.string().trim().min(1).max(150),
-  description: z.string().trim().max(5_000),
+  title: text(150, 1),
+  description: text(5_000),
   scheduled_at: scheduledAtSchema,
   book_id: z.number().int().positive().max(2 ** 31 - 1),
-  chapters: z.string().trim().min(1).max(200),
+  chapters: text(200, 1),
   thumbnail_file_id: z.uuid(),
 };
 
@@ -46,7 +57,7 @@ export type MeetingUpdate = z.infer<typeof meetingUpdateSchema>;
 export const meetingListQuerySchema = z.object({
   when: z.enum(['upcoming', 'past']).default('upcoming').describe('upcoming: scheduled and live, soonest first; past: ended and cancelled, latest first'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
+  cursor: rawText(512).optional(),
 });
 export type MeetingListQuery = z.infer<typeof meetingListQuerySchema>;
 

@@ -1,6 +1,6 @@
 // Posts, comments and reports: REST bodies, queries and responses.
 import { z } from 'zod';
-import { bodyIdSchema } from './common.js';
+import { bodyIdSchema, rawText, text } from './common.js';
 
 export const POST_TITLE_MAX = 150;
 export const POST_CONTENT_MAX = 20_000;
@@ -10,15 +10,15 @@ export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 export const postCreateSchema = z.strictObject({
-  title: z.string().trim().min(1).max(POST_TITLE_MAX),
-  content: z.string().trim().max(POST_CONTENT_MAX).default(''),
+  title: text(POST_TITLE_MAX, 1),
+  content: text(POST_CONTENT_MAX).default(''),
 });
 export type PostCreate = z.infer<typeof postCreateSchema>;
 
 export const postUpdateSchema = z
   .strictObject({
     title: postCreateSchema.shape.title.optional(),
-    content: z.string().trim().max(POST_CONTENT_MAX).optional(),
+    content: text(POST_CONTENT_MAX).optional(),
   })
   // Only when every field was fine: an unknown field is its own, clearer problem.
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change', when: (payload) => payload.issues.length === 0 });
@@ -39,7 +39,7 @@ export const postResponseSchema = z.object({
 export type PostResponse = z.infer<typeof postResponseSchema>;
 
 export const commentCreateSchema = z.strictObject({
-  content: z.string().trim().min(1).max(COMMENT_MAX),
+  content: text(COMMENT_MAX, 1),
 });
 
 export const commentResponseSchema = z.object({
@@ -62,7 +62,7 @@ export const reportCreateSchema = z
     user_id: bodyIdSchema.optional(),
     club_id: bodyIdSchema.optional().describe('required when reporting a person; taken from the post or comment otherwise'),
     reason: z.enum(REPORT_REASONS),
-    detail: z.string().trim().max(REPORT_DETAIL_MAX).default(''),
+    detail: text(REPORT_DETAIL_MAX).default(''),
   })
   .superRefine((report, ctx) => {
     const named = REPORT_TARGETS.filter((field) => report[field] !== undefined);
@@ -78,7 +78,7 @@ export type ReportCreate = z.infer<typeof reportCreateSchema>;
 export const reportListQuerySchema = z.object({
   status: z.enum(['open', 'resolved']).default('open'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
+  cursor: rawText(512).optional(),
 });
 
 export const reportResolveSchema = z.strictObject({
@@ -95,7 +95,7 @@ export const reportResponseSchema = z.object({
     id: z.number(),
     /** The post this comment belongs to, for comments. */
     post_id: z.number().nullable(),
-    excerpt: z.string().describe("the post's title, the comment's opening, or the person's username"),
+    excerpt: z.string().describe("the post's title or the comment's opening as reported, or the person's username"),
     removed: z.boolean().describe('the post or comment has been deleted'),
   }),
   reason: z.enum(REPORT_REASONS),

@@ -370,6 +370,21 @@ describe('books, reading lists, reading logs and streaks', function () {
       const after = await server.http.get(`/api/clubs/${cast.clubId}/reading-logs?book_id=${listed.id}`, cast.owner.access);
       assert.deepEqual(after.body.items.map((l: { user: { id: number } }) => l.user.id), [cast.member.id]);
     });
+
+    it('keeps members\u2019 progress and ratings from outsiders and guests of a public club', async () => {
+      const cast = await clubWithCast(server.http, { visibility: 'public' });
+      const book = await addBook(alice);
+      await server.http.post(`/api/clubs/${cast.clubId}/reading-list`, { book_id: book.id }, cast.owner.access);
+      assert.equal((await server.http.post('/api/me/reading-logs', { book_id: book.id, rating: 1 }, cast.member.access)).status, 201);
+      // The member list of a public club is open to all; individual ratings are not.
+      assert.equal((await server.http.get(`/api/clubs/${cast.clubId}/members`, cast.outsider.access)).status, 200);
+      for (const who of [cast.outsider, cast.guest]) {
+        const res = await server.http.get(`/api/clubs/${cast.clubId}/reading-logs`, who.access);
+        assert.equal(res.status, 403, JSON.stringify(res.body));
+      }
+      const members = await server.http.get(`/api/clubs/${cast.clubId}/reading-logs`, cast.notetaker.access);
+      assert.deepEqual(members.body.items.map((l: { user: { id: number }; rating: number }) => [l.user.id, l.rating]), [[cast.member.id, 1]]);
+    });
   });
 
   describe('reading days and streaks', () => {

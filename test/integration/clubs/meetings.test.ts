@@ -24,12 +24,18 @@ describe('club meetings', () => {
     return res.body as { id: number } & Record<string, any>;
   };
   const pathsOf = (res: { body: any }) => res.body.error.details.map((d: any) => d.path).sort();
+  const addBook = async (title: string): Promise<number> => {
+    const res = await server.http.post('/api/books', { title, author: 'Some Author' }, cast.moderator.access);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.id as number;
+  };
 
   it('schedules meetings, or opens one at once when no time is given', async () => {
-    const later = await create(cast, { title: 'Chapters 1-4', description: 'Bring questions', scheduled_at: inDays(2), book_id: 42, chapters: '1-4' });
+    const bookId = await addBook('Dune');
+    const later = await create(cast, { title: 'Chapters 1-4', description: 'Bring questions', scheduled_at: inDays(2), book_id: bookId, chapters: '1-4' });
     assert.equal(later.status, 'scheduled');
     assert.equal(later.started_at, null);
-    assert.equal(later.book_id, 42);
+    assert.equal(later.book_id, bookId);
     assert.equal(later.chapters, '1-4');
     assert.deepEqual(later.created_by, { id: cast.moderator.id, username: cast.moderator.username });
     const now = await create(cast, { title: 'Quick chat' });
@@ -89,10 +95,11 @@ describe('club meetings', () => {
 
   it('changes a meeting only while scheduled or live, and only in the ways its state allows', async () => {
     const meeting = await create(cast, { title: 'Draft', scheduled_at: inDays(4) });
-    const moved = await server.http.patch(`/api/meetings/${meeting.id}`, { title: 'Final', scheduled_at: inDays(5), chapters: null, book_id: 7 }, cast.owner.access);
+    const bookId = await addBook('Emma');
+    const moved = await server.http.patch(`/api/meetings/${meeting.id}`, { title: 'Final', scheduled_at: inDays(5), chapters: null, book_id: bookId }, cast.owner.access);
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     assert.equal(moved.body.title, 'Final');
-    assert.equal(moved.body.book_id, 7);
+    assert.equal(moved.body.book_id, bookId);
     assert.equal(Date.parse(moved.body.scheduled_at) > Date.now() + 4.5 * DAY, true);
     assert.deepEqual(moved.body.participants, []);
     assert.equal((await server.http.post(`/api/meetings/${meeting.id}/end`, undefined, cast.moderator.access)).status, 409);
@@ -122,6 +129,47 @@ describe('club meetings', () => {
     const meeting = await create(cast, { title: 'Ok', scheduled_at: inDays(1) });
     assert.equal((await server.http.patch(`/api/meetings/${meeting.id}`, {}, cast.moderator.access)).status, 400);
     assert.deepEqual(pathsOf(await server.http.patch(`/api/meetings/${meeting.id}`, { status: 'live' }, cast.moderator.access)), ['status']);
+  });
+
+  it('takes book_id only for a book of the catalogue', async () => {
+    const missing = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Ghost book', book_id: 2_000_000_000 }, cast.moderator.access);
+    assert.deepEqual(pathsOf(missing), ['book_id']);
+    const meeting = await create(cast, { title: 'Which book?', scheduled_at: inDays(1) });
+    assert.deepEqual(pathsOf(await server.http.patch(`/api/meetings/${meeting.id}`, { book_id: 2_000_000_000 }, cast.moderator.access)), ['book_id']);
+    const bookId = await addBook('Persuasion');
+    assert.equal((await server.http.patch(`/api/meetings/${meeting.id}`, { book_id: bookId }, cast.moderator.access)).body.book_id, bookId);
+    assert.equal((await server.http.patch(`/api/meetings/${meeting.id}`, { book_id: null }, cast.moderator.access)).body.book_id, null);
+  });
+
+  it('refuses times past the year 9999 (UTC) or more than ten years ahead', async () => {
+    const at = (scheduled_at: string) => server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Far away', scheduled_at }, cast.moderator.access);
+    // A negative offset carries the last minute of 9999 into the year 10000.
+    for (const far of ['9999-12-31T23:59:59-23:59', '9999-12-31T23:59:59Z', inDays(11 * 366)]) {
+      const res = await at(far);
+      assert.deepEqual(pathsOf(res), ['scheduled_at'], far);
+      assert.equal(res.body.error.details.length, 1, far);
+    }
+    assert.equal((await at(inDays(9 * 365))).status, 201);
+    const meeting = await create(cast, { title: 'Soon', scheduled_at: inDays(1) });
+    assert.deepEqual(pathsOf(await server.http.patch(`/api/meetings/${meeting.id}`, { scheduled_at: '9999-12-31T23:59:59-23:59' }, cast.moderator.access)), ['scheduled_at']);
+  });
+
+  it('starts a meeting once when the live side starts it several times at once', async () => {
+    const club = await clubWithCast(server.http);
+    for (let round = 0; round < 10; round++) {
+      const meeting = await create(club, { title: `Round ${round}`, scheduled_at: inDays(1) });
+      const started = await Promise.allSettled(Array.from({ length: 4 }, () => records.start(meeting.id)));
+      const failures = started.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason));
+      assert.deepEqual(failures, []);
+      const times = new Set(started.map((s) => (s as PromiseFulfilledResult<{ status: string; started_at: string | null }>).value.started_at));
+      assert.equal(times.size, 1);
+      assert.ok(started.every((s) => (s as PromiseFulfilledResult<{ status: string }>).value.status === 'live'));
+    }
+    const ended = await create(club, { title: 'Over' });
+    await records.end(ended.id);
+    await assert.rejects(records.start(ended.id), (err: Error & { code?: string }) => err.code === 'conflict');
+    await assert.rejects(records.start(2_000_000_000), (err: Error & { code?: string }) => err.code === 'not_found');
+    await assert.rejects(records.end(2_000_000_000), (err: Error & { code?: string }) => err.code === 'not_found');
   });
 
   it('records sessions and talk time from the live side, folded per person', async () => {
