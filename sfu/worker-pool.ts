@@ -2,6 +2,7 @@
 // replaced; listeners hear about it so the meetings it carried can be rebuilt elsewhere.
 import * as mediasoup from 'mediasoup';
 import type { Logger } from '../shared/logger.js';
+import { WorkerLoad } from './worker-load.js';
 
 export type Worker = mediasoup.types.Worker;
 export type WorkerLogLevel = 'debug' | 'warn' | 'error' | 'none';
@@ -13,11 +14,15 @@ export interface WorkerPoolOptions {
   logLevel: WorkerLogLevel;
 }
 
+type DeathListener = (dead: Worker, replacement: Worker | null) => void;
+
 export class WorkerPool {
   private readonly workers: Worker[] = [];
-  private readonly routerCounts = new Map<Worker, number>();
-  private readonly deathListeners = new Set<(dead: Worker, replacement: Worker | null) => void>();
+  private readonly loads = new Map<Worker, WorkerLoad>();
+  private readonly deathListeners = new Set<DeathListener>();
   private closed = false;
+  /** Workers that died since the pool started (each was replaced, or tried to be). */
+  deaths = 0;
 
   private constructor(private readonly options: WorkerPoolOptions, private readonly logger: Logger) {}
 
@@ -41,15 +46,54 @@ export class WorkerPool {
     return this.workers.map((w) => w.pid);
   }
 
-  /** The live worker carrying the fewest routers. */
-  leastLoaded(): Worker {
-    const live = this.workers.filter((w) => !w.closed);
-    const best = live.sort((a, b) => (this.routerCounts.get(a) ?? 0) - (this.routerCounts.get(b) ?? 0))[0];
+  /** Each worker with its place in the pool (a replacement takes the place of the dead one). */
+  entries(): { index: number; worker: Worker }[] {
+    return this.workers.map((worker, index) => ({ index, worker }));
+  }
+
+  live(): Worker[] {
+    return this.workers.filter((w) => !w.closed);
+  }
+
+  load(worker: Worker): WorkerLoad | undefined {
+    return this.loads.get(worker);
+  }
+
+  /**
+   * The live worker carrying the fewest consumers (then routers). Workers in `avoid` are taken
+   * only when no other is alive: a meeting spreading out wants a worker it does not use yet.
+   */
+  leastLoaded(avoid: ReadonlySet<Worker> = new Set()): Worker {
+    const weight = (w: Worker): number[] => {
+      const load = this.loads.get(w);
+      return [avoid.has(w) ? 1 : 0, load?.consumers ?? 0, load?.routers ?? 0];
+    };
+    const best = this.live().sort((a, b) => {
+      const [wa, wb] = [weight(a), weight(b)];
+      return (wa[0]! - wb[0]!) || (wa[1]! - wb[1]!) || (wa[2]! - wb[2]!);
+    })[0];
     if (!best) throw new Error('no live mediasoup worker');
     return best;
   }
 
-  onWorkerDied(listener: (dead: Worker, replacement: Worker | null) => void): () => void {
+  /** A live worker; when every worker is dead, waits (up to timeoutMs) for a replacement. */
+  async liveWorker(timeoutMs = 15_000): Promise<Worker> {
+    if (this.live().length > 0) return this.leastLoaded();
+    return new Promise<Worker>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error('no live mediasoup worker'));
+      }, timeoutMs);
+      const off = this.onWorkerDied((_dead, replacement) => {
+        if (!replacement || replacement.closed) return;
+        clearTimeout(timer);
+        off();
+        resolve(replacement);
+      });
+    });
+  }
+
+  onWorkerDied(listener: DeathListener): () => void {
     this.deathListeners.add(listener);
     return () => this.deathListeners.delete(listener);
   }
@@ -62,6 +106,7 @@ export class WorkerPool {
     this.closed = true;
     for (const worker of this.workers) worker.close();
     this.workers.length = 0;
+    this.loads.clear();
   }
 
   private async spawn(): Promise<Worker> {
@@ -70,19 +115,16 @@ export class WorkerPool {
       rtcMinPort: this.options.rtcMinPort,
       rtcMaxPort: this.options.rtcMaxPort,
     });
-    this.routerCounts.set(worker, 0);
-    worker.observer.on('newrouter', (router: mediasoup.types.Router) => {
-      this.routerCounts.set(worker, (this.routerCounts.get(worker) ?? 0) + 1);
-      router.observer.once('close', () => this.routerCounts.set(worker, Math.max(0, (this.routerCounts.get(worker) ?? 1) - 1)));
-    });
+    this.loads.set(worker, new WorkerLoad(worker));
     worker.on('died', (err: Error) => void this.replace(worker, err));
     return worker;
   }
 
   private async replace(dead: Worker, err: Error): Promise<void> {
-    this.routerCounts.delete(dead);
+    this.loads.delete(dead);
     const index = this.workers.indexOf(dead);
     if (this.closed || index === -1) return;
+    this.deaths += 1;
     this.logger.error({ pid: dead.pid, err: err.message }, 'mediasoup worker died; starting a replacement');
     let replacement: Worker | null = null;
     try {
@@ -91,9 +133,9 @@ export class WorkerPool {
         replacement.close();
         return;
       }
-      this.workers[index] = replacement;
+      this.workers[this.workers.indexOf(dead)] = replacement;
     } catch (spawnErr) {
-      this.workers.splice(index, 1);
+      this.workers.splice(this.workers.indexOf(dead), 1);
       this.logger.fatal({ err: (spawnErr as Error).message }, 'could not replace a mediasoup worker');
     }
     for (const listener of this.deathListeners) listener(dead, replacement);

@@ -86,12 +86,22 @@ export const envSchema = z.object({
   NOTES_GROUP_COMMIT_MS: integer(0, 1000).default(5),
   NOTES_COMPACT_AFTER_UPDATES: integer(10, 10_000_000).default(1000),
   NOTES_IDLE_SECONDS: integer(1, 86400).default(30),
+  SIGNALING_EVENTS_PER_SECOND: integer(0, 100_000).default(20),
+  SIGNALING_CHAT_PER_MINUTE: integer(0, 1_000_000).default(60),
+  SIGNALING_MAX_MESSAGE_BYTES: integer(1024, 16 * 1024 * 1024).default(64 * 1024),
+  SIGNALING_RECOVERY_SECONDS: integer(0, 3600).default(120),
+  SIGNALING_PRESENCE_TTL_SECONDS: integer(2, 300).default(15),
   CLUB_MAX_MEMBERS: integer(1, 1000).default(12),
   CLUBS_PER_USER: integer(1, 10_000).default(20),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
   SFU_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  SFU_LISTEN_IP: z.string().refine((v) => isIP(v) !== 0, { error: 'must be an IPv4 or IPv6 address' }).default('127.0.0.1'),
+  SFU_ANNOUNCED_IP: z.string().refine((v) => isIP(v) !== 0, { error: 'must be an IPv4 or IPv6 address' }).optional(),
+  SFU_MAX_PEERS_PER_MEETING: integer(2, 1000).default(50),
+  SFU_CONSUMERS_PER_ROUTER: integer(1, 100_000).default(600),
+  SFU_MAX_INCOMING_BITRATE: integer(100_000, 100_000_000).default(1_500_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -138,7 +148,26 @@ export interface Config {
     compactAfterUpdates: number;
     idleMs: number;
   };
-  sfu: { workers: number; rtcMinPort: number; rtcMaxPort: number; logLevel: Env['SFU_LOG_LEVEL'] };
+  /** consumersPerRouter: past it, a meeting spreads onto another router (pipeToRouter). Bitrate in bit/s. */
+  sfu: {
+    workers: number;
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    logLevel: Env['SFU_LOG_LEVEL'];
+    listenIp: string;
+    announcedIp?: string;
+    maxPeersPerMeeting: number;
+    consumersPerRouter: number;
+    maxIncomingBitrate: number;
+  };
+  /** Socket.IO: per-socket limits (0 = unlimited), recovery window, presence heartbeat TTL. */
+  signaling: {
+    eventsPerSecond: number;
+    chatPerMinute: number;
+    maxMessageBytes: number;
+    recoveryMs: number;
+    presenceTtlMs: number;
+  };
   /** maxMembers caps every club's max_members; ownedPerUser caps how many clubs one person owns. */
   clubs: { maxMembers: number; ownedPerUser: number };
 }
@@ -190,6 +219,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   if (env.SFU_RTC_MIN_PORT > env.SFU_RTC_MAX_PORT) {
     problems.push('SFU_RTC_MIN_PORT: must not be greater than SFU_RTC_MAX_PORT');
+  }
+  // ICE candidates carry the listen address; a wildcard one is unreachable unless another is announced.
+  if ((env.SFU_LISTEN_IP === '0.0.0.0' || env.SFU_LISTEN_IP === '::') && !env.SFU_ANNOUNCED_IP) {
+    problems.push('SFU_ANNOUNCED_IP: must be set when SFU_LISTEN_IP listens on every interface');
   }
   if (Boolean(env.JWT_PRIVATE_KEY_FILE) !== Boolean(env.JWT_PUBLIC_KEY_FILE)) {
     problems.push('JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE: set both (EdDSA) or neither (HS256)');
@@ -262,11 +295,23 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       idleMs: env.NOTES_IDLE_SECONDS * 1000,
     },
     clubs: { maxMembers: env.CLUB_MAX_MEMBERS, ownedPerUser: env.CLUBS_PER_USER },
+    signaling: {
+      eventsPerSecond: env.SIGNALING_EVENTS_PER_SECOND,
+      chatPerMinute: env.SIGNALING_CHAT_PER_MINUTE,
+      maxMessageBytes: env.SIGNALING_MAX_MESSAGE_BYTES,
+      recoveryMs: env.SIGNALING_RECOVERY_SECONDS * 1000,
+      presenceTtlMs: env.SIGNALING_PRESENCE_TTL_SECONDS * 1000,
+    },
     sfu: {
       workers: env.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),
       rtcMinPort: env.SFU_RTC_MIN_PORT,
       rtcMaxPort: env.SFU_RTC_MAX_PORT,
       logLevel: env.SFU_LOG_LEVEL,
+      listenIp: env.SFU_LISTEN_IP,
+      announcedIp: env.SFU_ANNOUNCED_IP,
+      maxPeersPerMeeting: env.SFU_MAX_PEERS_PER_MEETING,
+      consumersPerRouter: env.SFU_CONSUMERS_PER_ROUTER,
+      maxIncomingBitrate: env.SFU_MAX_INCOMING_BITRATE,
     },
   };
 }

@@ -1,0 +1,51 @@
+// Letting a person into a meeting's media: a seat under the caps (the club's size and the
+// per-meeting limit), the rights a moderator left them with, and a join session in the record.
+import { AppError } from '../shared/errors.js';
+import type { PeerRights } from '../shared/protocol/meetings-media.js';
+import type { Meeting } from './meeting.js';
+import { Peer } from './peer.js';
+
+export interface JoinIntent {
+  meetingId: number;
+  clubId: number;
+  userId: number;
+  /** The club's max_members: members and admitted guests together never exceed it in a meeting. */
+  clubCapacity: number;
+  /** Whether this person may publish at all (false for a listen-only guest, say); moderators may change it. */
+  canPublish: boolean;
+  /** May take a scheduled meeting live (moderators). */
+  mayStart: boolean;
+  /** Their audio is never tapped for transcription. */
+  transcriptionOptOut: boolean;
+}
+
+/**
+ * Takes a seat for the person (synchronously, after the last await, so that simultaneous joins
+ * cannot overfill the meeting) and opens their join session. The peer is not announced yet.
+ */
+export async function admit(meeting: Meeting, intent: JoinIntent): Promise<Peer> {
+  const { settings, recorder } = meeting.ctx;
+  const generation = await meeting.settled();
+  const slot = await meeting.routers.slotForPeer(settings.consumersPerRouter);
+  if (meeting.closed || meeting.generation !== generation) throw new AppError('conflict', 'The meeting was reconnecting; join again');
+  if (meeting.peers.has(intent.userId)) throw new AppError('conflict', 'You are joining this meeting already');
+  const limit = Math.min(intent.clubCapacity, settings.maxPeersPerMeeting);
+  if (meeting.peers.size >= limit) throw new AppError('conflict', `This meeting is full (${limit} people)`, { reason: 'meeting_full', limit });
+  const restriction = meeting.restrictions.get(intent.userId);
+  const rights: PeerRights = { can_publish: restriction?.canPublish ?? intent.canPublish, mic_locked: restriction?.micLocked ?? false };
+  const peer = new Peer(intent.userId, intent.clubId, slot, rights, intent.transcriptionOptOut);
+  meeting.peers.set(peer.userId, peer);
+  try {
+    if (intent.mayStart) await recorder.start(meeting.id);
+    peer.sessionId = await recorder.participantJoined(meeting.id, peer.userId);
+  } catch (err) {
+    if (meeting.peers.get(peer.userId) === peer) meeting.peers.delete(peer.userId);
+    throw err;
+  }
+  if (meeting.peers.get(peer.userId) !== peer || meeting.closed) {
+    void recorder.participantLeft(peer.sessionId).catch(() => undefined);
+    throw new AppError('conflict', 'The meeting ended while you were joining');
+  }
+  peer.joined = true;
+  return peer;
+}

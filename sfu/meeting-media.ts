@@ -1,0 +1,229 @@
+// What a peer does with its media: transports, producing, consuming. Each function checks the
+// media rules (one producer per source, publish rights, the moderator's microphone lock) and
+// leaves mediasoup to validate the RTP parameters themselves.
+import type * as mediasoup from 'mediasoup';
+import { AppError } from '../shared/errors.js';
+import type {
+  ConsumerReply,
+  DtlsParametersPayload,
+  MediaClientPayload,
+  TransportOptionsReply,
+} from '../shared/protocol/meetings-media.js';
+import { clientMedia, notFound } from './errors.js';
+import type { Meeting } from './meeting.js';
+import type { Direction, Peer, PeerTransport } from './peer.js';
+import type { RouterSlot } from './router-set.js';
+
+/** False once the meeting was rebuilt or its routers are closing: nothing is announced then. */
+function announcing(meeting: Meeting, generation: number, slot: RouterSlot): boolean {
+  return meeting.generation === generation && !slot.router.closed;
+}
+
+/** Throws when the meeting was rebuilt (or the peer left) while the caller awaited. */
+function stillCurrent(meeting: Meeting, peer: Peer, generation: number, created?: { close(): void }): void {
+  if (meeting.generation === generation && !meeting.closed && !peer.leaving) return;
+  created?.close();
+  throw new AppError('conflict', 'The meeting was reconnected meanwhile; create your transports again');
+}
+
+function transportOf(peer: Peer, transportId: string, direction?: Direction): PeerTransport {
+  const entry = peer.transports.get(transportId);
+  if (!entry || (direction && entry.direction !== direction)) throw notFound(direction ? `${direction} transport` : 'Transport');
+  return entry;
+}
+
+/** A new transport of a direction replaces the peer's old one of that direction. */
+function adopt(peer: Peer, entry: PeerTransport): void {
+  const { transport } = entry;
+  peer.transportFor(entry.direction)?.transport.close();
+  peer.transports.set(transport.id, entry);
+  transport.observer.once('close', () => {
+    if (peer.transports.get(transport.id) === entry) peer.transports.delete(transport.id);
+  });
+}
+
+export async function createWebRtcTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<TransportOptionsReply> {
+  const generation = await meeting.settled();
+  const { settings } = meeting.ctx;
+  const transport = await peer.slot.router.createWebRtcTransport({
+    listenIps: [{ ip: settings.listenIp, announcedIp: settings.announcedIp }],
+    enableUdp: true,
+    enableTcp: true,
+    preferUdp: true,
+    initialAvailableOutgoingBitrate: 600_000,
+    appData: { userId: peer.userId, direction },
+  });
+  if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
+  stillCurrent(meeting, peer, generation, transport);
+  adopt(peer, { transport, direction, plain: false });
+  return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+}
+
+/** For server-side peers (bots, load tests) that send and receive bare RTP. */
+export async function createPlainTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
+  const generation = await meeting.settled();
+  const { settings } = meeting.ctx;
+  const transport = await peer.slot.router.createPlainTransport({ listenIp: { ip: settings.listenIp, announcedIp: settings.announcedIp }, rtcpMux: true, comedia: false });
+  if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
+  stillCurrent(meeting, peer, generation, transport);
+  adopt(peer, { transport, direction, plain: true });
+  return { id: transport.id, ip: settings.announcedIp ?? transport.tuple.localIp, port: transport.tuple.localPort };
+}
+
+export async function connectTransport(peer: Peer, transportId: string, dtlsParameters: DtlsParametersPayload): Promise<void> {
+  const entry = transportOf(peer, transportId);
+  if (entry.plain) throw new AppError('bad_request', 'This transport takes an address, not DTLS parameters');
+  await clientMedia(() => entry.transport.connect({ dtlsParameters }));
+}
+
+export async function connectPlainTransport(peer: Peer, transportId: string, remote: { ip: string; port: number }): Promise<void> {
+  const entry = transportOf(peer, transportId);
+  if (!entry.plain) throw new AppError('bad_request', 'This transport takes DTLS parameters, not an address');
+  await clientMedia(() => entry.transport.connect({ ip: remote.ip, port: remote.port }));
+}
+
+export async function restartIce(peer: Peer, transportId: string): Promise<{ iceParameters: mediasoup.types.IceParameters }> {
+  const entry = transportOf(peer, transportId);
+  if (entry.plain) throw new AppError('bad_request', 'A plain RTP transport has no ICE');
+  return { iceParameters: await entry.transport.restartIce() };
+}
+
+export async function produce(meeting: Meeting, peer: Peer, input: MediaClientPayload<'produce'>): Promise<{ id: string; paused: boolean }> {
+  if (!peer.rights.can_publish) throw new AppError('forbidden', 'A moderator has withdrawn your right to publish');
+  if (peer.producerFor(input.source) || peer.producing.has(input.source)) throw new AppError('conflict', `You already publish a ${input.source} stream; close it first`);
+  const generation = await meeting.settled();
+  const { transport } = transportOf(peer, input.transport_id, 'send');
+  const slot = peer.slot;
+  // A locked microphone starts paused, whatever the client asked.
+  const paused = input.paused || (input.source === 'mic' && peer.rights.mic_locked);
+  peer.producing.add(input.source);
+  let producer: mediasoup.types.Producer;
+  try {
+    producer = await clientMedia(() =>
+      transport.produce({ kind: input.kind, rtpParameters: input.rtp_parameters, paused, appData: { userId: peer.userId, source: input.source } }),
+    );
+  } finally {
+    peer.producing.delete(input.source);
+  }
+  stillCurrent(meeting, peer, generation, producer);
+  const entry = { producer, source: input.source, slot };
+  peer.producers.set(producer.id, entry);
+  meeting.producerOwners.set(producer.id, peer);
+  producer.observer.once('close', () => {
+    meeting.producerOwners.delete(producer.id);
+    if (peer.producers.get(producer.id) !== entry) return;
+    peer.producers.delete(producer.id);
+    if (!announcing(meeting, generation, slot)) return;
+    const reason = meeting.closeReasonOf(producer, peer);
+    const toOwner = reason === 'moderator' || reason === 'publish_revoked';
+    const to = toOwner ? meeting.everyone() : meeting.othersThan(peer.userId);
+    meeting.emit('producer:closed', to, { meeting_id: meeting.id, producer_id: producer.id, user_id: peer.userId, reason });
+  });
+  if (producer.kind === 'audio') {
+    meeting.observeSpeech(producer.id, peer).catch((err: Error) => {
+      if (!producer.closed) meeting.logger.warn({ err: err.message, meetingId: meeting.id }, 'could not observe an audio producer');
+    });
+    if (!peer.transcriptionOptOut) void meeting.ctx.taps?.start(slot.router, producer, meeting.id, peer.userId);
+  }
+  const info = { id: producer.id, user_id: peer.userId, kind: producer.kind, source: input.source, paused: producer.paused };
+  meeting.emit('producer:new', meeting.othersThan(peer.userId), { meeting_id: meeting.id, producer: info });
+  return { id: producer.id, paused: producer.paused };
+}
+
+export async function consume(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
+  const generation = await meeting.settled();
+  const { transport } = transportOf(peer, input.transport_id, 'recv');
+  const owner = meeting.producerOwners.get(input.producer_id);
+  const source = owner?.producers.get(input.producer_id);
+  if (!owner || !source) throw notFound('Producer');
+  if (owner === peer) throw new AppError('bad_request', 'You cannot consume your own producer');
+  for (const { consumer } of peer.consumers.values()) {
+    if (consumer.producerId === input.producer_id) throw new AppError('conflict', 'You already consume this producer');
+  }
+  const slot = peer.slot;
+  await meeting.routers.bring(input.producer_id, source.slot, slot);
+  stillCurrent(meeting, peer, generation);
+  if (!slot.router.canConsume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities })) {
+    throw new AppError('bad_request', 'Your device cannot receive this producer (no codec in common)');
+  }
+  const consumer = await clientMedia(() =>
+    transport.consume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities, paused: true, appData: { userId: peer.userId } }),
+  );
+  stillCurrent(meeting, peer, generation, consumer);
+  const entry = { consumer, slot };
+  peer.consumers.set(consumer.id, entry);
+  slot.consumers += 1;
+  consumer.observer.once('close', () => {
+    slot.consumers -= 1;
+    if (peer.consumers.get(consumer.id) === entry) peer.consumers.delete(consumer.id);
+  });
+  consumer.on('producerclose', () => {
+    if (peer.consumers.get(consumer.id) !== entry || !announcing(meeting, generation, slot)) return;
+    peer.consumers.delete(consumer.id);
+    meeting.emit('consumer:closed', [peer.userId], { meeting_id: meeting.id, consumer_id: consumer.id, producer_id: consumer.producerId });
+  });
+  consumer.on('layerschange', (layers?: mediasoup.types.ConsumerLayers) => {
+    if (!announcing(meeting, generation, slot)) return;
+    meeting.emit('consumer:layers', [peer.userId], {
+      meeting_id: meeting.id,
+      consumer_id: consumer.id,
+      spatial_layer: layers?.spatialLayer ?? null,
+      temporal_layer: layers?.temporalLayer ?? null,
+    });
+  });
+  return {
+    id: consumer.id,
+    producerId: consumer.producerId,
+    kind: consumer.kind,
+    rtpParameters: consumer.rtpParameters,
+    type: consumer.type,
+    producerPaused: consumer.producerPaused,
+    user_id: owner.userId,
+    source: source.source,
+  };
+}
+
+function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {
+  const entry = peer.consumers.get(consumerId);
+  if (!entry) throw notFound('Consumer');
+  return entry.consumer;
+}
+
+export async function resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
+  await consumerOf(peer, consumerId).resume();
+}
+
+export async function pauseConsumer(peer: Peer, consumerId: string): Promise<void> {
+  await consumerOf(peer, consumerId).pause();
+}
+
+export async function setConsumerLayers(peer: Peer, input: MediaClientPayload<'consumer:set-layers'>): Promise<void> {
+  const consumer = consumerOf(peer, input.consumer_id);
+  if (input.spatial_layer !== undefined) {
+    await clientMedia(() => consumer.setPreferredLayers({ spatialLayer: input.spatial_layer!, temporalLayer: input.temporal_layer }));
+  }
+  if (input.priority !== undefined) await clientMedia(() => consumer.setPriority(input.priority!));
+}
+
+function ownProducer(peer: Peer, producerId: string) {
+  const entry = peer.producers.get(producerId);
+  if (!entry) throw notFound('Producer');
+  return entry;
+}
+
+export async function pauseProducer(meeting: Meeting, peer: Peer, producerId: string): Promise<void> {
+  const { producer } = ownProducer(peer, producerId);
+  await producer.pause();
+  meeting.emit('producer:paused', meeting.othersThan(peer.userId), { meeting_id: meeting.id, producer_id: producerId, user_id: peer.userId, by_moderator: false });
+}
+
+export async function resumeProducer(meeting: Meeting, peer: Peer, producerId: string): Promise<void> {
+  const { producer, source } = ownProducer(peer, producerId);
+  if (source === 'mic' && peer.rights.mic_locked) throw new AppError('forbidden', 'A moderator muted you; wait until you are allowed to speak');
+  await producer.resume();
+  meeting.emit('producer:resumed', meeting.othersThan(peer.userId), { meeting_id: meeting.id, producer_id: producerId, user_id: peer.userId });
+}
+
+export function closeProducer(meeting: Meeting, peer: Peer, producerId: string): void {
+  meeting.closeProducer(ownProducer(peer, producerId).producer, 'closed');
+}

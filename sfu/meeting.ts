@@ -1,0 +1,279 @@
+// One live meeting on this node: its routers, its peers and who publishes what. It tells its
+// peers what changes (through `deliver`), keeps talk time, and rebuilds itself on another
+// worker when a worker under it dies.
+import type * as mediasoup from 'mediasoup';
+import type { Logger } from '../shared/logger.js';
+import type {
+  JoinReply,
+  MediaDelivery,
+  MediaServerEvent,
+  MediaServerPayloads,
+  PeerLeftReason,
+  ProducerClosedReason,
+} from '../shared/protocol/meetings-media.js';
+import type { AudioTaps } from './audio-taps.js';
+import type { Peer } from './peer.js';
+import type { MeetingRecorder } from './recorder.js';
+import { RouterSet } from './router-set.js';
+import type { MediaSettings } from './settings.js';
+import { SpeechObservers } from './speech.js';
+import type { WorkerPool } from './worker-pool.js';
+
+export interface MeetingContext {
+  pool: WorkerPool;
+  settings: MediaSettings;
+  recorder: MeetingRecorder;
+  logger: Logger;
+  taps: AudioTaps | null;
+  deliver(delivery: MediaDelivery): void;
+  /** The meeting could not be rebuilt after a worker died: it has to end. */
+  lost(meeting: Meeting, err: Error): void;
+}
+
+export interface MeetingSnapshot {
+  meeting_id: number;
+  club_id: number;
+  routers: { id: string; worker_pid: number; consumers: number }[];
+  peers: { user_id: number; router_id: string; transports: number; producers: number; consumers: number; connected: boolean }[];
+}
+
+/** Moderator decisions that outlive a peer leaving and coming back. */
+export interface Restriction {
+  canPublish?: boolean;
+  micLocked: boolean;
+}
+
+const REBUILD_ATTEMPTS = 3;
+
+export class Meeting {
+  readonly peers = new Map<number, Peer>();
+  /** Every producer of the meeting, by id, with the peer publishing it. */
+  readonly producerOwners = new Map<string, Peer>();
+  readonly restrictions = new Map<number, Restriction>();
+  /** Grows with every rebuild; work begun under an older one is void. */
+  generation = 0;
+  closed = false;
+  /** The dominant speaker's user id, told to peers as they join. */
+  activeSpeaker: number | null = null;
+  routers!: RouterSet;
+  private speech!: SpeechObservers;
+  private rebuilding: Promise<void> = Promise.resolve();
+  private readonly closeReasons = new WeakMap<mediasoup.types.Producer, ProducerClosedReason>();
+  private readonly talkTimer: NodeJS.Timeout;
+
+  private constructor(readonly id: number, readonly clubId: number, readonly ctx: MeetingContext) {
+    this.talkTimer = setInterval(() => this.flushAllTalk(), ctx.settings.talkFlushMs);
+    this.talkTimer.unref();
+  }
+
+  static async open(id: number, clubId: number, ctx: MeetingContext): Promise<Meeting> {
+    const meeting = new Meeting(id, clubId, ctx);
+    try {
+      await meeting.build();
+    } catch (err) {
+      clearInterval(meeting.talkTimer);
+      throw err;
+    }
+    return meeting;
+  }
+
+  get logger(): Logger {
+    return this.ctx.logger;
+  }
+
+  get rtpCapabilities(): mediasoup.types.RtpCapabilities {
+    return this.routers.main.router.rtpCapabilities;
+  }
+
+  /** Resolves once no rebuild is under way; returns the generation the caller works under. */
+  async settled(): Promise<number> {
+    await this.rebuilding;
+    return this.generation;
+  }
+
+  /** The peers that have joined (a peer still joining hears nothing yet). */
+  joinedPeers(): Peer[] {
+    return [...this.peers.values()].filter((p) => p.joined);
+  }
+
+  everyone(): number[] {
+    return this.joinedPeers().map((p) => p.userId);
+  }
+
+  othersThan(userId: number): number[] {
+    return this.everyone().filter((id) => id !== userId);
+  }
+
+  emit<E extends MediaServerEvent>(event: E, to: number[], payload: MediaServerPayloads[E]): void {
+    if (to.length === 0 || this.closed) return;
+    this.ctx.deliver({ event, to, payload } as MediaDelivery);
+  }
+
+  joinReply(peer: Peer, resumed: boolean): JoinReply {
+    return {
+      meeting_id: this.id,
+      rtp_capabilities: this.rtpCapabilities,
+      self: { user_id: peer.userId, ...peer.rights },
+      peers: this.joinedPeers().filter((p) => p !== peer).map((p) => p.info()),
+      resumed,
+      transports: [...peer.transports.values()].map((t) => ({ id: t.transport.id, direction: t.direction })),
+      producers: peer.producerInfos(),
+      active_speaker: this.activeSpeaker,
+    };
+  }
+
+  snapshot(): MeetingSnapshot {
+    return {
+      meeting_id: this.id,
+      club_id: this.clubId,
+      routers: this.routers.slots.map((s) => ({ id: s.router.id, worker_pid: s.worker.pid, consumers: s.consumers })),
+      peers: [...this.peers.values()].map((p) => ({
+        user_id: p.userId,
+        router_id: p.slot.router.id,
+        transports: p.transports.size,
+        producers: p.producers.size,
+        consumers: p.consumers.size,
+        connected: p.graceTimer === null,
+      })),
+    };
+  }
+
+  /** Closes a producer on purpose; its close handler tells the others why. */
+  closeProducer(producer: mediasoup.types.Producer, reason: ProducerClosedReason): void {
+    this.closeReasons.set(producer, reason);
+    producer.close();
+  }
+
+  closeReasonOf(producer: mediasoup.types.Producer, peer: Peer): ProducerClosedReason {
+    return this.closeReasons.get(producer) ?? (peer.leaving ? 'left' : 'closed');
+  }
+
+  /** An audio producer joins the speech observers (piped to the main router when it lives elsewhere). */
+  async observeSpeech(producerId: string, peer: Peer): Promise<void> {
+    const entry = peer.producers.get(producerId);
+    if (!entry) return;
+    await this.routers.bring(producerId, entry.slot, this.routers.main);
+    await this.speech.add(producerId);
+  }
+
+  /** Takes a peer out: its media closes, the others hear it left (and so does it, unless it chose to). */
+  removePeer(peer: Peer, reason: PeerLeftReason): void {
+    if (this.peers.get(peer.userId) !== peer) return;
+    peer.leaving = true;
+    if (peer.graceTimer) clearTimeout(peer.graceTimer);
+    peer.graceTimer = null;
+    peer.closeTransports();
+    this.peers.delete(peer.userId);
+    if (this.activeSpeaker === peer.userId) this.activeSpeaker = null;
+    if (!peer.joined) return;
+    const to = reason === 'left' ? this.everyone() : [...this.everyone(), peer.userId];
+    this.emit('peer:left', to, { meeting_id: this.id, user_id: peer.userId, reason });
+    void this.closeSession(peer);
+  }
+
+  /** Writes the peer's talk time and closes its join session. */
+  private async closeSession(peer: Peer): Promise<void> {
+    await this.flushTalk(peer);
+    if (peer.sessionId === null) return;
+    try {
+      await this.ctx.recorder.participantLeft(peer.sessionId);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, meetingId: this.id, userId: peer.userId }, 'could not record a departure');
+    }
+  }
+
+  async flushTalk(peer: Peer): Promise<void> {
+    const ms = peer.pendingTalkMs;
+    if (ms <= 0) return;
+    peer.pendingTalkMs = 0;
+    try {
+      await this.ctx.recorder.addTalkTime(this.id, peer.userId, ms);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, meetingId: this.id, userId: peer.userId }, 'could not record talk time');
+    }
+  }
+
+  flushAllTalk(): Promise<void[]> {
+    return Promise.all([...this.peers.values()].map((p) => this.flushTalk(p)));
+  }
+
+  /** Closes every router; peers are dropped without further events (the caller told them). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearInterval(this.talkTimer);
+    const peers = [...this.peers.values()];
+    this.closed = true;
+    for (const peer of peers) {
+      peer.leaving = true;
+      if (peer.graceTimer) clearTimeout(peer.graceTimer);
+      peer.closeTransports();
+    }
+    this.peers.clear();
+    this.speech.close();
+    this.routers.close();
+    await Promise.all(peers.map((p) => this.closeSession(p)));
+  }
+
+  /** After a worker died: new routers on a live worker, and every peer told to reconnect its media. */
+  rebuild(): void {
+    this.generation += 1;
+    this.rebuilding = this.rebuilding.then(() => this.rebuildNow());
+  }
+
+  private async rebuildNow(): Promise<void> {
+    if (this.closed) return;
+    for (const peer of this.peers.values()) peer.forgetMedia();
+    this.producerOwners.clear();
+    this.speech.close();
+    this.routers.close();
+    let lastError: Error | null = null;
+    for (let attempt = 0; attempt < REBUILD_ATTEMPTS && !this.closed; attempt += 1) {
+      try {
+        await this.build();
+        for (const peer of this.peers.values()) peer.slot = this.routers.main;
+        this.logger.warn({ meetingId: this.id, peers: this.peers.size, worker: this.routers.main.worker.pid }, 'meeting rebuilt on a live worker');
+        this.emit('meeting:rebuilt', this.everyone(), { meeting_id: this.id, rtp_capabilities: this.rtpCapabilities });
+        return;
+      } catch (err) {
+        lastError = err as Error;
+      }
+    }
+    if (!this.closed) this.ctx.lost(this, lastError ?? new Error('meeting closed while rebuilding'));
+  }
+
+  private async build(): Promise<void> {
+    const worker = await this.ctx.pool.liveWorker();
+    const generation = this.generation;
+    const routers = await RouterSet.open(this.ctx.pool, worker, () => {
+      if (generation === this.generation && !this.closed) this.rebuild();
+    });
+    try {
+      this.speech = await SpeechObservers.open(routers.main.router, this.ctx.settings, {
+        dominant: (producerId) => this.onDominantSpeaker(producerId),
+        levels: (levels, intervalMs) => this.onLevels(levels, intervalMs),
+      });
+    } catch (err) {
+      routers.close();
+      throw err;
+    }
+    this.routers = routers;
+  }
+
+  private onDominantSpeaker(producerId: string): void {
+    const peer = this.producerOwners.get(producerId);
+    if (!peer) return;
+    this.activeSpeaker = peer.userId;
+    this.emit('active-speaker', this.everyone(), { meeting_id: this.id, user_id: peer.userId, producer_id: producerId });
+  }
+
+  private onLevels(levels: { producerId: string; volume: number }[], intervalMs: number): void {
+    const speaking: { user_id: number; volume: number }[] = [];
+    for (const { producerId, volume } of levels) {
+      const peer = this.producerOwners.get(producerId);
+      if (!peer) continue;
+      peer.pendingTalkMs += intervalMs;
+      speaking.push({ user_id: peer.userId, volume });
+    }
+    this.emit('audio-levels', this.everyone(), { meeting_id: this.id, levels: speaking });
+  }
+}

@@ -1,0 +1,43 @@
+// What owners and moderators do to a member in a meeting. Who may do it is decided before
+// (shared/permissions: meeting.moderate); here it is done, remembered for the rest of the
+// meeting (a member who leaves and comes back stays muted), and announced.
+import type { PeerRights } from '../shared/protocol/meetings-media.js';
+import type { Meeting } from './meeting.js';
+import type { Peer } from './peer.js';
+
+type RightsReply = PeerRights & { user_id: number };
+
+function announceRights(meeting: Meeting, target: Peer): RightsReply {
+  const restriction = meeting.restrictions.get(target.userId) ?? { micLocked: false };
+  restriction.micLocked = target.rights.mic_locked;
+  restriction.canPublish = target.rights.can_publish;
+  meeting.restrictions.set(target.userId, restriction);
+  meeting.emit('peer:rights', meeting.everyone(), { meeting_id: meeting.id, user_id: target.userId, ...target.rights });
+  return { user_id: target.userId, ...target.rights };
+}
+
+/** muted: pauses the member's microphone and locks it; false lifts the lock (the member unmutes). */
+export async function muteMic(meeting: Meeting, target: Peer, muted: boolean): Promise<RightsReply> {
+  target.rights = { ...target.rights, mic_locked: muted };
+  const mic = target.producerFor('mic');
+  if (muted && mic && !mic.producer.closed) {
+    if (!mic.producer.paused) await mic.producer.pause();
+    meeting.emit('producer:paused', meeting.everyone(), { meeting_id: meeting.id, producer_id: mic.producer.id, user_id: target.userId, by_moderator: true });
+  }
+  return announceRights(meeting, target);
+}
+
+/** Closes the member's camera (they may start it again). */
+export function stopVideo(meeting: Meeting, target: Peer): string[] {
+  const camera = target.producerFor('camera');
+  if (!camera) return [];
+  meeting.closeProducer(camera.producer, 'moderator');
+  return [camera.producer.id];
+}
+
+/** allowed: false closes everything the member publishes and refuses new producers until allowed again. */
+export function setPublishRight(meeting: Meeting, target: Peer, allowed: boolean): RightsReply {
+  target.rights = { ...target.rights, can_publish: allowed };
+  if (!allowed) for (const { producer } of [...target.producers.values()]) meeting.closeProducer(producer, 'publish_revoked');
+  return announceRights(meeting, target);
+}

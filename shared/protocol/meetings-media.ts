@@ -1,0 +1,260 @@
+// The media side of a meeting over Socket.IO: client→server events with their zod schemas and
+// the replies their acks carry, and the server→client events with their payloads.
+//
+// Our own fields are snake_case (meeting_id, user_id). Objects that mediasoup-client produces
+// or consumes (RTP parameters and capabilities, ICE and DTLS parameters) keep mediasoup's own
+// camelCase shapes, so a client passes them to mediasoup-client unchanged: the replies of
+// transport:create and consume are exactly the options of Device.createSendTransport/…Recv
+// and Transport.consume. The SFU validates those objects in depth; here they are checked
+// for shape and size only.
+import { z } from 'zod';
+
+export const MEDIA_SOURCES = ['mic', 'camera', 'screen'] as const;
+/** What a producer carries; a peer has at most one producer per source. */
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+export const MEDIA_KINDS = ['audio', 'video'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+export const KIND_OF_SOURCE: Record<MediaSource, MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
+
+const meetingId = z.number().int().positive().max(2 ** 31 - 1);
+const userId = z.number().int().positive().max(2 ** 31 - 1);
+/** mediasoup ids are UUIDs. */
+const mediaId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, { error: 'is not a media id' });
+const params = z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()]));
+const rtcpFeedback = z.array(z.looseObject({ type: z.string().max(32), parameter: z.string().max(32).optional() })).max(16);
+
+export const rtpParametersSchema = z.looseObject({
+  mid: z.string().max(32).optional(),
+  codecs: z
+    .array(
+      z.looseObject({
+        mimeType: z.string().max(64),
+        payloadType: z.number().int().min(0).max(127),
+        clockRate: z.number().int().positive(),
+        channels: z.number().int().min(1).max(8).optional(),
+        parameters: params.optional(),
+        rtcpFeedback: rtcpFeedback.optional(),
+      }),
+    )
+    .min(1)
+    .max(16),
+  headerExtensions: z.array(z.looseObject({ uri: z.string().max(256), id: z.number().int().min(1).max(255), encrypt: z.boolean().optional() })).max(32).optional(),
+  encodings: z
+    .array(
+      z.looseObject({
+        ssrc: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+        rid: z.string().max(32).optional(),
+        rtx: z.looseObject({ ssrc: z.number().int().min(0).max(2 ** 32 - 1) }).optional(),
+        scalabilityMode: z.string().max(16).optional(),
+        maxBitrate: z.number().positive().optional(),
+      }),
+    )
+    .max(8)
+    .optional(),
+  rtcp: z.looseObject({ cname: z.string().max(256).optional(), reducedSize: z.boolean().optional(), mux: z.boolean().optional() }).optional(),
+});
+export type RtpParametersPayload = z.infer<typeof rtpParametersSchema>;
+
+export const rtpCapabilitiesSchema = z.looseObject({
+  codecs: z
+    .array(
+      z.looseObject({
+        kind: z.enum(MEDIA_KINDS),
+        mimeType: z.string().max(64),
+        preferredPayloadType: z.number().int().min(0).max(127).optional(),
+        clockRate: z.number().int().positive(),
+        channels: z.number().int().min(1).max(8).optional(),
+        parameters: params.optional(),
+        rtcpFeedback: rtcpFeedback.optional(),
+      }),
+    )
+    .max(64)
+    .optional(),
+  headerExtensions: z
+    .array(z.looseObject({ kind: z.enum(MEDIA_KINDS), uri: z.string().max(256), preferredId: z.number().int().min(1).max(255) }))
+    .max(64)
+    .optional(),
+});
+export type RtpCapabilitiesPayload = z.infer<typeof rtpCapabilitiesSchema>;
+
+export const dtlsParametersSchema = z.looseObject({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z.array(z.looseObject({ algorithm: z.string().max(32), value: z.string().max(256) })).min(1).max(8),
+});
+export type DtlsParametersPayload = z.infer<typeof dtlsParametersSchema>;
+
+const meetingRef = { meeting_id: meetingId };
+
+export const mediaClientEvents = {
+  'meeting:join': z.strictObject(meetingRef),
+  'meeting:leave': z.strictObject(meetingRef),
+  'transport:create': z.strictObject({ ...meetingRef, direction: z.enum(['send', 'recv']) }),
+  'transport:connect': z.strictObject({ ...meetingRef, transport_id: mediaId, dtls_parameters: dtlsParametersSchema }),
+  'transport:restart-ice': z.strictObject({ ...meetingRef, transport_id: mediaId }),
+  produce: z
+    .strictObject({
+      ...meetingRef,
+      transport_id: mediaId,
+      kind: z.enum(MEDIA_KINDS),
+      source: z.enum(MEDIA_SOURCES),
+      rtp_parameters: rtpParametersSchema,
+      paused: z.boolean().default(false),
+    })
+    .refine((p) => KIND_OF_SOURCE[p.source] === p.kind, { error: 'kind does not match source (mic: audio, camera and screen: video)', path: ['kind'] }),
+  consume: z.strictObject({ ...meetingRef, transport_id: mediaId, producer_id: mediaId, rtp_capabilities: rtpCapabilitiesSchema }),
+  'consumer:resume': z.strictObject({ ...meetingRef, consumer_id: mediaId }),
+  'consumer:pause': z.strictObject({ ...meetingRef, consumer_id: mediaId }),
+  'consumer:set-layers': z
+    .strictObject({
+      ...meetingRef,
+      consumer_id: mediaId,
+      spatial_layer: z.number().int().min(0).max(15).optional(),
+      temporal_layer: z.number().int().min(0).max(15).optional(),
+      /** 1–255: when bandwidth is short, higher priorities get their layers first. */
+      priority: z.number().int().min(1).max(255).optional(),
+    })
+    .refine((p) => p.spatial_layer !== undefined || p.priority !== undefined, { error: 'give spatial_layer, priority or both' }),
+  'producer:pause': z.strictObject({ ...meetingRef, producer_id: mediaId }),
+  'producer:resume': z.strictObject({ ...meetingRef, producer_id: mediaId }),
+  'producer:close': z.strictObject({ ...meetingRef, producer_id: mediaId }),
+  // Moderation (owners and moderators; the signaling layer checks meeting.moderate / meeting.end).
+  /** muted: pause the member's microphone and lock it; false lifts the lock (the member resumes it). */
+  'peer:mute': z.strictObject({ ...meetingRef, user_id: userId, muted: z.boolean() }),
+  'peer:stop-video': z.strictObject({ ...meetingRef, user_id: userId }),
+  'peer:remove': z.strictObject({ ...meetingRef, user_id: userId }),
+  /** allowed: false closes the member's producers and refuses new ones until allowed again. */
+  'peer:publish': z.strictObject({ ...meetingRef, user_id: userId, allowed: z.boolean() }),
+  'meeting:end': z.strictObject(meetingRef),
+} as const;
+
+export type MediaClientEvent = keyof typeof mediaClientEvents;
+export type MediaClientPayload<E extends MediaClientEvent> = z.output<(typeof mediaClientEvents)[E]>;
+export type MediaClientInput<E extends MediaClientEvent> = z.input<(typeof mediaClientEvents)[E]>;
+
+export interface ProducerInfo {
+  id: string;
+  user_id: number;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface PeerRights {
+  /** False once a moderator revoked the right to publish. */
+  can_publish: boolean;
+  /** True while a moderator keeps the microphone muted. */
+  mic_locked: boolean;
+}
+
+export interface PeerInfo extends PeerRights {
+  user_id: number;
+  producers: ProducerInfo[];
+}
+
+export interface IceParametersPayload {
+  usernameFragment: string;
+  password: string;
+  iceLite?: boolean;
+}
+
+export interface IceCandidatePayload {
+  foundation: string;
+  priority: number;
+  ip: string;
+  protocol: 'udp' | 'tcp';
+  port: number;
+  type: 'host';
+  tcpType?: 'passive';
+}
+
+export interface TransportOptionsReply {
+  id: string;
+  iceParameters: IceParametersPayload;
+  iceCandidates: IceCandidatePayload[];
+  dtlsParameters: DtlsParametersPayload;
+}
+
+export interface ConsumerReply {
+  id: string;
+  producerId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParametersPayload;
+  /** simple, simulcast or svc: only the last two have layers to choose from. */
+  type: string;
+  producerPaused: boolean;
+  user_id: number;
+  source: MediaSource;
+}
+
+export interface JoinReply {
+  meeting_id: number;
+  rtp_capabilities: RtpCapabilitiesPayload;
+  self: PeerRights & { user_id: number };
+  /** Everybody else in the meeting, with what they publish. */
+  peers: PeerInfo[];
+  /** True when this peer was still there (reconnected within the grace period): its transports are kept, restart their ICE. */
+  resumed: boolean;
+  transports: { id: string; direction: 'send' | 'recv' }[];
+  producers: ProducerInfo[];
+  /** Who spoke last (the dominant speaker), if anybody has yet. */
+  active_speaker: number | null;
+}
+
+export interface MediaReplies {
+  'meeting:join': JoinReply;
+  'meeting:leave': { meeting_id: number };
+  'transport:create': TransportOptionsReply;
+  'transport:connect': Record<string, never>;
+  'transport:restart-ice': { iceParameters: IceParametersPayload };
+  produce: { id: string; paused: boolean };
+  consume: ConsumerReply;
+  'consumer:resume': Record<string, never>;
+  'consumer:pause': Record<string, never>;
+  'consumer:set-layers': Record<string, never>;
+  'producer:pause': Record<string, never>;
+  'producer:resume': Record<string, never>;
+  'producer:close': Record<string, never>;
+  'peer:mute': PeerRights & { user_id: number };
+  'peer:stop-video': { closed: string[] };
+  'peer:remove': { user_id: number };
+  'peer:publish': PeerRights & { user_id: number };
+  'meeting:end': { meeting_id: number };
+}
+
+export type PeerLeftReason = 'left' | 'timeout' | 'removed' | 'removed_from_club' | 'meeting_ended' | 'replaced';
+export type ProducerClosedReason = 'closed' | 'left' | 'moderator' | 'publish_revoked';
+/** media_failure: the media server could not carry the meeting on; joining again may work later. */
+export type MeetingEndedReason = 'ended' | 'server_shutdown' | 'media_failure';
+
+/** Server→client payloads, by event name. Each is delivered to the user ids the SFU names. */
+export interface MediaServerPayloads {
+  'peer:joined': { meeting_id: number; peer: PeerInfo };
+  /** Sent to the others, and to the peer itself when it was removed or timed out. */
+  'peer:left': { meeting_id: number; user_id: number; reason: PeerLeftReason };
+  'peer:rights': { meeting_id: number; user_id: number } & PeerRights;
+  'producer:new': { meeting_id: number; producer: ProducerInfo };
+  'producer:closed': { meeting_id: number; producer_id: string; user_id: number; reason: ProducerClosedReason };
+  /** by_moderator: the microphone was muted by a moderator (the member may not resume it while locked). */
+  'producer:paused': { meeting_id: number; producer_id: string; user_id: number; by_moderator: boolean };
+  'producer:resumed': { meeting_id: number; producer_id: string; user_id: number };
+  'consumer:closed': { meeting_id: number; consumer_id: string; producer_id: string };
+  /** null layers: nothing is being forwarded (e.g. the producer's layers are all inactive). */
+  'consumer:layers': { meeting_id: number; consumer_id: string; spatial_layer: number | null; temporal_layer: number | null };
+  'active-speaker': { meeting_id: number; user_id: number; producer_id: string };
+  /** Volumes in dBov (−127 silent … 0 loudest) of the members speaking, loudest first. */
+  'audio-levels': { meeting_id: number; levels: { user_id: number; volume: number }[] };
+  'meeting:ended': { meeting_id: number; reason: MeetingEndedReason };
+  /**
+   * The meeting moved to another media worker (the old one failed). Every transport, producer
+   * and consumer is gone: close yours, load these capabilities if they differ, create new
+   * transports, produce again and consume the producers announced next. No page reload.
+   */
+  'meeting:rebuilt': { meeting_id: number; rtp_capabilities: RtpCapabilitiesPayload };
+}
+
+export type MediaServerEvent = keyof MediaServerPayloads;
+
+/** One server→client event and who gets it. */
+export type MediaDelivery = { [E in MediaServerEvent]: { event: E; to: number[]; payload: MediaServerPayloads[E] } }[MediaServerEvent];
+
+export type MediaServerToClientEvents = { [E in MediaServerEvent]: (payload: MediaServerPayloads[E]) => void };
