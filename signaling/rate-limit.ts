@@ -1,0 +1,28 @@
+// A token bucket per socket and kind of event: `ratePerSecond` refills it, `burst` is its size.
+// Cheap enough to run before anything else an event costs (parsing, the database).
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  /** A rate of 0 means no limit. */
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  /** Takes one token: 0 when allowed, otherwise the seconds until one is available. */
+  take(now = Date.now()): number {
+    if (this.ratePerSecond <= 0) return 0;
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return (1 - this.tokens) / this.ratePerSecond;
+  }
+}

@@ -1,0 +1,91 @@
+// Connection state recovery: a client whose transport drops for a few seconds during a chat
+// stream gets every message it missed on reconnect, none twice, unless it lost the right to
+// read them while it was away.
+import assert from 'node:assert/strict';
+import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
+import { admit, createClub } from '../../helpers/clubs.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { closeSockets, connect, nextEvent, ok, until, type TestSocket } from '../../helpers/sockets.js';
+
+const DROP_MS = 5000;
+
+/** Reconnects by itself exactly DROP_MS after its transport drops. */
+const reconnecting = { reconnection: true, reconnectionDelay: DROP_MS, reconnectionDelayMax: DROP_MS, randomizationFactor: 0 };
+
+/** Drops the transport; resolves once the socket is connected again (resumed or not). */
+function dropTransport(socket: TestSocket): Promise<void> {
+  const back = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.io.engine.close();
+  return back;
+}
+
+describe('signaling: connection state recovery', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  let owner: TestAccount;
+  let reader: TestAccount;
+  let clubId: number;
+  const open: TestSocket[] = [];
+
+  before(async () => {
+    server = await startTestServer({ env: { SIGNALING_CHAT_PER_MINUTE: '6000' } });
+    [owner, reader] = await Promise.all([signUpAndLogin(server.http), signUpAndLogin(server.http)]);
+    clubId = (await createClub(server.http, owner)).id;
+    await admit(server.http, clubId, owner, reader);
+  });
+  afterEach(() => closeSockets(...open.splice(0)));
+  after(() => server.close());
+
+  it('delivers every message missed during a 5-second drop, none twice', async () => {
+    const sender = await connect(server.url, owner.access);
+    const receiver = await connect(server.url, reader.access, reconnecting);
+    open.push(sender, receiver);
+    const received: string[] = [];
+    receiver.on('chat:message', (m) => received.push(m.body));
+    let reconnected: Promise<void> | undefined;
+
+    const sent: string[] = [];
+    const started = Date.now();
+    let dropped = false;
+    // A steady stream: one message every 100 ms for 8 seconds; the drop comes a second in.
+    for (let i = 0; Date.now() - started < 8000; i += 1) {
+      const body = `line ${i}`;
+      await ok(sender, 'chat:send', { club_id: clubId, client_id: `stream-${i}`, body });
+      sent.push(body);
+      if (!dropped && Date.now() - started > 1000) {
+        dropped = true;
+        reconnected = dropTransport(receiver);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await reconnected;
+    assert.equal(receiver.recovered, true, 'the session was resumed');
+    await until(() => received.length >= sent.length, 'every message', 3000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(received, sent, 'every message, in order, once');
+  });
+
+  it('does not resume a socket that was removed from the club while away', async () => {
+    const member = await signUpAndLogin(server.http);
+    await admit(server.http, clubId, owner, member);
+    const sender = await connect(server.url, owner.access);
+    const receiver = await connect(server.url, member.access, reconnecting);
+    open.push(sender, receiver);
+    const received: string[] = [];
+    receiver.on('chat:message', (m) => received.push(m.body));
+    await ok(sender, 'chat:send', { club_id: clubId, client_id: 'before-drop', body: 'before' });
+    await until(() => received.length === 1, 'the first message');
+
+    // Once the server has seen the drop (the member left presence), the member is removed.
+    const seenGone = nextEvent(sender, 'presence:update', (u) => !u.online.includes(member.id));
+    const reconnected = dropTransport(receiver);
+    await seenGone;
+    assert.equal((await server.http.delete(`/api/clubs/${clubId}/members/${member.id}`, owner.access)).status, 204);
+    await ok(sender, 'chat:send', { club_id: clubId, client_id: 'while-away', body: 'not for the removed' });
+    await reconnected;
+    assert.equal(receiver.recovered, false, 'connected afresh instead');
+    await ok(sender, 'chat:send', { club_id: clubId, client_id: 'after-return', body: 'still not for them' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(received, ['before']);
+  });
+});
