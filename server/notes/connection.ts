@@ -1,6 +1,9 @@
 // One notes WebSocket: the y-websocket protocol over a LiveDocument, with the connection's
 // access (readers' document updates are dropped and they are told so; awareness still
 // flows), a message rate limit, a document growth limit, and a heartbeat.
+//
+// Updates that arrive together (one read from the socket) are merged and applied as one
+// Yjs transaction: one broadcast and one log append instead of one per keystroke.
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -9,7 +12,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../shared/logger.js';
-import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, type LiveDocument, type NotesPeer } from './documents.js';
+import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isEmptyUpdate, type LiveDocument, type NotesPeer } from './documents.js';
 
 export type NotesAccess = 'write' | 'read';
 
@@ -38,6 +41,8 @@ export class NotesConnection implements NotesPeer {
   private lastRefill = Date.now();
   private alive = true;
   private deniedNotice = 0;
+  private batch: Uint8Array[] = [];
+  private batchQueued = false;
   private readonly heartbeat: NodeJS.Timeout;
 
   get docName(): string {
@@ -56,7 +61,12 @@ export class NotesConnection implements NotesPeer {
   ) {
     this.tokens = limits.messagesPerSecond * 2;
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // Any traffic proves the peer alive: a pong queued behind a long burst of updates
+      // must not get a busy client cut off.
+      this.alive = true;
+      this.receive(data, isBinary);
+    });
     ws.on('close', () => this.cleanup());
     ws.on('error', () => this.cleanup());
     ws.on('pong', () => (this.alive = true));
@@ -80,6 +90,7 @@ export class NotesConnection implements NotesPeer {
 
   private cleanup(): void {
     clearInterval(this.heartbeat);
+    this.applyBatch(); // what was accepted before the close is kept
     this.live.leave(this);
   }
 
@@ -104,9 +115,11 @@ export class NotesConnection implements NotesPeer {
         case MESSAGE_SYNC:
           return this.sync(decoder);
         case MESSAGE_AWARENESS:
+          this.applyBatch();
           awarenessProtocol.applyAwarenessUpdate(this.live.awareness, decoding.readVarUint8Array(decoder), this);
           return;
         case MESSAGE_QUERY_AWARENESS: {
+          this.applyBatch();
           const encoder = encoding.createEncoder();
           encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
           encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...this.live.awareness.getStates().keys()]));
@@ -125,9 +138,10 @@ export class NotesConnection implements NotesPeer {
   private sync(decoder: decoding.Decoder): void {
     const syncType = decoding.readVarUint(decoder);
     if (syncType === syncProtocol.messageYjsSyncStep1) {
+      this.applyBatch(); // the answer must include what this client sent before
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_SYNC);
-      syncProtocol.writeSyncStep2(encoder, this.live.doc, decoding.readVarUint8Array(decoder));
+      this.live.writeSyncStep2(encoder, decoding.readVarUint8Array(decoder));
       this.send(encoding.toUint8Array(encoder));
       return;
     }
@@ -135,9 +149,11 @@ export class NotesConnection implements NotesPeer {
       return this.close(CLOSE.unsupported, `unknown sync message ${syncType}`);
     }
     const update = decoding.readVarUint8Array(decoder);
+    if (isEmptyUpdate(update)) return;
     if (this.access !== 'write') {
-      // Told once in a while, not for every keystroke.
-      if (Date.now() - this.deniedNotice > 5000) {
+      // Told once in a while, not for every keystroke; and not for the state every client
+      // sends back when it connects, unless that holds something the document lacks.
+      if (Date.now() - this.deniedNotice > 5000 && !Y.snapshotContainsUpdate(Y.snapshot(this.live.doc), update)) {
         this.deniedNotice = Date.now();
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MESSAGE_AUTH);
@@ -149,6 +165,24 @@ export class NotesConnection implements NotesPeer {
     const grown = (growth.get(this.live) ?? 0) + update.length;
     if (grown > this.limits.maxDocumentGrowthBytes) return this.close(CLOSE.tooBig, 'document size limit reached');
     growth.set(this.live, grown);
-    Y.applyUpdate(this.live.doc, update, this);
+    this.batch.push(update);
+    if (!this.batchQueued) {
+      this.batchQueued = true;
+      // Runs once the current socket read is handled: no timer, so no added latency.
+      queueMicrotask(() => this.applyBatch());
+    }
+  }
+
+  private applyBatch(): void {
+    this.batchQueued = false;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    try {
+      this.live.apply(batch.length === 1 ? (batch[0] as Uint8Array) : Y.mergeUpdates(batch), this, batch.length);
+    } catch (err) {
+      this.logger.warn({ doc: this.live.name, userId: this.userId, err: (err as Error).message }, 'malformed notes update');
+      this.close(CLOSE.malformed, 'malformed message');
+    }
   }
 }

@@ -1,5 +1,6 @@
 // The notes endpoint: WebSocket upgrades on /collab/:docName (the y-websocket protocol) on
-// the HTTP server's port, and POST /api/collab/tickets for single-use connection tickets.
+// the HTTP server's port, POST /api/collab/tickets for single-use connection tickets, and
+// the documents' named versions and exports (versions.ts).
 //
 // Who may read or write which document is decided by the `authorize` function passed in
 // (the club roles: owners, moderators and note-takers write, members read, others are
@@ -21,6 +22,7 @@ import { authOf } from '../http/authenticate.js';
 import { parse } from '../http/validate.js';
 import { CLOSE, NotesConnection, type NotesAccess, type NotesLimits } from './connection.js';
 import type { DocumentRegistry } from './documents.js';
+import { notesVersionRoutes } from './versions.js';
 
 export type NotesAuthorizer = (userId: number, docName: string) => Promise<NotesAccess | null>;
 
@@ -50,6 +52,7 @@ export class NotesServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<NotesConnection>();
   private readonly unsubscribe: Array<() => void>;
+  private closing: Promise<void> | null = null;
 
   constructor(private readonly deps: NotesServerDeps) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes });
@@ -89,6 +92,10 @@ export class NotesServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/collab/')) return false;
+    if (this.closing) {
+      refuse(socket, 503, 'Service Unavailable');
+      return true;
+    }
     void this.accept(req, socket, head, url).catch((err: Error) => {
       this.deps.logger.error({ err: err.message }, 'notes upgrade failed');
       refuse(socket, 500, 'Internal Server Error');
@@ -109,14 +116,19 @@ export class NotesServer {
         .execute();
       res.status(201).json({ ticket, doc, expires_in: TICKET_TTL_MS / 1000 });
     });
+    router.use(notesVersionRoutes({ db: this.deps.db, documents: this.deps.documents, authorize: this.deps.authorize, docName: DOC_NAME }, requireAuth));
     return router;
   }
 
-  async close(): Promise<void> {
-    for (const stop of this.unsubscribe) stop();
-    for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down');
-    this.wss.close();
-    await this.deps.documents.closeAll();
+  /** Closes every notes connection and flushes the documents; call it before draining HTTP (open WebSockets keep the HTTP server from closing). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const stop of this.unsubscribe) stop();
+      for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutting down');
+      this.wss.close();
+      await this.deps.documents.closeAll();
+    })();
+    return this.closing;
   }
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
@@ -129,6 +141,7 @@ export class NotesServer {
     const access = await this.deps.authorize(who.userId, docName);
     if (!access) return refuse(socket, 403, 'Forbidden');
     const live = await this.deps.documents.open(docName);
+    if (this.closing) return refuse(socket, 503, 'Service Unavailable');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new NotesConnection(randomUUID(), ws, live, who.userId, who.sessionId, access, this.deps.limits, this.deps.logger);
       this.connections.add(conn);

@@ -1,5 +1,7 @@
-// A real two-author editing history (../shared/data/editing-traces/friendsforever) replayed
-// through the notes server by two official WebsocketProviders: both must end at endContent.
+// Real editing histories (../shared/data/editing-traces) replayed through the notes server by
+// official WebsocketProviders: automerge-paper (one author, 259,778 keystrokes) and
+// friendsforever (two concurrent authors). Every provider, and the document reloaded from the
+// database, must end at the trace's endContent.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
 import { signUpAndLogin } from '../helpers/accounts.js';
-import { openProvider, until } from '../helpers/notes.js';
+import { openProvider, until, untilUpdated } from '../helpers/notes.js';
 import { startTestServer } from '../helpers/server.js';
 
 type Patch = [number, number, string];
@@ -18,7 +20,24 @@ interface Trace {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const TRACE = path.resolve(here, '../../../shared/data/editing-traces/friendsforever.json.gz');
+const TRACES = path.resolve(here, '../../../shared/data/editing-traces');
+const TRACE = path.join(TRACES, 'friendsforever.json.gz');
+const PAPER = path.join(TRACES, 'automerge-paper.json.gz');
+/** Keystrokes per Yjs transaction: a fast typist's few seconds, in trace order. */
+const PAPER_BATCH = 100;
+
+/** Reads a trace, or skips the test (fails under ROUNDTABLE_REQUIRE_SERVICES=1) when it is absent. */
+function readTrace(ctx: Mocha.Context, file: string): Trace {
+  if (!fs.existsSync(file)) {
+    if (process.env.ROUNDTABLE_REQUIRE_SERVICES === '1') assert.fail(`editing trace missing at ${file}`);
+    console.log(`      [skipped: editing trace not found at ${file}]`);
+    ctx.skip();
+  }
+  const trace = JSON.parse(gunzipSync(fs.readFileSync(file)).toString()) as Trace;
+  // Positions are code points; Y.Text counts UTF-16 units. They agree while nothing is astral.
+  assert.ok(!/[\uD800-\uDFFF]/.test(trace.endContent));
+  return trace;
+}
 
 /** True when `doc` already holds everything `needed` (a state vector) describes. */
 function covers(doc: Y.Doc, needed: Map<number, number>): boolean {
@@ -27,18 +46,58 @@ function covers(doc: Y.Doc, needed: Map<number, number>): boolean {
   return true;
 }
 
-describe('a two-author editing trace through the notes server', function () {
+describe('real editing traces through the notes server', function () {
   this.timeout(180_000);
 
-  it('friendsforever, each edit made on its parents\' state, converges to endContent on both providers', async function () {
-    if (!fs.existsSync(TRACE)) {
-      if (process.env.ROUNDTABLE_REQUIRE_SERVICES === '1') assert.fail(`editing trace missing at ${TRACE}`);
-      console.log(`      [skipped: editing trace not found at ${TRACE}]`);
-      this.skip();
+  it('automerge-paper, typed through one provider, reaches endContent on a second provider and after a reload from the database', async function () {
+    const trace = readTrace(this, PAPER);
+    const roles = new Map<number, NotesAccess>();
+    // A replay types far faster than people: no per-connection rate limit. Debug logs tell
+    // when the document was unloaded (so the last provider really reads the database).
+    const server = await startTestServer({
+      notesAuthorizer: async (userId) => roles.get(userId) ?? null,
+      env: { NOTES_MESSAGES_PER_SECOND: '0', NOTES_IDLE_SECONDS: '1', LOG_LEVEL: 'debug' },
+    });
+    try {
+      const author = await signUpAndLogin(server.http);
+      roles.set(author.id, 'write');
+      const writer = await openProvider(server, author, 'test.paper');
+      const reader = await openProvider(server, author, 'test.paper');
+      const started = Date.now();
+      for (let i = 0; i < trace.txns.length; i += PAPER_BATCH) {
+        writer.doc.transact(() => {
+          for (const txn of trace.txns.slice(i, i + PAPER_BATCH)) {
+            for (const [position, deleted, inserted] of txn.patches) {
+              if (deleted > 0) writer.text.delete(position, deleted);
+              if (inserted) writer.text.insert(position, inserted);
+            }
+          }
+        });
+        // Let the sockets move between transactions, and hold back while the socket is full:
+        // typing never runs ahead of the network by more than a few hundred kilobytes.
+        await new Promise((r) => setImmediate(r));
+        while ((writer.provider.ws?.bufferedAmount ?? 0) > 256 * 1024) await new Promise((r) => setTimeout(r, 1));
+      }
+      assert.equal(writer.text.toString(), trace.endContent);
+      await until(() => reader.text.length === trace.endContent.length && reader.text.toString() === trace.endContent, 'the reader at endContent', 60_000);
+      console.log(`      [automerge-paper: ${trace.txns.length} keystrokes in ${Math.ceil(trace.txns.length / PAPER_BATCH)} updates, converged in ${Date.now() - started} ms]`);
+      writer.close();
+      reader.close();
+
+      await until(() => server.logs.some((l) => l.includes('notes document unloaded') && l.includes('test.paper')), 'the document to be unloaded', 30_000);
+      const stored = await server.app.notesStore?.load('test.paper');
+      assert.equal(stored?.doc.getText('minutes').toString(), trace.endContent, 'the database holds endContent');
+      stored?.doc.destroy();
+      const later = await openProvider(server, author, 'test.paper');
+      assert.equal(later.text.toString(), trace.endContent, 'a provider after the reload sees endContent');
+      later.close();
+    } finally {
+      await server.close();
     }
-    const trace = JSON.parse(gunzipSync(fs.readFileSync(TRACE)).toString()) as Trace;
-    // Positions are code points; Y.Text counts UTF-16 units. They agree while nothing is astral.
-    assert.ok(!/[\uD800-\uDFFF]/.test(trace.endContent));
+  });
+
+  it('friendsforever, each edit made on its parents\' state, converges to endContent on both providers', async function () {
+    const trace = readTrace(this, TRACE);
     const roles = new Map<number, NotesAccess>();
     // A replay sends edits far faster than people type.
     const server = await startTestServer({ notesAuthorizer: async (userId) => roles.get(userId) ?? null, env: { NOTES_MESSAGES_PER_SECOND: '0' } });
@@ -72,7 +131,7 @@ describe('a two-author editing trace through the notes server', function () {
           }
         });
         const needed = Y.decodeStateVector(before);
-        if (!covers(client.doc, needed)) await until(() => covers(client.doc, needed), `agent ${txn.agent} to receive the state of txn ${i}`, 30_000);
+        if (!covers(client.doc, needed)) await untilUpdated(client.doc, () => covers(client.doc, needed), `agent ${txn.agent} to receive the state of txn ${i}`, 30_000);
         Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(branch, before));
         if (neededLater.has(i)) states.set(i, Y.encodeStateAsUpdate(branch));
       }

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
@@ -125,6 +127,49 @@ describe('shared notes over y-websocket', function () {
 
 describe('shared notes persistence', function () {
   this.timeout(60_000);
+
+  it('compaction keeps an update that still waits for what it builds on', async () => {
+    const roles = new Map<number, NotesAccess>();
+    const server = await startTestServer({ notesAuthorizer: policy(roles) });
+    try {
+      const user = await signUpAndLogin(server.http);
+      roles.set(user.id, 'write');
+      const store = server.app.notesStore;
+      assert.ok(store);
+      // "d" is typed after "abc": the second update cannot be integrated without the first.
+      const origin = new Y.Doc();
+      const made: Uint8Array[] = [];
+      origin.on('update', (u: Uint8Array) => made.push(u));
+      origin.getText('minutes').insert(0, 'abc');
+      origin.getText('minutes').insert(3, 'd');
+      const [abc, d] = made as [Uint8Array, Uint8Array];
+      const { ws } = await rawSocket(server, `/collab/test.pending?token=${user.access}`);
+      assert.ok(ws);
+      const send = (update: Uint8Array) => {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, 0);
+        syncProtocol.writeUpdate(encoder, update);
+        ws.send(encoding.toUint8Array(encoder));
+      };
+      send(d);
+      await until(() => (store.committed.get('test.pending') ?? 0) >= 1, 'the waiting update to be stored');
+      await store.compact('test.pending');
+      const log = await server.app.database.db.selectFrom('notes_updates').select('seq').where('doc', '=', 'test.pending').execute();
+      assert.equal(log.length, 0, 'the log was folded into the snapshot');
+      const folded = await store.load('test.pending');
+      assert.ok(folded.doc.store.pendingStructs, 'the snapshot still holds the waiting update');
+      folded.doc.destroy();
+      send(abc);
+      await until(() => (store.committed.get('test.pending') ?? 0) >= 2, 'the first update to be stored');
+      await store.flush();
+      const stored = await store.load('test.pending');
+      assert.equal(stored.doc.getText('minutes').toString(), 'abcd');
+      stored.doc.destroy();
+      ws.close();
+    } finally {
+      await server.close();
+    }
+  });
 
   it('keeps every edit across a restart, compacted, loading identical', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-notes-'));
