@@ -7,6 +7,7 @@ import type { ContentTables } from './tables/content.js';
 import type { BookTables } from './tables/books.js';
 import type { MeetingTables } from './tables/meetings.js';
 import type { PostTables } from './tables/posts.js';
+import type { NotesVersionTables } from './tables/notes.js';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -170,7 +171,7 @@ export interface CollabTicketsTable {
   used_at: NullableTimestamp;
 }
 
-export interface Database extends ClubTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables {
+export interface Database extends ClubTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -34,6 +34,8 @@ import { userRoutes } from './users/routes.js';
 import { DocumentRegistry } from './notes/documents.js';
 import { NotesServer, type NotesAuthorizer } from './notes/server.js';
 import { NotesStore } from './notes/store.js';
+import { RedisNotesRelay } from './notes/redis-relay.js';
+import { meetingTemplateSeeder } from './notes/template.js';
 import { ClubAccessService } from './clubs/access.js';
 import { ClubService } from './clubs/service.js';
 import { MembershipService } from './clubs/membership.js';
@@ -45,6 +47,9 @@ import { bookRoutes } from './books/routes.js';
 import { postsRoutes } from './posts/routes.js';
 import { meetingsRoutes } from './meetings/routes.js';
 import { chatRoutes } from './chat/routes.js';
+import { ChatStore } from './chat/store.js';
+import { SignalingServer } from '../signaling/server.js';
+import { AppError } from '../shared/errors.js';
 import { OpenApiRegistry, DOCS_PAGE } from './http/openapi.js';
 import type { FeatureDeps } from './features.js';
 import { clubNotesAuthorizer, databaseNotesLookup } from './notes/club-authorizer.js';
@@ -59,6 +64,8 @@ export interface Roundtable {
   sfu: WorkerPool | null;
   /** The notes store, when the notes endpoint is mounted. */
   notesStore: NotesStore | null;
+  /** Socket.IO (presence, knocks, chat) on the same port, under /socket.io/. */
+  signaling: SignalingServer;
   close(): Promise<void>;
 }
 
@@ -200,7 +207,10 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         compactAfterUpdates: config.notes.compactAfterUpdates,
       });
       notesStore = store;
-      const documents = new DocumentRegistry(store, logger.child({ module: 'notes' }), config.notes.idleMs);
+      // With Redis, updates and presence reach the other nodes serving the same document.
+      const relay = redis ? new RedisNotesRelay(redis, `${config.redis.prefix}notes:`, logger.child({ module: 'notes' })) : null;
+      if (relay) cleanup.push(() => relay.close());
+      const documents = new DocumentRegistry(store, logger.child({ module: 'notes' }), config.notes.idleMs, { relay, seed: meetingTemplateSeeder(database.db) });
       const server = new NotesServer({
         db: database.db,
         documents,
@@ -237,7 +247,32 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       ],
     });
     const server = http.createServer(app);
+    const signaling = new SignalingServer({
+      httpServer: server,
+      tokens,
+      sessions,
+      clubs: clubAccess,
+      membership: {
+        knock: async (clubId, userId, input) => {
+          const access = await clubAccess.resolve(clubId, userId);
+          if (!access) throw new AppError('not_found', 'Club not found');
+          return membership.knock(access, userId, input);
+        },
+        decide: (clubId, knockId, deciderId, decision) => membership.decide(clubId, knockId, deciderId, decision),
+        pendingKnocks: (clubId, query) => membership.pendingKnocks(clubId, query),
+      },
+      chat: new ChatStore(database.db),
+      bus,
+      redis,
+      redisPrefix: config.redis.prefix,
+      allowedOrigins: config.http.allowedOrigins,
+      limits: config.signaling,
+      logger: logger.child({ module: 'signaling' }),
+    });
+    cleanup.push(() => signaling.close());
+    await signaling.start();
     server.on('upgrade', (req, socket, head) => {
+      if (signaling.ownsUpgrade(req)) return; // Socket.IO's own upgrade listener takes it
       if (!notes?.handleUpgrade(req, socket, head)) socket.destroy();
     });
     server.keepAliveTimeout = 65_000;
@@ -261,13 +296,15 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         readiness.drain();
         // Give load balancers time to see /readyz fail before connections are refused.
         if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+        // Sockets first: their clients reconnect elsewhere while HTTP requests finish here.
+        await signaling.close();
         await drainHttp(server, config.shutdownTimeoutMs, logger);
         await closeAll();
         logger.info('shutdown complete');
       })();
       return closing;
     };
-    return { config, logger, database, server, url, sfu, notesStore, close };
+    return { config, logger, database, server, url, sfu, notesStore, signaling, close };
   } catch (err) {
     await closeAll();
     throw err;

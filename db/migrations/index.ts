@@ -10,6 +10,7 @@ import * as m0006 from './0006_books.js';
 import * as m0007 from './0007_posts.js';
 import * as m0008 from './0008_meetings.js';
 import * as m0009 from './0009_chat.js';
+import * as m0010 from './0010_notes_versions.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007_posts': m0007,
   '0008_meetings': m0008,
   '0009_chat': m0009,
+  '0010_notes_versions': m0010,
 };
