@@ -27,6 +27,7 @@ import { MailDispatcher } from './mail/outbox.js';
 import { ModelRegistry, readModelDefinitions } from './inference/registry.js';
 import { JobRunner } from './projects/jobs.js';
 import { projectRoutes } from './projects/routes.js';
+import { quoteRoutes } from './projects/quotes.js';
 import { ProjectService } from './projects/service.js';
 import { fileRoutes } from './uploads/routes.js';
 import { BlobStore } from './uploads/store.js';
@@ -201,6 +202,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
 
     let notes: NotesServer | null = null;
     let notesStore: NotesStore | null = null;
+    let quotes: express.Router;
     {
       const store = new NotesStore(database.db, logger.child({ module: 'notes' }), {
         groupCommitMs: config.notes.groupCommitMs,
@@ -211,6 +213,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       const relay = redis ? new RedisNotesRelay(redis, `${config.redis.prefix}notes:`, logger.child({ module: 'notes' })) : null;
       if (relay) cleanup.push(() => relay.close());
       const documents = new DocumentRegistry(store, logger.child({ module: 'notes' }), config.notes.idleMs, { relay, seed: meetingTemplateSeeder(database.db) });
+      const authorize = options.notesAuthorizer ?? clubNotesAuthorizer(clubAccess, databaseNotesLookup(database.db));
       const server = new NotesServer({
         db: database.db,
         documents,
@@ -219,9 +222,10 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         bus,
         logger: logger.child({ module: 'notes' }),
         allowedOrigins: config.http.allowedOrigins,
-        authorize: options.notesAuthorizer ?? clubNotesAuthorizer(clubAccess, databaseNotesLookup(database.db)),
+        authorize,
         limits: config.notes,
       });
+      quotes = quoteRoutes({ db: database.db, projects, documents, authorize }, requireAuth);
       notes = server;
       cleanup.push(() => server.close());
     }
@@ -240,6 +244,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         ['/auth', authRoutes({ accounts, sessions, tokens, limits, requireAuth })],
         ['/api', userRoutes(database.db, requireAuth)],
         ['/api', projectRoutes(projects, models, requireAuth, { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes })],
+        ['/api', quotes],
         ['/api', fileRoutes(database.db, blobs, requireAuth)],
         ['/api', apiDocs],
         ...featureApis.map((api): [string, express.Router] => ['/api', api.router]),

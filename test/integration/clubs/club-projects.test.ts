@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin } from '../../helpers/accounts.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { photo, upload } from '../../helpers/images.js';
+import { openProvider } from '../../helpers/notes.js';
+import { readBlocks } from '../../../shared/notes-schema.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 describe('club image projects', () => {
@@ -56,5 +58,41 @@ describe('club image projects', () => {
     const res = await server.http.post('/api/projects', { name: 'x', ai_model_id: 'paddleocr-v4', club_id: cast.clubId }, stranger.access);
     assert.equal(res.status, 400);
     assert.deepEqual(res.body.error.details.map((d: { path: string }) => d.path), ['club_id']);
+  });
+
+  it('drops chosen OCR lines into the club notebook as a quote with book and page', async () => {
+    const fresh = await clubWithCast(server.http);
+    const project = (await server.http.post('/api/projects', { name: 'Pages', ai_model_id: 'paddleocr-v4', club_id: fresh.clubId }, fresh.member.access)).body;
+    const image = (await upload(server.http, project.id, fresh.member.access, [{ name: 'p.png', data: await photo(), type: 'image/png' }])).body.data[0];
+    // A stored OCR result, as a finished job leaves it.
+    const lines = ['It is a truth universally acknowledged,', 'that a single man in possession', 'of a good fortune, must be in want of a wife.'];
+    await server.app.database.db
+      .insertInto('image_results')
+      .values({ image_id: image.id, job_id: null, model_id: 'paddleocr-v4', orientation: 0, lines: JSON.stringify(lines.map((text) => ({ text, confidence: 0.99, box: [] }))), text: lines.join('\n'), ms: 10 })
+      .execute();
+    const book = (await server.http.post('/api/books', { title: 'Pride and Prejudice', author: 'Jane Austen' }, fresh.owner.access)).body;
+    const doc = `club.${fresh.clubId}`;
+    const url = `/api/projects/${project.id}/results/${image.id}/quote`;
+
+    // Members read the notebook but may not write into it; bad line numbers are named.
+    assert.equal((await server.http.post(url, { doc, lines: [0] }, fresh.member.access)).status, 403);
+    const bad = await server.http.post(url, { doc, lines: [0, 7] }, fresh.notetaker.access);
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error.details.map((d: { path: string }) => d.path), ['lines.1']);
+
+    const quoted = await server.http.post(url, { doc, lines: [0, 1, 2], book_id: book.id, page: '1' }, fresh.notetaker.access);
+    assert.equal(quoted.status, 201, JSON.stringify(quoted.body));
+    assert.equal(quoted.body.source, 'Pride and Prejudice, p. 1');
+
+    const reader = await openProvider(server, fresh.owner, doc);
+    try {
+      const blocks = readBlocks(reader.doc);
+      const quote = blocks.find((b) => b.type === 'blockquote');
+      assert.ok(quote, JSON.stringify(blocks));
+      assert.match(JSON.stringify(quote), /truth universally acknowledged/);
+      assert.match(JSON.stringify(blocks.at(-1)), /Pride and Prejudice, p\. 1/);
+    } finally {
+      reader.close();
+    }
   });
 });
