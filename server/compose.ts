@@ -303,6 +303,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
         // Sockets first: their clients reconnect elsewhere while HTTP requests finish here.
         await signaling.close();
+        // Open notes WebSockets would keep the HTTP server from closing: they go first too.
+        await notes?.close();
         await drainHttp(server, config.shutdownTimeoutMs, logger);
         await closeAll();
         logger.info('shutdown complete');
