@@ -97,8 +97,8 @@ export class SignalingServer {
       presence: this.presence,
       logger,
       on: (event, handler, options) => this.dispatcher.on(event, handler, options),
-      onConnect: (hook) => this.connectHooks.push(hook),
-      onDisconnect: (hook) => this.disconnectHooks.push(hook),
+      onConnect: (hook) => void this.connectHooks.push(hook),
+      onDisconnect: (hook) => void this.disconnectHooks.push(hook),
       expire: (client) => this.expire(client),
     };
 

@@ -131,6 +131,7 @@ export interface ServerToClientEvents {
   'chat:message': (message: ChatMessage) => void;
   'chat:edited': (message: ChatMessage) => void;
   'chat:deleted': (message: ChatMessage) => void;
+  /** Volatile (dropped, not queued, when a connection is busy): clients repeat `typing: true` while typing. */
   'chat:typing': (event: { club_id: number; user_id: number; typing: boolean }) => void;
   /** To the reader's other sockets: the read marker moved. */
   'chat:read': (event: { club_id: number; message_id: number }) => void;

@@ -5,7 +5,7 @@
 import { AppError } from '../../shared/errors.js';
 import { can } from '../../shared/permissions.js';
 import type { ClientSession } from '../client.js';
-import type { SignalingFeature, SignalingHub } from '../hub.js';
+import type { SignalingFeature } from '../hub.js';
 import type { MembershipDesk } from '../ports.js';
 
 const PENDING_SHOWN = 100;
@@ -43,12 +43,12 @@ export function membershipFeature(desk: MembershipDesk): SignalingFeature {
       return { knock: await desk.decide(club_id, knock_id, client.userId, decision) };
     });
 
-    hub.onConnect((client) => sendPendingKnocks(hub, desk, client));
+    hub.onConnect((client) => sendPendingKnocks(desk, client));
   };
 }
 
 /** Owners and moderators who come online see the knocks that waited for them. */
-async function sendPendingKnocks(hub: SignalingHub, desk: MembershipDesk, client: ClientSession): Promise<void> {
+async function sendPendingKnocks(desk: MembershipDesk, client: ClientSession): Promise<void> {
   for (const [clubId, { role }] of client.roles) {
     if (!can(role, 'knock.list')) continue;
     const { items } = await desk.pendingKnocks(clubId, { limit: PENDING_SHOWN });
