@@ -48,6 +48,8 @@ function refuse(socket: Duplex, status: number, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
 }
 
+const REAUTHORIZE_EVERY_MS = 60_000;
+
 export class NotesServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<NotesConnection>();
@@ -56,7 +58,11 @@ export class NotesServer {
 
   constructor(private readonly deps: NotesServerDeps) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes });
+    // Guest passes end without an event: every open connection is asked about once a minute.
+    const sweep = setInterval(() => this.reauthorize(() => true), REAUTHORIZE_EVERY_MS);
+    sweep.unref();
     this.unsubscribe = [
+      () => clearInterval(sweep),
       deps.bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
         for (const conn of this.connections) {
           if (conn.userId === userId && (!sessionIds || sessionIds.includes(conn.sessionId))) conn.close(CLOSE.policy, 'session revoked');
