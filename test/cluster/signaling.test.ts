@@ -219,11 +219,11 @@ describe('signaling on two nodes with Postgres and Redis', function () {
     const there = nextEvent(watcherOnA, 'presence:update', (u) => u.club_id === clubId && u.online.includes(member.id));
     const memberOnB = await online(nodeB, member);
     await there;
-    const gone = nextEvent(watcherOnA, 'presence:update', (u) => u.club_id === clubId && !u.online.includes(member.id), 10_000);
+    const gone = nextEvent(watcherOnA, 'presence:update', (u) => u.club_id === clubId && !u.online.includes(member.id), 15_000);
     await stopNode(nodeB, 'SIGKILL');
     const started = Date.now();
     await gone;
-    assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     assert.ok(!(await ok(watcherOnA, 'presence:list', { club_id: clubId })).online.includes(member.id));
     memberOnB.close();
   });
