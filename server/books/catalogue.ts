@@ -8,7 +8,7 @@ import type { Page } from '../../shared/protocol/common.js';
 import type { BookCreate, BookResponse, BookSearchQuery, BookUpdate } from '../../shared/protocol/books.js';
 import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
 import { bookQuery, toBook } from './book-view.js';
-import { assertOwnImage } from './cover.js';
+import { assertOwnImage } from '../uploads/images-in-use.js';
 import { bookSearchDocument, prefixQuery } from './search.js';
 
 export class BookCatalogue {
@@ -21,7 +21,7 @@ export class BookCatalogue {
   }
 
   async create(userId: number, input: BookCreate): Promise<BookResponse> {
-    await assertOwnImage(this.db, input.cover_file_id, userId);
+    await assertOwnImage(this.db, input.cover_file_id, userId, 'cover_file_id');
     const book = { title: input.title, author: input.author, category: input.category ?? null };
     const now = new Date();
     try {
@@ -46,7 +46,7 @@ export class BookCatalogue {
   }
 
   async update(bookId: number, userId: number, input: BookUpdate): Promise<BookResponse> {
-    await assertOwnImage(this.db, input.cover_file_id, userId);
+    await assertOwnImage(this.db, input.cover_file_id, userId, 'cover_file_id');
     try {
       await this.db.transaction().execute(async (trx) => {
         const current = await trx.selectFrom('books').select(['created_by', 'title', 'author', 'category']).where('id', '=', bookId).forUpdate().executeTakeFirst();

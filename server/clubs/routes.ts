@@ -16,6 +16,7 @@ import {
 } from '../../shared/protocol/clubs.js';
 import { pageQuerySchema, pageSchema } from '../../shared/protocol/common.js';
 import { Api, type ApiDeps } from '../http/api.js';
+import { sendStoredImage } from '../uploads/images-in-use.js';
 import type { BlobStore } from '../uploads/store.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -52,18 +53,9 @@ export function clubRoutes(deps: ClubRouteDeps): Api {
     await clubService.remove(access.club, userId);
   });
 
-  api.club('get', '/clubs/:clubId/cover', 'club.read', { summary: 'The cover image', produces: 'image/*' }, async ({ access, res }) => {
-    const fileId = access.club.cover_file_id;
-    const file = fileId ? await deps.db.selectFrom('files').select(['sha256', 'content_type']).where('id', '=', fileId).executeTakeFirst() : undefined;
-    if (!file) throw new AppError('not_found', 'This club has no cover');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    await new Promise<void>((resolve, reject) =>
-      res.sendFile(deps.blobs.pathOf(file.sha256), { headers: { 'Content-Type': file.content_type }, cacheControl: false, lastModified: false }, (err) =>
-        err && !res.headersSent ? reject(new AppError('not_found', 'Cover content is missing')) : resolve(),
-      ),
-    );
-  });
+  api.club('get', '/clubs/:clubId/cover', 'club.read', { summary: 'The cover image', produces: 'image/*' }, ({ access, res }) =>
+    sendStoredImage(deps.db, deps.blobs, access.club.cover_file_id, res, 'club cover'),
+  );
 
   api.club('put', '/clubs/:clubId/like', 'club.like', { summary: 'Like a club', response: likeResponse, status: 200 }, ({ access, userId }) => clubService.like(access.club.id, userId, true));
   api.club('delete', '/clubs/:clubId/like', 'club.like', { summary: 'Take your like back', response: likeResponse, status: 200 }, ({ access, userId }) =>

@@ -8,6 +8,7 @@ import type { ClubEvent } from '../../shared/protocol/club-events.js';
 import type { ClubCreate, ClubResponse, ClubUpdate, ScheduleInput } from '../../shared/protocol/clubs.js';
 import { can } from '../../shared/permissions.js';
 import { hashPassword } from '../auth/passwords.js';
+import { assertOwnImage } from '../uploads/images-in-use.js';
 import type { ClubAccess, ClubAccessService, ClubRow } from './access.js';
 
 export interface ClubLimits {
@@ -88,16 +89,6 @@ export class ClubService {
     }
   }
 
-  private async checkCover(fileId: string | null | undefined, userId: number): Promise<void> {
-    if (!fileId) return;
-    const file = await this.db.selectFrom('files').select(['content_type']).where('id', '=', fileId).where('owner_id', '=', userId).executeTakeFirst();
-    if (!file || !file.content_type.startsWith('image/')) {
-      throw new AppError('validation_failed', 'Invalid request: cover_file_id: is not one of your uploaded images', [
-        { path: 'cover_file_id', message: 'is not one of your uploaded images' },
-      ]);
-    }
-  }
-
   async view(clubId: number, userId: number): Promise<ClubResponse> {
     const access = await this.access.resolve(clubId, userId);
     if (!access) throw new AppError('not_found', 'Club not found');
@@ -111,7 +102,7 @@ export class ClubService {
 
   async create(userId: number, input: ClubCreate): Promise<ClubResponse> {
     this.checkMaxMembers(input.max_members, 1);
-    await this.checkCover(input.cover_file_id, userId);
+    await assertOwnImage(this.db, input.cover_file_id, userId, 'cover_file_id');
     const owned = await this.db.selectFrom('clubs').select((eb) => eb.fn.countAll<string>().as('n')).where('owner_id', '=', userId).executeTakeFirstOrThrow();
     if (Number(owned.n) >= this.limits.ownedPerUser) {
       throw new AppError('conflict', `You already own ${this.limits.ownedPerUser} clubs, the most this server allows`);
@@ -161,7 +152,7 @@ export class ClubService {
         throw new AppError('validation_failed', `Invalid request: ${wrong.join(', ')}: applies to study groups only`, wrong.map((path) => ({ path, message: 'applies to study groups only' })));
       }
     }
-    await this.checkCover(input.cover_file_id, userId);
+    await assertOwnImage(this.db, input.cover_file_id, userId, 'cover_file_id');
     const { join_password, schedule, keywords, ...plain } = input;
     const passwordHash = join_password === undefined ? undefined : join_password === null ? null : await hashPassword(join_password);
     await this.db.transaction().execute(async (trx) => {

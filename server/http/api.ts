@@ -4,8 +4,9 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import { idSchema } from '../../shared/protocol/common.js';
-import { can, type Action } from '../../shared/permissions.js';
+import type { Action } from '../../shared/permissions.js';
 import type { ClubAccess, ClubAccessResolver } from '../clubs/access.js';
+import { ClubGate } from '../clubs/gate.js';
 import { authOf } from './authenticate.js';
 import type { HttpMethod, OpenApiRegistry } from './openapi.js';
 import { parse } from './validate.js';
@@ -57,12 +58,15 @@ function numericParam(req: Request, name: string): number {
 /** One tag's endpoints, mounted under `mount` (e.g. /api). */
 export class Api {
   readonly router = Router();
+  private readonly gate: ClubGate;
 
   constructor(
     private readonly deps: ApiDeps,
     private readonly mount: string,
     private readonly tag: string,
-  ) {}
+  ) {
+    this.gate = new ClubGate(deps.clubs);
+  }
 
   /** An endpoint anybody may call, signed in or not. */
   open<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
@@ -101,11 +105,7 @@ export class Api {
     if (!path.includes(':clubId')) throw new Error(`club endpoint ${path} needs a :clubId parameter`);
     this.register(method, path, spec, true, action, [this.deps.requireAuth], async (req, res) => {
       const auth = authOf(res);
-      const access = await this.deps.clubs.resolve(numericParam(req, 'clubId'), auth.userId);
-      if (!access) throw new AppError('not_found', 'Club not found');
-      if (!can(access.role, action, access.club)) {
-        throw new AppError('forbidden', `Your role in this club (${access.role}) may not do this (${action})`, { action, role: access.role });
-      }
+      const access = await this.gate.require(numericParam(req, 'clubId'), auth.userId, action);
       return handler({ ...this.context(req, res, spec), userId: auth.userId, sessionId: auth.sessionId, access });
     });
   }

@@ -1,11 +1,11 @@
 // Meetings endpoints: scheduling, the club's upcoming and past meetings, and one meeting with
 // who took part.
-import { AppError } from '../../shared/errors.js';
 import { pageSchema } from '../../shared/protocol/common.js';
 import { meetingCreateSchema, meetingDetailSchema, meetingListQuerySchema, meetingResponseSchema, meetingUpdateSchema } from '../../shared/protocol/meetings.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { ClubGate } from '../posts/club-gate.js';
+import { ClubGate } from '../clubs/gate.js';
+import { sendStoredImage } from '../uploads/images-in-use.js';
 import { MeetingRecords } from './records.js';
 import { MeetingService } from './service.js';
 
@@ -37,16 +37,7 @@ export function meetingsRoutes(deps: FeatureDeps): Api {
 
   api.authed('get', '/meetings/:meetingId/thumbnail', { summary: "The meeting's thumbnail image (needs meeting.read)", produces: 'image/*' }, async ({ userId, id, res }) => {
     const meeting = await meetings.authorize(id('meetingId'), userId, 'meeting.read');
-    const fileId = meeting.thumbnail_file_id;
-    const file = fileId ? await deps.db.selectFrom('files').select(['sha256', 'content_type']).where('id', '=', fileId).executeTakeFirst() : undefined;
-    if (!file) throw new AppError('not_found', 'This meeting has no thumbnail');
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.setHeader('Cache-Control', 'private, max-age=300');
-    await new Promise<void>((resolve, reject) =>
-      res.sendFile(deps.blobs.pathOf(file.sha256), { headers: { 'Content-Type': file.content_type }, cacheControl: false, lastModified: false }, (err) =>
-        err && !res.headersSent ? reject(new AppError('not_found', 'Thumbnail content is missing')) : resolve(),
-      ),
-    );
+    await sendStoredImage(deps.db, deps.blobs, meeting.thumbnail_file_id, res, 'meeting thumbnail');
   });
 
   return api;

@@ -8,7 +8,8 @@ import type { MeetingCreate, MeetingDetail, MeetingListQuery, MeetingResponse, M
 import type { Action } from '../../shared/permissions.js';
 import type { ClubEventPublisher } from '../features.js';
 import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
-import type { ClubGate } from '../posts/club-gate.js';
+import type { ClubGate } from '../clubs/gate.js';
+import { assertOwnImage } from '../uploads/images-in-use.js';
 import { findMeeting, meetingsWithCreator, participantsOf, toMeeting } from './queries.js';
 import type { MeetingRecords } from './records.js';
 
@@ -39,12 +40,6 @@ export class MeetingService {
     return meeting;
   }
 
-  private async checkThumbnail(fileId: string | null | undefined, userId: number): Promise<void> {
-    if (!fileId) return;
-    const file = await this.db.selectFrom('files').select('content_type').where('id', '=', fileId).where('owner_id', '=', userId).executeTakeFirst();
-    if (!file || !file.content_type.startsWith('image/')) throw validationError([{ path: 'thumbnail_file_id', message: 'is not one of your uploaded images' }]);
-  }
-
   /** meetings.book_id has no foreign key (books are their own module), so it is checked here. */
   private async checkBook(bookId: number | null | undefined): Promise<void> {
     if (bookId === null || bookId === undefined) return;
@@ -64,7 +59,7 @@ export class MeetingService {
 
   /** Scheduled for later, or, with no time given, opened (live) at once. */
   async create(clubId: number, userId: number, input: MeetingCreate): Promise<MeetingResponse> {
-    await this.checkThumbnail(input.thumbnail_file_id, userId);
+    await assertOwnImage(this.db, input.thumbnail_file_id, userId, 'thumbnail_file_id');
     await this.checkBook(input.book_id);
     const now = new Date();
     const scheduledAt = input.scheduled_at === undefined ? null : new Date(input.scheduled_at);
@@ -120,7 +115,7 @@ export class MeetingService {
   async update(ref: MeetingRef, userId: number, input: MeetingUpdate): Promise<MeetingDetail> {
     if (ref.status !== 'scheduled' && ref.status !== 'live') throw new AppError('conflict', `This meeting is ${ref.status}; it can no longer change`);
     if (input.scheduled_at !== undefined && ref.status !== 'scheduled') throw new AppError('conflict', 'The meeting has started; its scheduled time can no longer change');
-    await this.checkThumbnail(input.thumbnail_file_id, userId);
+    await assertOwnImage(this.db, input.thumbnail_file_id, userId, 'thumbnail_file_id');
     await this.checkBook(input.book_id);
     const { scheduled_at, ...plain } = input;
     const changed = await this.db

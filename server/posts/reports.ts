@@ -10,7 +10,7 @@ import type { Page } from '../../shared/protocol/common.js';
 import type { ReportAction, ReportCreate, ReportResponse } from '../../shared/protocol/posts.js';
 import type { ClubEventPublisher } from '../features.js';
 import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
-import type { ClubGate } from './club-gate.js';
+import type { ClubGate } from '../clubs/gate.js';
 import { liveComments } from './queries.js';
 import { EXCERPT_CHARS, reportsWithTargets, toReport } from './report-queries.js';
 import type { PostService } from './service.js';

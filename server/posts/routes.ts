@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol/posts.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { ClubGate } from './club-gate.js';
+import { ClubGate } from '../clubs/gate.js';
 import { CommentService } from './comments.js';
 import { ReportService } from './reports.js';
 import { PostService } from './service.js';

@@ -7,7 +7,7 @@ import type { Page, PageQuery } from '../../shared/protocol/common.js';
 import type { PostCreate, PostResponse, PostUpdate } from '../../shared/protocol/posts.js';
 import type { ClubEventPublisher } from '../features.js';
 import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
-import type { ClubGate } from './club-gate.js';
+import type { ClubGate } from '../clubs/gate.js';
 import { livePosts, toPost, type PostRow } from './queries.js';
 
 export class PostService {

@@ -1,8 +1,9 @@
-// Permission checks for rows that carry their own club (a post, a comment, a meeting): the
-// path names no club, so the club is resolved here and judged exactly as Api.club judges it.
+// The one place a club action is allowed or refused: the caller's role is resolved and judged by
+// the permission table. Api.club uses it for /clubs/:clubId paths; modules whose rows carry
+// their own club (a post, a comment, a meeting) use it after finding that club.
 import { AppError } from '../../shared/errors.js';
 import { can, type Action } from '../../shared/permissions.js';
-import type { ClubAccess, ClubAccessResolver } from '../clubs/access.js';
+import type { ClubAccess, ClubAccessResolver } from './access.js';
 
 export class ClubGate {
   constructor(private readonly clubs: ClubAccessResolver) {}
