@@ -23,6 +23,8 @@ export interface UsersTable {
   birth_date: string | null;
   interests: Json<string[]>;
   is_active: Generated<boolean>;
+  /** The member's audio is never tapped for meeting transcription. */
+  transcription_opt_out: Generated<boolean>;
   email_verified_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -5,10 +5,12 @@ import type { ClubEventEnvelope } from './protocol/club-events.js';
 export interface BusEvents {
   /** Sessions ended: `sessionIds` null means every session of the user (logout-all, password reset). */
   'session.revoked': { userId: number; sessionIds: string[] | null; reason: string };
-  /** An image job moved on; signaling pushes it to the project's owner live. */
   /** Something changed in a club (membership, content); signaling relays it to the club's room. */
   'club.event': ClubEventEnvelope;
+  /** An image job moved on; signaling pushes it to the project's owner live. */
   'project.progress': { projectId: number; ownerId: number; jobId: number; done: number; total: number; status: 'running' | 'completed' | 'failed' };
+  /** A user's preferences changed; the SFU stops or starts tapping their microphone in meetings in progress. */
+  'user.preferences': { userId: number; transcriptionOptOut: boolean };
 }
 
 export type BusTopic = keyof BusEvents;

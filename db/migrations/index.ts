@@ -11,6 +11,7 @@ import * as m0007 from './0007_posts.js';
 import * as m0008 from './0008_meetings.js';
 import * as m0009 from './0009_chat.js';
 import * as m0010 from './0010_notes_versions.js';
+import * as m0011 from './0011_user_preferences.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008_meetings': m0008,
   '0009_chat': m0009,
   '0010_notes_versions': m0010,
+  '0011_user_preferences': m0011,
 };

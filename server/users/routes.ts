@@ -2,6 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database, User } from '../../db/types.js';
+import type { Bus } from '../../shared/bus.js';
 import { AppError } from '../../shared/errors.js';
 import { profileUpdateSchema, userIdParamSchema, type MeResponse, type PublicProfile } from '../../shared/protocol/users.js';
 import { readingStreak } from '../books/reading-days.js';
@@ -20,6 +21,7 @@ const ME_COLUMNS = [
   'birth_date',
   'interests',
   'email_verified_at',
+  'transcription_opt_out',
   'created_at',
 ] as const;
 
@@ -34,7 +36,8 @@ async function toPublic(db: Kysely<Database>, row: Pick<User, 'id' | 'username' 
   return { ...row, created_at: row.created_at.toISOString(), reading_streak: await readingStreak(db, row.id) };
 }
 
-export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): Router {
+/** `bus`, where given, hears of preference changes ('user.preferences') for meetings in progress. */
+export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler, bus?: Bus): Router {
   const router = Router();
 
   router.get('/me', requireAuth, async (_req, res) => {
@@ -45,13 +48,25 @@ export function userRoutes(db: Kysely<Database>, requireAuth: RequestHandler): R
 
   router.patch('/me', requireAuth, async (req, res) => {
     const { interests, ...fields } = parse(profileUpdateSchema, req.body);
-    const row = await db
-      .updateTable('users')
-      .set({ ...fields, ...(interests ? { interests: JSON.stringify(interests) } : {}), updated_at: new Date() })
-      .where('id', '=', authOf(res).userId)
-      .returning(ME_COLUMNS)
-      .executeTakeFirst();
+    const userId = authOf(res).userId;
+    const { row, optOutBefore } = await db.transaction().execute(async (trx) => {
+      // The previous opt-out, read under the row lock, tells whether the preference changed.
+      const before =
+        fields.transcription_opt_out === undefined
+          ? undefined
+          : await trx.selectFrom('users').select('transcription_opt_out').where('id', '=', userId).forUpdate().executeTakeFirst();
+      const updated = await trx
+        .updateTable('users')
+        .set({ ...fields, ...(interests ? { interests: JSON.stringify(interests) } : {}), updated_at: new Date() })
+        .where('id', '=', userId)
+        .returning(ME_COLUMNS)
+        .executeTakeFirst();
+      return { row: updated, optOutBefore: before?.transcription_opt_out };
+    });
     if (!row) throw new AppError('not_found', 'User not found');
+    if (bus && optOutBefore !== undefined && optOutBefore !== row.transcription_opt_out) {
+      await bus.publish('user.preferences', { userId, transcriptionOptOut: row.transcription_opt_out });
+    }
     res.json(await toMe(db, row));
   });
 

@@ -31,6 +31,7 @@ export const profileUpdateSchema = z.strictObject({
     .max(MAX_INTERESTS, { error: `at most ${MAX_INTERESTS} interests` })
     .transform((list) => [...new Set(list)])
     .optional(),
+  transcription_opt_out: z.boolean().optional(),
 });
 export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
 
@@ -48,6 +49,8 @@ export interface MeResponse {
   birth_date: string | null;
   interests: string[];
   email_verified: boolean;
+  /** Own profile only: the member's audio is never tapped for meeting transcription. */
+  transcription_opt_out: boolean;
   created_at: string;
   reading_streak: ReadingStreak;
 }

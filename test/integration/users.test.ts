@@ -53,4 +53,35 @@ describe('profiles', () => {
     assert.equal((await server.http.get('/api/users/abc', me.access)).status, 404);
     assert.equal((await server.http.get(`/api/users/${other.id}`)).status, 401);
   });
+
+  it('keeps transcription on by default, and lets me opt out and back in', async () => {
+    const account = await signUpAndLogin(server.http);
+    assert.equal((await server.http.get('/api/me', account.access)).body.transcription_opt_out, false);
+    const res = await server.http.patch('/api/me', { transcription_opt_out: true }, account.access);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.transcription_opt_out, true);
+    assert.equal((await server.http.get('/api/me', account.access)).body.transcription_opt_out, true);
+    // Other profile updates leave the preference alone.
+    assert.equal((await server.http.patch('/api/me', { bio: 'Quiet listener' }, account.access)).body.transcription_opt_out, true);
+    assert.equal((await server.http.patch('/api/me', { transcription_opt_out: false }, account.access)).body.transcription_opt_out, false);
+  });
+
+  it('does not show the transcription preference on a public profile', async () => {
+    const other = await signUpAndLogin(server.http);
+    assert.equal((await server.http.patch('/api/me', { transcription_opt_out: true }, other.access)).status, 200);
+    const res = await server.http.get(`/api/users/${other.id}`, me.access);
+    assert.equal(res.status, 200);
+    assert.ok(!('transcription_opt_out' in res.body));
+  });
+
+  it('refuses a transcription preference that is not a boolean, and changes nothing', async () => {
+    const account = await signUpAndLogin(server.http);
+    for (const value of ['true', 1, null]) {
+      const res = await server.http.patch('/api/me', { transcription_opt_out: value }, account.access);
+      assert.equal(res.status, 400, JSON.stringify(value));
+      assert.equal(res.body.error.code, 'validation_failed');
+      assert.deepEqual(res.body.error.details.map((d: { path: string }) => d.path), ['transcription_opt_out']);
+    }
+    assert.equal((await server.http.get('/api/me', account.access)).body.transcription_opt_out, false);
+  });
 });
