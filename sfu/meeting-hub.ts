@@ -217,6 +217,11 @@ export class MeetingHub {
     }
   }
 
+  /** The club is gone: its meetings end for everyone. */
+  endClubMeetings(clubId: number): void {
+    for (const meeting of [...this.meetings.values()]) if (meeting.clubId === clubId) void this.closeMeeting(meeting, 'ended');
+  }
+
   /** Opting out closes the taps of the member's microphone; opting in opens them again. */
   setTranscriptionOptOut(userId: number, optOut: boolean): void {
     for (const meeting of this.meetings.values()) {
@@ -233,6 +238,16 @@ export class MeetingHub {
   /** Where a meeting's media lives and who is in it (for tests and diagnostics). */
   describe(meetingId: number): MeetingSnapshot | null {
     return this.meetings.get(meetingId)?.snapshot() ?? null;
+  }
+
+  /** Whether the meeting's media is open (or opening) on this node. */
+  hosts(meetingId: number): boolean {
+    return this.meetings.has(meetingId) || this.opening.has(meetingId);
+  }
+
+  /** The meetings open on this node. */
+  meetingIds(): number[] {
+    return [...new Set([...this.meetings.keys(), ...this.opening.keys()])];
   }
 
   get meetingCount(): number {

@@ -5,6 +5,7 @@ import type { AccessClaims } from '../shared/auth/tokens.js';
 import type { Role } from '../shared/permissions.js';
 import type { ChatMessage } from '../shared/protocol/signaling.js';
 import type { KnockDecision, KnockResponse } from '../shared/protocol/clubs.js';
+import type { JoinReply, MediaClientPayload, MediaDelivery, MediaReplies } from '../shared/protocol/meetings-media.js';
 
 export interface AccessTokens {
   /** Throws an AppError with a token_* code when the token is not a valid access token. */
@@ -43,4 +44,66 @@ export interface ChatLog {
   remove(clubId: number, messageId: number, actorId: number, moderator: boolean): Promise<ChatMessage>;
   /** Moves the reader's marker forward (never back); returns where it now stands. */
   markRead(clubId: number, userId: number, messageId: number): Promise<number>;
+}
+
+/** A meeting's record, as signaling needs it to decide who may join. */
+export interface MeetingFacts {
+  id: number;
+  clubId: number;
+  status: 'scheduled' | 'live' | 'ended' | 'cancelled';
+  /** The club's max_members: a meeting never seats more. */
+  clubCapacity: number;
+}
+
+export interface MeetingCatalog {
+  find(meetingId: number): Promise<MeetingFacts | null>;
+  /** Whether the user asked never to have their audio tapped for transcription. */
+  transcriptionOptOut(userId: number): Promise<boolean>;
+}
+
+/** Which node carries a meeting's media (every node, alone; a Redis directory across nodes). */
+export interface MeetingLocator {
+  /** Claims the meeting for this node unless another live node holds it; `url` is where it lives. */
+  claim(meetingId: number): Promise<{ here: true } | { here: false; url: string }>;
+  /** Where another live node holds the meeting; null when none does. */
+  locate(meetingId: number): Promise<string | null>;
+}
+
+/** The SFU's side of the meeting control channel (sfu/MeetingHub), as signaling calls it. */
+export interface MeetingMedia {
+  subscribe(listener: (delivery: MediaDelivery) => void): () => void;
+  join(intent: MeetingJoinIntent): Promise<JoinReply>;
+  leave(userId: number, p: MediaClientPayload<'meeting:leave'>): Promise<MediaReplies['meeting:leave']>;
+  disconnected(meetingId: number, userId: number): void;
+  createTransport(userId: number, p: MediaClientPayload<'transport:create'>): Promise<MediaReplies['transport:create']>;
+  connectTransport(userId: number, p: MediaClientPayload<'transport:connect'>): Promise<MediaReplies['transport:connect']>;
+  restartIce(userId: number, p: MediaClientPayload<'transport:restart-ice'>): Promise<MediaReplies['transport:restart-ice']>;
+  produce(userId: number, p: MediaClientPayload<'produce'>): Promise<MediaReplies['produce']>;
+  consume(userId: number, p: MediaClientPayload<'consume'>): Promise<MediaReplies['consume']>;
+  resumeConsumer(userId: number, p: MediaClientPayload<'consumer:resume'>): Promise<MediaReplies['consumer:resume']>;
+  pauseConsumer(userId: number, p: MediaClientPayload<'consumer:pause'>): Promise<MediaReplies['consumer:pause']>;
+  setConsumerLayers(userId: number, p: MediaClientPayload<'consumer:set-layers'>): Promise<MediaReplies['consumer:set-layers']>;
+  pauseProducer(userId: number, p: MediaClientPayload<'producer:pause'>): Promise<MediaReplies['producer:pause']>;
+  resumeProducer(userId: number, p: MediaClientPayload<'producer:resume'>): Promise<MediaReplies['producer:resume']>;
+  closeProducer(userId: number, p: MediaClientPayload<'producer:close'>): Promise<MediaReplies['producer:close']>;
+  mute(p: MediaClientPayload<'peer:mute'>): Promise<MediaReplies['peer:mute']>;
+  stopVideo(p: MediaClientPayload<'peer:stop-video'>): Promise<MediaReplies['peer:stop-video']>;
+  setPublishRight(p: MediaClientPayload<'peer:publish'>): Promise<MediaReplies['peer:publish']>;
+  removePeer(p: MediaClientPayload<'peer:remove'>): Promise<MediaReplies['peer:remove']>;
+  endMeeting(meetingId: number, options?: { record?: boolean }): Promise<MediaReplies['meeting:end']>;
+  removeFromClub(clubId: number, userId: number): void;
+  endClubMeetings(clubId: number): void;
+  setTranscriptionOptOut(userId: number, optOut: boolean): void;
+  /** Whether the meeting's media is open on this node. */
+  hosts(meetingId: number): boolean;
+}
+
+export interface MeetingJoinIntent {
+  meetingId: number;
+  clubId: number;
+  userId: number;
+  clubCapacity: number;
+  canPublish: boolean;
+  mayStart: boolean;
+  transcriptionOptOut: boolean;
 }

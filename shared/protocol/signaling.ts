@@ -6,13 +6,14 @@
 // `{ok: false, error: {code, message, details?}}` (codes from shared/errors.ts). An event sent
 // without an ack that fails is answered with a `protocol:error` event instead.
 //
-// New features (the meeting control channel) add their own `…ClientEvents` schema map and
-// `…Replies` interface and merge them into the maps at the bottom.
+// Each feature has its own `…ClientEvents` schema map and `…Replies` interface, merged into
+// the maps below; the meeting control channel's live in meetings-media.ts.
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { ClubRole, Role } from '../permissions.js';
 import type { ClubEventEnvelope } from './club-events.js';
 import { KNOCK_DECISIONS, type KnockResponse } from './clubs.js';
+import { mediaClientEvents, type MediaReplies, type MediaServerToClientEvents } from './meetings-media.js';
 
 export const CHAT_BODY_MAX = 2000;
 
@@ -69,7 +70,7 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 export const readMarkerSchema = z.object({ club_id: z.number(), message_id: z.number().nullable(), updated_at: z.string().nullable() });
 export type ReadMarker = z.infer<typeof readMarkerSchema>;
 
-export const clientEventSchemas = { ...coreClientEvents, ...chatClientEvents };
+export const clientEventSchemas = { ...coreClientEvents, ...chatClientEvents, ...mediaClientEvents };
 export type ClientEvent = keyof typeof clientEventSchemas;
 /** A client event's payload after validation (defaults applied). */
 export type ClientPayload<E extends ClientEvent> = z.output<(typeof clientEventSchemas)[E]>;
@@ -103,7 +104,7 @@ export interface ChatReplies {
   'chat:read': { club_id: number; message_id: number };
 }
 
-export type ClientReplies = CoreReplies & ChatReplies;
+export type ClientReplies = CoreReplies & ChatReplies & MediaReplies;
 
 export interface SignalingError {
   code: ErrorCode;
@@ -120,7 +121,8 @@ export type ClientToServerEvents = {
 /** Why a socket lost a club's room. */
 export type ClubExitReason = 'removed' | 'banned' | 'left' | 'club_deleted';
 
-export interface ServerToClientEvents {
+/** Meeting events (peer:joined, producer:new, meeting:ended, …) come from meetings-media.ts. */
+export interface ServerToClientEvents extends MediaServerToClientEvents {
   'presence:update': (snapshot: PresenceSnapshot) => void;
   /** To owners and moderators online, the moment someone knocks. */
   'membership:requested': (event: { club_id: number; knock: KnockResponse }) => void;

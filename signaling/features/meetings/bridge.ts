@@ -1,0 +1,42 @@
+// Bus events that change meetings in progress: a member leaving the club loses their media at
+// once, a meeting ended or cancelled over REST (on any node) ends here, a deleted club's
+// meetings end, and a changed transcription preference opens or closes the member's taps.
+// Every node hears every event and acts on the meetings it hosts.
+import type { Bus } from '../../../shared/bus.js';
+import type { Logger } from '../../../shared/logger.js';
+import type { MeetingMedia } from '../../ports.js';
+
+const OVER = new Set(['ended', 'cancelled']);
+
+function statusOf(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || !('status' in data)) return undefined;
+  return typeof data.status === 'string' ? data.status : undefined;
+}
+
+export function bridgeBusToMedia(bus: Bus, media: MeetingMedia, logger: Logger): () => void {
+  const offClub = bus.subscribe('club.event', ({ club_id: clubId, event }) => {
+    switch (event.type) {
+      case 'member.removed':
+      case 'member.banned':
+      case 'member.left':
+        media.removeFromClub(clubId, event.user_id);
+        break;
+      case 'club.deleted':
+        media.endClubMeetings(clubId);
+        break;
+      case 'content.changed': {
+        const status = statusOf(event.data);
+        if (event.resource !== 'meeting' || event.id === null || !status || !OVER.has(status) || !media.hosts(event.id)) break;
+        media.endMeeting(event.id, { record: false }).catch((err: unknown) => logger.warn({ err, meetingId: event.id }, 'could not end a meeting'));
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  const offPreferences = bus.subscribe('user.preferences', ({ userId, transcriptionOptOut }) => media.setTranscriptionOptOut(userId, transcriptionOptOut));
+  return () => {
+    offClub();
+    offPreferences();
+  };
+}

@@ -1,0 +1,171 @@
+// The meeting control channel: translates the meeting events of shared/protocol to calls on
+// the SFU (MeetingMedia), after deciding with the permission table who may do what, and
+// sends what the SFU reports to the socket that speaks for each peer (seats.ts). Media never
+// passes through here; this module only holds who sits where.
+import type { Bus } from '../../../shared/bus.js';
+import { AppError } from '../../../shared/errors.js';
+import { can, outranks } from '../../../shared/permissions.js';
+import { mediaClientEvents, type MediaClientEvent, type MediaDelivery } from '../../../shared/protocol/meetings-media.js';
+import type { ClientSession } from '../../client.js';
+import type { SignalingFeature, SignalingHub } from '../../hub.js';
+import type { ClubDirectory, MeetingCatalog, MeetingFacts, MeetingLocator, MeetingMedia } from '../../ports.js';
+import { bridgeBusToMedia } from './bridge.js';
+import { deliver } from './deliver.js';
+import { MeetingSeats, type Seat } from './seats.js';
+
+export interface MeetingsFeatureDeps {
+  media: MeetingMedia;
+  catalog: MeetingCatalog;
+  locator: MeetingLocator;
+  /** Who a moderation target is to the club (a moderator may act only on those below them). */
+  directory: ClubDirectory;
+  bus: Bus;
+}
+
+export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & { stop(): void } {
+  const seats = new MeetingSeats();
+  const stops: Array<() => void> = [];
+  const feature = (hub: SignalingHub) => {
+    const { media } = deps;
+    stops.push(media.subscribe((delivery) => route(seats, delivery)));
+    stops.push(bridgeBusToMedia(deps.bus, media, hub.logger));
+    const guard = new Guard(hub, deps, seats);
+
+    hub.on('meeting:join', async ({ meeting_id }, client) => {
+      const facts = await guard.meeting(meeting_id);
+      const { role } = await hub.clubRooms.authorize(client, facts.clubId, 'meeting.join');
+      if (facts.status === 'ended' || facts.status === 'cancelled') throw new AppError('conflict', `This meeting is ${facts.status}`, { status: facts.status });
+      const mayStart = can(role, 'meeting.create');
+      if (facts.status === 'scheduled' && !mayStart) throw new AppError('conflict', 'This meeting has not started yet: it starts when a moderator joins', { status: facts.status });
+      const place = await deps.locator.claim(meeting_id);
+      if (!place.here) throw elsewhere(place.url);
+      const reply = await media.join({
+        meetingId: meeting_id,
+        clubId: facts.clubId,
+        userId: client.userId,
+        clubCapacity: facts.clubCapacity,
+        canPublish: true,
+        mayStart,
+        transcriptionOptOut: await deps.catalog.transcriptionOptOut(client.userId),
+      });
+      if (!client.connected) {
+        // Gone while joining: the peer waits out the grace period like any dropped one.
+        media.disconnected(meeting_id, client.userId);
+        return reply;
+      }
+      const replaced = seats.take(meeting_id, facts.clubId, client);
+      if (replaced?.connected) deliver(replaced, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
+      return reply;
+    });
+
+    hub.on('meeting:leave', async (p, client) => {
+      await guard.seated(client, p.meeting_id);
+      seats.release(p.meeting_id, client.userId);
+      return media.leave(client.userId, p);
+    });
+
+    // The peer's own media: only the seated socket acts for it, while the user may still join.
+    hub.on('transport:create', async (p, client) => (await guard.seated(client, p.meeting_id), media.createTransport(client.userId, p)));
+    hub.on('transport:connect', async (p, client) => (await guard.seated(client, p.meeting_id), media.connectTransport(client.userId, p)));
+    hub.on('transport:restart-ice', async (p, client) => (await guard.seated(client, p.meeting_id), media.restartIce(client.userId, p)));
+    hub.on('produce', async (p, client) => (await guard.seated(client, p.meeting_id), media.produce(client.userId, p)));
+    hub.on('consume', async (p, client) => (await guard.seated(client, p.meeting_id), media.consume(client.userId, p)));
+    hub.on('consumer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeConsumer(client.userId, p)));
+    hub.on('consumer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseConsumer(client.userId, p)));
+    hub.on('consumer:set-layers', async (p, client) => (await guard.seated(client, p.meeting_id), media.setConsumerLayers(client.userId, p)));
+    hub.on('producer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseProducer(client.userId, p)));
+    hub.on('producer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeProducer(client.userId, p)));
+    hub.on('producer:close', async (p, client) => (await guard.seated(client, p.meeting_id), media.closeProducer(client.userId, p)));
+
+    // Moderation: owners and moderators, on people they outrank.
+    hub.on('peer:mute', async (p, client) => (await guard.moderating(client, p), media.mute(p)));
+    hub.on('peer:stop-video', async (p, client) => (await guard.moderating(client, p), media.stopVideo(p)));
+    hub.on('peer:publish', async (p, client) => (await guard.moderating(client, p), media.setPublishRight(p)));
+    hub.on('peer:remove', async (p, client) => {
+      await guard.moderating(client, p);
+      const reply = await media.removePeer(p);
+      seats.release(p.meeting_id, p.user_id);
+      return reply;
+    });
+
+    // Ending works from any node: the record ends here, and the bus tells the node with the media.
+    hub.on('meeting:end', async ({ meeting_id }, client) => {
+      const facts = await guard.meeting(meeting_id);
+      await hub.clubRooms.authorize(client, facts.clubId, 'meeting.end');
+      return media.endMeeting(meeting_id);
+    });
+
+    hub.onDisconnect((client) => {
+      for (const seat of seats.releaseClient(client)) {
+        // A revoked session leaves at once; a dropped connection may come back within the grace period.
+        if (client.revokedReason) void media.leave(client.userId, { meeting_id: seat.meetingId }).catch(() => undefined);
+        else media.disconnected(seat.meetingId, client.userId);
+      }
+    });
+  };
+  return Object.assign(feature, { stop: () => stops.splice(0).forEach((stop) => stop()) });
+}
+
+function elsewhere(url: string): AppError {
+  return new AppError('meeting_elsewhere', 'This meeting is held on another node: connect there and join again', { url });
+}
+
+/** Sends each SFU report to the seated sockets it names; a peer that is told it left loses its seat. */
+function route(seats: MeetingSeats, delivery: MediaDelivery): void {
+  const meetingId = delivery.payload.meeting_id;
+  for (const userId of delivery.to) {
+    const seat = seats.of(meetingId, userId);
+    if (!seat) continue;
+    deliver(seat.client, delivery.event, delivery.payload);
+    if (delivery.event === 'peer:left' && delivery.payload.user_id === userId) seats.release(meetingId, userId);
+  }
+  if (delivery.event === 'meeting:ended') seats.releaseMeeting(meetingId);
+}
+
+class Guard {
+  constructor(
+    private readonly hub: SignalingHub,
+    private readonly deps: MeetingsFeatureDeps,
+    private readonly seats: MeetingSeats,
+  ) {}
+
+  async meeting(meetingId: number): Promise<MeetingFacts> {
+    const facts = await this.deps.catalog.find(meetingId);
+    if (!facts) throw new AppError('not_found', 'Meeting not found');
+    return facts;
+  }
+
+  /** The socket holds the peer's seat and the user may still be in the club's meetings. */
+  async seated(client: ClientSession, meetingId: number): Promise<Seat> {
+    const seat = this.seats.held(meetingId, client);
+    if (!seat) throw new AppError('not_found', 'You are not in this meeting on this connection; join it first');
+    await this.hub.clubRooms.authorize(client, seat.clubId, 'meeting.join');
+    return seat;
+  }
+
+  /** The actor may moderate the meeting's club, outranks the target, and the media is here. */
+  async moderating(client: ClientSession, { meeting_id, user_id }: { meeting_id: number; user_id: number }): Promise<void> {
+    const facts = await this.meeting(meeting_id);
+    const { role } = await this.hub.clubRooms.authorize(client, facts.clubId, 'meeting.moderate');
+    if (user_id !== client.userId) {
+      const target = await this.deps.directory.resolve(facts.clubId, user_id);
+      const targetRole = target?.role ?? 'outsider';
+      if (!outranks(role, targetRole)) throw new AppError('forbidden', `A ${role} may not moderate a ${targetRole}`, { role, target_role: targetRole });
+    }
+    if (this.deps.media.hosts(meeting_id)) return;
+    const url = await this.deps.locator.locate(meeting_id);
+    if (url) throw elsewhere(url);
+    throw new AppError('not_found', 'Nobody is in this meeting');
+  }
+}
+
+/** Without media workers (SFU_WORKERS=0) every meeting event gets the same clear answer. */
+export function meetingsUnavailable(): SignalingFeature {
+  return (hub) => {
+    for (const event of Object.keys(mediaClientEvents) as MediaClientEvent[]) {
+      hub.on(event, () => {
+        throw new AppError('not_ready', 'Meetings are off on this server: it runs without media workers (SFU_WORKERS=0)');
+      });
+    }
+  };
+}

@@ -1,0 +1,72 @@
+// Which socket speaks for each peer of the meetings on this node. Media events go to that
+// socket only (not to every tab of the user), and only that socket may act for the peer. A
+// second socket joining takes the seat over; the first is told it was replaced.
+import type { ClientSession } from '../../client.js';
+
+export interface Seat {
+  meetingId: number;
+  clubId: number;
+  client: ClientSession;
+}
+
+export class MeetingSeats {
+  private readonly byMeeting = new Map<number, Map<number, Seat>>();
+  private readonly byClient = new Map<ClientSession, Map<number, Seat>>();
+
+  /** Seats the client for its user; returns the socket it replaced, if another one held the seat. */
+  take(meetingId: number, clubId: number, client: ClientSession): ClientSession | null {
+    const previous = this.of(meetingId, client.userId);
+    if (previous?.client === client) return null;
+    if (previous) this.release(meetingId, previous.client.userId);
+    const seat: Seat = { meetingId, clubId, client };
+    let peers = this.byMeeting.get(meetingId);
+    if (!peers) this.byMeeting.set(meetingId, (peers = new Map()));
+    peers.set(client.userId, seat);
+    let held = this.byClient.get(client);
+    if (!held) this.byClient.set(client, (held = new Map()));
+    held.set(meetingId, seat);
+    return previous?.client ?? null;
+  }
+
+  of(meetingId: number, userId: number): Seat | undefined {
+    return this.byMeeting.get(meetingId)?.get(userId);
+  }
+
+  /** The seat the client holds in the meeting, if it holds it. */
+  held(meetingId: number, client: ClientSession): Seat | undefined {
+    return this.byClient.get(client)?.get(meetingId);
+  }
+
+  release(meetingId: number, userId: number): Seat | undefined {
+    const peers = this.byMeeting.get(meetingId);
+    const seat = peers?.get(userId);
+    if (!seat || !peers) return undefined;
+    peers.delete(userId);
+    if (peers.size === 0) this.byMeeting.delete(meetingId);
+    const held = this.byClient.get(seat.client);
+    held?.delete(meetingId);
+    if (held?.size === 0) this.byClient.delete(seat.client);
+    return seat;
+  }
+
+  releaseMeeting(meetingId: number): void {
+    for (const userId of [...(this.byMeeting.get(meetingId)?.keys() ?? [])]) this.release(meetingId, userId);
+  }
+
+  /** The socket went away: every seat it held, released. */
+  releaseClient(client: ClientSession): Seat[] {
+    const seats = [...(this.byClient.get(client)?.values() ?? [])];
+    for (const seat of seats) this.release(seat.meetingId, client.userId);
+    return seats;
+  }
+
+  /** Seats of a user in one club's meetings (a member leaving the club loses them). */
+  ofUserInClub(clubId: number, userId: number): Seat[] {
+    const seats: Seat[] = [];
+    for (const peers of this.byMeeting.values()) {
+      const seat = peers.get(userId);
+      if (seat?.clubId === clubId) seats.push(seat);
+    }
+    return seats;
+  }
+}
