@@ -8,7 +8,8 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase, type DatabaseHandle } from '../db/open.js';
-import { WorkerPool } from '../sfu/worker-pool.js';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { AudioTaps, MeetingHub, WorkerPool, mediaSettingsFrom, metricsRouter, sfuMetrics } from '../sfu/index.js';
 import type { Bus } from '../shared/bus.js';
 import type { Config } from '../shared/config.js';
 import { TokenService } from '../shared/auth/tokens.js';
@@ -50,6 +51,10 @@ import { meetingsRoutes } from './meetings/routes.js';
 import { chatRoutes } from './chat/routes.js';
 import { ChatStore } from './chat/store.js';
 import { SignalingServer } from '../signaling/server.js';
+import { meetingsFeature, meetingsUnavailable } from '../signaling/features/meetings/index.js';
+import { DatabaseMeetingCatalog } from './meetings/catalog.js';
+import { LocalMeetingLocator, RedisMeetingLocator } from './meetings/locator.js';
+import { MeetingRecords } from './meetings/records.js';
 import { AppError } from '../shared/errors.js';
 import { OpenApiRegistry, DOCS_PAGE } from './http/openapi.js';
 import type { FeatureDeps } from './features.js';
@@ -63,6 +68,10 @@ export interface Roundtable {
   /** http://host:port the server actually listens on. */
   url: string;
   sfu: WorkerPool | null;
+  /** The meetings' media on this node (null without SFU workers). */
+  meetings: MeetingHub | null;
+  /** Tapped meeting audio, for transcription. */
+  audioTaps: AudioTaps | null;
   /** The notes store, when the notes endpoint is mounted. */
   notesStore: NotesStore | null;
   /** Socket.IO (presence, knocks, chat) on the same port, under /socket.io/. */
@@ -178,6 +187,19 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     const clubAccess = new ClubAccessService(database.db);
     const clubService = new ClubService(database.db, clubAccess, bus, config.clubs);
     const membership = new MembershipService(database.db, clubService);
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    let meetings: MeetingHub | null = null;
+    let audioTaps: AudioTaps | null = null;
+    if (sfu) {
+      const pool = sfu;
+      const taps = new AudioTaps(logger.child({ module: 'audio-taps' }));
+      const hub = new MeetingHub({ pool, settings: mediaSettingsFrom(config.sfu), recorder: new MeetingRecords(database.db, clubService), logger: logger.child({ module: 'meetings' }), taps });
+      meetings = hub;
+      audioTaps = taps;
+      cleanup.push(() => hub.close());
+      sfuMetrics(pool, metrics, hub);
+    }
     const registry = new OpenApiRegistry();
     const features: FeatureDeps = { db: database.db, config, logger, registry, requireAuth, clubs: clubAccess, events: clubService, blobs };
     // Order matters: fixed paths (/clubs/recommended) before /clubs/:clubId.
@@ -242,7 +264,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       health: healthRoutes(readiness),
       routes: [
         ['/auth', authRoutes({ accounts, sessions, tokens, limits, requireAuth })],
-        ['/api', userRoutes(database.db, requireAuth)],
+        ['/', metricsRouter(metrics, { token: config.metricsToken })],
+        ['/api', userRoutes(database.db, requireAuth, bus)],
         ['/api', projectRoutes(projects, models, requireAuth, { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes })],
         ['/api', quotes],
         ['/api', fileRoutes(database.db, blobs, requireAuth)],
@@ -275,6 +298,25 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       logger: logger.child({ module: 'signaling' }),
     });
     cleanup.push(() => signaling.close());
+    let listeningUrl = '';
+    const locator = redis
+      ? new RedisMeetingLocator({
+          redis,
+          prefix: `${config.redis.prefix}meeting:`,
+          url: () => config.sfu.nodeUrl ?? listeningUrl,
+          hosted: () => meetings?.meetingIds() ?? [],
+          claimTtlMs: config.sfu.claimTtlMs,
+          logger: logger.child({ module: 'meetings' }),
+        })
+      : new LocalMeetingLocator();
+    cleanup.push(() => locator.close());
+    if (meetings) {
+      const feature = meetingsFeature({ media: meetings, catalog: new DatabaseMeetingCatalog(database.db), locator, directory: clubAccess, bus });
+      signaling.use(feature);
+      cleanup.push(() => feature.stop());
+    } else {
+      signaling.use(meetingsUnavailable());
+    }
     await signaling.start();
     server.on('upgrade', (req, socket, head) => {
       if (signaling.ownsUpgrade(req)) return; // Socket.IO's own upgrade listener takes it
@@ -293,6 +335,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    listeningUrl = url;
     logger.info({ url, database: database.dialect, bus: redis ? 'redis' : 'memory', sfuWorkers: sfu?.size ?? 0 }, 'roundtable listening');
 
     let closing: Promise<void> | null = null;
@@ -301,7 +344,10 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         readiness.drain();
         // Give load balancers time to see /readyz fail before connections are refused.
         if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
-        // Sockets first: their clients reconnect elsewhere while HTTP requests finish here.
+        // Meetings first, so that their people hear why and may rejoin on another node.
+        await meetings?.close();
+        await locator.close();
+        // Sockets next: their clients reconnect elsewhere while HTTP requests finish here.
         await signaling.close();
         // Open notes WebSockets would keep the HTTP server from closing: they go first too.
         await notes?.close();
@@ -311,7 +357,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       })();
       return closing;
     };
-    return { config, logger, database, server, url, sfu, notesStore, signaling, close };
+    return { config, logger, database, server, url, sfu, meetings, audioTaps, notesStore, signaling, close };
   } catch (err) {
     await closeAll();
     throw err;

@@ -1,5 +1,6 @@
 // Prometheus metrics of the media side, read from the pool when scraped. Per-worker series
 // are labelled by the worker's place in the pool, which a replacement worker inherits.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { WorkerLoad } from './worker-load.js';
@@ -109,10 +110,21 @@ export function sfuMetrics(pool: WorkerPool, registry: Registry, meetings?: Meet
   }
 }
 
-/** GET /metrics in Prometheus' text format. */
-export function metricsRouter(registry: Registry): Router {
+/**
+ * GET /metrics in Prometheus' text format. With a token, scrapers must send it as a bearer
+ * token (the figures show how busy the server is, and with what).
+ */
+export function metricsRouter(registry: Registry, options: { token?: string } = {}): Router {
   const router = Router();
-  router.get('/metrics', async (_req, res, next) => {
+  const expected = options.token ? createHash('sha256').update(options.token).digest() : null;
+  router.get('/metrics', async (req, res, next) => {
+    if (expected) {
+      const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: { code: 'token_missing', message: 'Send the metrics token as a bearer token' } });
+        return;
+      }
+    }
     try {
       const body = await registry.metrics();
       res.type(registry.contentType).send(body);

@@ -40,6 +40,7 @@ export interface SfuConfig {
   maxPeersPerMeeting: number;
   consumersPerRouter: number;
   maxIncomingBitrate: number;
+  reconnectGraceMs?: number;
 }
 
 export function mediaSettingsFrom(config: SfuConfig): MediaSettings {
@@ -50,5 +51,6 @@ export function mediaSettingsFrom(config: SfuConfig): MediaSettings {
     maxPeersPerMeeting: config.maxPeersPerMeeting,
     consumersPerRouter: config.consumersPerRouter,
     maxIncomingBitrate: config.maxIncomingBitrate,
+    reconnectGraceMs: config.reconnectGraceMs ?? DEFAULT_MEDIA_SETTINGS.reconnectGraceMs,
   };
 }

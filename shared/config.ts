@@ -102,6 +102,12 @@ export const envSchema = z.object({
   SFU_MAX_PEERS_PER_MEETING: integer(2, 1000).default(50),
   SFU_CONSUMERS_PER_ROUTER: integer(1, 100_000).default(600),
   SFU_MAX_INCOMING_BITRATE: integer(100_000, 100_000_000).default(1_500_000),
+  SFU_RECONNECT_GRACE_MS: integer(1_000, 600_000).default(30_000),
+  /** Where clients reach this node directly, when meetings are spread over nodes (REDIS_URL). */
+  SFU_NODE_URL: urlWithProtocols(['http', 'https'], 'https://node-1.club.example.org').optional(),
+  SFU_CLAIM_TTL_MS: integer(1_000, 600_000).default(10_000),
+  /** When set, GET /metrics wants it as a bearer token. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -138,6 +144,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long /readyz answers 503 before the server stops accepting (for load balancers). */
   shutdownDrainMs: number;
+  /** GET /metrics wants this bearer token when set. */
+  metricsToken?: string;
   uploads: { maxBytes: number; maxFiles: number; requestMaxBytes: number; maxPixels: number; quotaBytes: number };
   models: { file?: string; enabled: 'all' | string[]; warmup: boolean; ocrThreads: number; tessdataDir?: string };
   notes: {
@@ -159,6 +167,12 @@ export interface Config {
     maxPeersPerMeeting: number;
     consumersPerRouter: number;
     maxIncomingBitrate: number;
+    /** A peer whose socket dropped keeps its media this long. */
+    reconnectGraceMs: number;
+    /** Where clients reach this node (its listening address when unset). */
+    nodeUrl?: string;
+    /** How long a node's claim on a meeting outlives its last refresh (Redis directory). */
+    claimTtlMs: number;
   };
   /** Socket.IO: per-socket limits (0 = unlimited), recovery window, presence heartbeat TTL. */
   signaling: {
@@ -272,6 +286,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_SECONDS * 1000,
+    metricsToken: env.METRICS_TOKEN,
     uploads: {
       maxBytes: env.UPLOAD_MAX_BYTES,
       maxFiles: env.UPLOAD_MAX_FILES,
@@ -312,6 +327,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       maxPeersPerMeeting: env.SFU_MAX_PEERS_PER_MEETING,
       consumersPerRouter: env.SFU_CONSUMERS_PER_ROUTER,
       maxIncomingBitrate: env.SFU_MAX_INCOMING_BITRATE,
+      reconnectGraceMs: env.SFU_RECONNECT_GRACE_MS,
+      nodeUrl: env.SFU_NODE_URL?.replace(/\/$/, ''),
+      claimTtlMs: env.SFU_CLAIM_TTL_MS,
     },
   };
 }
