@@ -8,6 +8,9 @@ import type { SignalingLimits, SignalingSocket } from './types.js';
 // Typing indicators are cheap but chatty: a couple per second is plenty for a user.
 const TYPING_PER_SECOND = 2;
 const TYPING_BURST = 5;
+// Media negotiation comes in bursts: joining a full meeting consumes and resumes every
+// producer there (up to 3 per person), so it gets ten times the general rate instead of it.
+const MEDIA_RATE_FACTOR = 10;
 
 export interface CachedRole {
   role: Role;
@@ -28,7 +31,7 @@ export class ClientSession {
   /** Set once the login session is revoked: a socket still in its handshake is then refused. */
   revokedReason: string | null = null;
   inFlight = 0;
-  readonly buckets: Record<'events' | 'chat' | 'typing', TokenBucket>;
+  readonly buckets: Record<'events' | 'chat' | 'typing' | 'media', TokenBucket>;
   // While the handshake loads the user's clubs, club events that arrive are noted here so the
   // (older) database answer does not overwrite them.
   private syncing: Set<number> | null = null;
@@ -46,6 +49,7 @@ export class ClientSession {
       events: new TokenBucket(limits.eventsPerSecond, limits.eventsPerSecond * 2),
       chat: new TokenBucket(limits.chatPerMinute / 60, Math.max(1, Math.min(limits.chatPerMinute, 10))),
       typing: new TokenBucket(TYPING_PER_SECOND, TYPING_BURST),
+      media: new TokenBucket(limits.eventsPerSecond * MEDIA_RATE_FACTOR, limits.eventsPerSecond * MEDIA_RATE_FACTOR * 2),
     };
   }
 

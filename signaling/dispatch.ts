@@ -11,17 +11,21 @@ import { invalidPayload, toSignalingError } from './errors.js';
 export type EventHandler<E extends ClientEvent> = (payload: ClientPayload<E>, client: ClientSession) => Promise<ClientReplies[E]> | ClientReplies[E];
 
 export interface HandlerOptions {
-  /** A rate limit of its own, on top of the per-socket event limit. */
-  bucket?: 'chat' | 'typing';
+  /**
+   * chat, typing: a rate limit of its own, on top of the per-socket event limit. media: a
+   * roomier limit instead of it, with more requests in flight (media negotiation is bursty).
+   */
+  bucket?: 'chat' | 'typing' | 'media';
 }
 
 interface Entry {
   run(payload: unknown, client: ClientSession): Promise<object>;
-  bucket?: 'chat' | 'typing';
+  bucket?: 'chat' | 'typing' | 'media';
 }
 
-// Requests a socket may have waiting on the database at once; more is a flood.
+// Requests a socket may have waiting for an answer at once; more is a flood.
 const MAX_IN_FLIGHT = 16;
+const MAX_MEDIA_IN_FLIGHT = 400;
 const EVENT_NAME_SHOWN = 64;
 
 export class EventDispatcher {
@@ -67,15 +71,17 @@ export class EventDispatcher {
   }
 
   private async run(client: ClientSession, event: string, args: unknown[], started: () => void): Promise<object> {
-    const wait = client.buckets.events.take();
-    if (wait > 0) throw rateLimited(wait);
     const entry = this.entries.get(event);
+    const media = entry?.bucket === 'media';
+    const wait = (media ? client.buckets.media : client.buckets.events).take();
+    if (wait > 0) throw rateLimited(wait);
     if (!entry) throw new AppError('bad_request', `Unknown event "${event.slice(0, EVENT_NAME_SHOWN)}"`);
-    if (entry.bucket) {
+    if (entry.bucket && !media) {
       const bucketWait = client.buckets[entry.bucket].take();
       if (bucketWait > 0) throw rateLimited(bucketWait);
     }
-    if (client.inFlight >= MAX_IN_FLIGHT) throw new AppError('rate_limited', `At most ${MAX_IN_FLIGHT} requests may wait for an answer at once`);
+    const inFlightLimit = media ? MAX_MEDIA_IN_FLIGHT : MAX_IN_FLIGHT;
+    if (client.inFlight >= inFlightLimit) throw new AppError('rate_limited', `At most ${inFlightLimit} requests may wait for an answer at once`);
     if (args.length !== 1) throw new AppError('validation_failed', 'Invalid request: send exactly one payload object (and an ack)');
     started();
     return entry.run(args[0], client);
