@@ -304,7 +304,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
           redis,
           prefix: `${config.redis.prefix}meeting:`,
           url: () => config.sfu.nodeUrl ?? listeningUrl,
-          hosted: () => meetings?.meetingIds() ?? [],
+          hosts: (meetingId) => meetings?.hosts(meetingId) ?? false,
+          lost: (meetingId) => void meetings?.endMeeting(meetingId, { record: false, reason: 'moved' }),
           claimTtlMs: config.sfu.claimTtlMs,
           logger: logger.child({ module: 'meetings' }),
         })
@@ -344,14 +345,22 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         readiness.drain();
         // Give load balancers time to see /readyz fail before connections are refused.
         if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+        // Each step runs even if one before it failed (Redis gone, say).
+        const step = async (name: string, run: () => Promise<void> | void) => {
+          try {
+            await run();
+          } catch (err) {
+            logger.warn({ err: (err as Error).message, step: name }, 'error while shutting down');
+          }
+        };
         // Meetings first, so that their people hear why and may rejoin on another node.
-        await meetings?.close();
-        await locator.close();
+        await step('meetings', () => meetings?.close());
+        await step('meeting claims', () => locator.close());
         // Sockets next: their clients reconnect elsewhere while HTTP requests finish here.
-        await signaling.close();
+        await step('signaling', () => signaling.close());
         // Open notes WebSockets would keep the HTTP server from closing: they go first too.
-        await notes?.close();
-        await drainHttp(server, config.shutdownTimeoutMs, logger);
+        await step('notes', () => notes?.close());
+        await step('http', () => drainHttp(server, config.shutdownTimeoutMs, logger));
         await closeAll();
         logger.info('shutdown complete');
       })();

@@ -17,6 +17,11 @@ export interface JoinIntent {
   mayStart: boolean;
   /** Their audio is never tapped for transcription. */
   transcriptionOptOut: boolean;
+  /**
+   * Another connection of theirs takes the peer over while the first still holds it: the
+   * first connection's transports (and so its producers and consumers) are closed.
+   */
+  takeOver?: boolean;
 }
 
 /**
@@ -29,6 +34,7 @@ export async function admit(meeting: Meeting, intent: JoinIntent): Promise<Peer>
   const slot = await meeting.routers.slotForPeer(settings.consumersPerRouter);
   if (meeting.closed || meeting.generation !== generation) throw new AppError('conflict', 'The meeting was reconnecting; join again');
   if (meeting.peers.has(intent.userId)) throw new AppError('conflict', 'You are joining this meeting already');
+  if (meeting.restrictions.get(intent.userId)?.removed) throw new AppError('forbidden', 'A moderator removed you from this meeting', { reason: 'removed' });
   const limit = Math.min(intent.clubCapacity, settings.maxPeersPerMeeting);
   if (meeting.peers.size >= limit) throw new AppError('conflict', `This meeting is full (${limit} people)`, { reason: 'meeting_full', limit });
   const restriction = meeting.restrictions.get(intent.userId);

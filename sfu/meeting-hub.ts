@@ -37,11 +37,17 @@ export type { MeetingSnapshot } from './meeting.js';
 
 type MeetingRef = { meeting_id: number };
 
+// Longer than any join takes, so a preference changed during a join is not missed.
+const RECENT_OPT_OUT_MS = 60_000;
+
 export class MeetingHub {
   private readonly meetings = new Map<number, Meeting>();
   private readonly opening = new Map<number, Promise<Meeting>>();
   private readonly listeners = new Set<(delivery: MediaDelivery) => void>();
+  /** Opt-outs changed lately: a join that read the old preference still gets the new one. */
+  private readonly recentOptOuts = new Map<number, { optOut: boolean; at: number }>();
   private readonly ctx: MeetingContext;
+  private closing = false;
 
   constructor(private readonly deps: MeetingHubDeps) {
     this.ctx = {
@@ -71,11 +77,13 @@ export class MeetingHub {
     if (present?.joined) {
       if (present.graceTimer) clearTimeout(present.graceTimer);
       present.graceTimer = null;
+      if (intent.takeOver) present.closeTransports();
       return meeting.joinReply(present, true);
     }
+    const recent = this.recentOptOuts.get(intent.userId);
     let peer: Peer;
     try {
-      peer = await admit(meeting, intent);
+      peer = await admit(meeting, { ...intent, transcriptionOptOut: recent?.optOut ?? intent.transcriptionOptOut });
     } catch (err) {
       this.closeIfEmpty(meeting);
       throw err;
@@ -184,8 +192,10 @@ export class MeetingHub {
     return moderation.setPublishRight(meeting, peer, p.allowed);
   }
 
+  /** Removes the peer and keeps them out while the meeting's media stays open. */
   async removePeer(p: MediaClientPayload<'peer:remove'>): Promise<{ user_id: number }> {
     const { meeting, peer } = this.find(p.meeting_id, p.user_id);
+    meeting.restrictions.set(peer.userId, { ...(meeting.restrictions.get(peer.userId) ?? { micLocked: false }), removed: true });
     this.dropPeer(meeting, peer, 'removed');
     return { user_id: p.user_id };
   }
@@ -222,8 +232,19 @@ export class MeetingHub {
     for (const meeting of [...this.meetings.values()]) if (meeting.clubId === clubId) void this.closeMeeting(meeting, 'ended');
   }
 
+  /** The user's login session ended: their peers waiting out a dropped connection go now. */
+  dropDisconnected(userId: number): void {
+    for (const meeting of [...this.meetings.values()]) {
+      const peer = meeting.peers.get(userId);
+      if (peer?.graceTimer) this.dropPeer(meeting, peer, 'timeout');
+    }
+  }
+
   /** Opting out closes the taps of the member's microphone; opting in opens them again. */
   setTranscriptionOptOut(userId: number, optOut: boolean): void {
+    const now = Date.now();
+    for (const [id, { at }] of this.recentOptOuts) if (now - at > RECENT_OPT_OUT_MS) this.recentOptOuts.delete(id);
+    this.recentOptOuts.set(userId, { optOut, at: now });
     for (const meeting of this.meetings.values()) {
       const peer = meeting.peers.get(userId);
       if (!peer) continue;
@@ -245,11 +266,6 @@ export class MeetingHub {
     return this.meetings.has(meetingId) || this.opening.has(meetingId);
   }
 
-  /** The meetings open on this node. */
-  meetingIds(): number[] {
-    return [...new Set([...this.meetings.keys(), ...this.opening.keys()])];
-  }
-
   get meetingCount(): number {
     return this.meetings.size;
   }
@@ -260,8 +276,10 @@ export class MeetingHub {
     return peers;
   }
 
-  /** Server shutdown: everyone is told, sessions are closed; meeting records stay live. */
+  /** Server shutdown: no meeting opens any more, everyone is told, sessions are closed; meeting records stay live. */
   async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.opening.values()]);
     await Promise.all([...this.meetings.values()].map((m) => this.closeMeeting(m, 'server_shutdown')));
     this.ctx.taps?.closeAll();
   }
@@ -274,6 +292,7 @@ export class MeetingHub {
   }
 
   private async meetingFor(meetingId: number, clubId: number): Promise<Meeting> {
+    if (this.closing) throw new AppError('not_ready', 'This server is shutting down: join again in a moment');
     const open = this.meetings.get(meetingId);
     if (open && !open.closed) return open;
     let opening = this.opening.get(meetingId);

@@ -41,6 +41,8 @@ export interface MeetingSnapshot {
 export interface Restriction {
   canPublish?: boolean;
   micLocked: boolean;
+  /** Removed by a moderator: may not join again while the meeting's media is open. */
+  removed?: boolean;
 }
 
 const REBUILD_ATTEMPTS = 3;

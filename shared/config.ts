@@ -238,6 +238,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   if ((env.SFU_LISTEN_IP === '0.0.0.0' || env.SFU_LISTEN_IP === '::') && !env.SFU_ANNOUNCED_IP) {
     problems.push('SFU_ANNOUNCED_IP: must be set when SFU_LISTEN_IP listens on every interface');
   }
+  // Across nodes, clients are sent to the node holding a meeting: a wildcard address is no place to send them.
+  if (env.REDIS_URL && env.SFU_WORKERS !== 0 && !env.SFU_NODE_URL && (env.HOST === '0.0.0.0' || env.HOST === '::')) {
+    problems.push('SFU_NODE_URL: must be set with REDIS_URL when HOST listens on every interface (clients are sent to the node holding their meeting)');
+  }
   if (Boolean(env.JWT_PRIVATE_KEY_FILE) !== Boolean(env.JWT_PUBLIC_KEY_FILE)) {
     problems.push('JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE: set both (EdDSA) or neither (HS256)');
   }

@@ -19,6 +19,8 @@ const moderates = (role: Role) => can(role, 'knock.decide');
 export type Standing = Pick<ClubStanding, 'role' | 'status'> & { club?: ClubStanding['club'] };
 
 export class ClubRooms {
+  private readonly roleLostListeners: Array<(client: ClientSession, clubId: number) => void> = [];
+
   constructor(
     private readonly directory: ClubDirectory,
     private readonly presence: Presence,
@@ -117,14 +119,24 @@ export class ClubRooms {
     if (client.roles.get(clubId)?.role === 'guest') this.expel(client, clubId, { unfollow: true });
   }
 
+  /**
+   * Hears when a re-read finds that the user no longer belongs to a club with no event having
+   * said so (a guest pass that ran out, an event lost): what they had there must end too.
+   */
+  onRoleLost(listener: (client: ClientSession, clubId: number) => void): void {
+    this.roleLostListeners.push(listener);
+  }
+
   /** Who the socket's user is to a club: the cached role when fresh, the database otherwise. */
   async standing(client: ClientSession, clubId: number): Promise<Standing | null> {
     const cached = client.roles.get(clubId);
     if (cached && Date.now() - cached.checkedAt < ROLE_CACHE_MS) return { role: cached.role, status: 'active' };
     const standing = await this.directory.resolve(clubId, client.userId);
     // Mend the cache if a club event was missed.
-    if (cached && (!standing || !inClub(standing.role))) this.expel(client, clubId, { unfollow: false });
-    else if (cached && standing) this.admit(client, clubId, standing.role);
+    if (cached && (!standing || !inClub(standing.role))) {
+      this.expel(client, clubId, { unfollow: false });
+      for (const listener of this.roleLostListeners) listener(client, clubId);
+    } else if (cached && standing) this.admit(client, clubId, standing.role);
     return standing;
   }
 

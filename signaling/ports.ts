@@ -5,7 +5,7 @@ import type { AccessClaims } from '../shared/auth/tokens.js';
 import type { Role } from '../shared/permissions.js';
 import type { ChatMessage } from '../shared/protocol/signaling.js';
 import type { KnockDecision, KnockResponse } from '../shared/protocol/clubs.js';
-import type { JoinReply, MediaClientPayload, MediaDelivery, MediaReplies } from '../shared/protocol/meetings-media.js';
+import type { JoinReply, MediaClientPayload, MediaDelivery, MediaReplies, MeetingEndedReason } from '../shared/protocol/meetings-media.js';
 
 export interface AccessTokens {
   /** Throws an AppError with a token_* code when the token is not a valid access token. */
@@ -90,7 +90,9 @@ export interface MeetingMedia {
   stopVideo(p: MediaClientPayload<'peer:stop-video'>): Promise<MediaReplies['peer:stop-video']>;
   setPublishRight(p: MediaClientPayload<'peer:publish'>): Promise<MediaReplies['peer:publish']>;
   removePeer(p: MediaClientPayload<'peer:remove'>): Promise<MediaReplies['peer:remove']>;
-  endMeeting(meetingId: number, options?: { record?: boolean }): Promise<MediaReplies['meeting:end']>;
+  endMeeting(meetingId: number, options?: { record?: boolean; reason?: MeetingEndedReason }): Promise<MediaReplies['meeting:end']>;
+  /** The user's login session ended: their peers whose socket is gone leave now. */
+  dropDisconnected(userId: number): void;
   removeFromClub(clubId: number, userId: number): void;
   endClubMeetings(clubId: number): void;
   setTranscriptionOptOut(userId: number, optOut: boolean): void;
@@ -106,4 +108,6 @@ export interface MeetingJoinIntent {
   canPublish: boolean;
   mayStart: boolean;
   transcriptionOptOut: boolean;
+  /** Another socket of the user holds the peer: this one takes it over (the old transports close). */
+  takeOver?: boolean;
 }

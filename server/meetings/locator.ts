@@ -3,6 +3,7 @@
 // loses its claims when they expire, and the next join claims the meeting anew.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MeetingLocator } from '../../signaling/ports.js';
 
@@ -18,9 +19,14 @@ export class LocalMeetingLocator implements MeetingLocator {
   close(): void {}
 }
 
-// Refreshes the claim if it is ours or free; never takes one another node holds.
+// A claim's value is "<node id> <url>". It is ours, or free to take, when nobody holds it, when
+// this node holds it, or when it names our URL under another node id (this node restarted).
 const KEEP = `local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] or not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+local space = v and string.find(v, ' ', 1, true)
+if not v or string.sub(v, 1, #ARGV[2]) == ARGV[2] or (space and string.sub(v, space + 1) == ARGV[3]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+  return 1
+end
 return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -30,16 +36,20 @@ export interface RedisLocatorOptions {
   prefix: string;
   /** Where clients reach this node directly (known once the server listens). */
   url: () => string;
-  /** The meetings whose media this node has open. */
-  hosted: () => number[];
+  /** Whether this node has the meeting's media open (or opening). */
+  hosts: (meetingId: number) => boolean;
+  /** Another node took a meeting this node still hosts (our claim had lapsed): end it here. */
+  lost: (meetingId: number) => void;
   claimTtlMs: number;
   logger: Logger;
 }
 
 export class RedisMeetingLocator implements MeetingLocator {
   private readonly node = randomUUID();
-  private readonly claimed = new Set<number>();
+  /** Meetings claimed by this node, with when each claim was last made or kept. */
+  private readonly claimed = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly options: RedisLocatorOptions) {
     this.timer = setInterval(() => void this.refresh(), Math.max(200, Math.floor(options.claimTtlMs / 3)));
@@ -47,42 +57,55 @@ export class RedisMeetingLocator implements MeetingLocator {
   }
 
   async claim(meetingId: number): Promise<{ here: true } | { here: false; url: string }> {
-    const { redis, claimTtlMs } = this.options;
-    const key = this.key(meetingId);
-    const mine = this.value();
-    const kept = await redis.eval(KEEP, 1, key, mine, String(claimTtlMs));
-    if (kept === 1) {
-      this.claimed.add(meetingId);
+    if (this.closed) throw new AppError('not_ready', 'This server is shutting down: join again in a moment');
+    if ((await this.keep(meetingId)) === 1) {
+      this.claimed.set(meetingId, Date.now());
       return { here: true };
     }
-    const holder = await redis.get(key);
-    // Released between the two calls: try once more rather than send the client nowhere.
-    if (holder === null) return (await redis.set(key, mine, 'PX', claimTtlMs, 'NX')) ? (this.claimed.add(meetingId), { here: true }) : this.claim(meetingId);
-    return { here: false, url: this.urlOf(holder) };
+    const holder = await this.options.redis.get(this.key(meetingId));
+    // Released between the two calls: try again rather than send the client nowhere.
+    if (holder === null) return this.claim(meetingId);
+    return { here: false, url: urlOf(holder) };
   }
 
   async locate(meetingId: number): Promise<string | null> {
     const holder = await this.options.redis.get(this.key(meetingId));
-    if (!holder || holder === this.value()) return null;
-    return this.urlOf(holder);
+    if (!holder || holder.startsWith(`${this.node} `)) return null;
+    return urlOf(holder);
   }
 
-  /** Gives up every claim (shutdown): the meetings may open elsewhere at once. */
+  /** Gives up every claim (shutdown) so that the meetings may open elsewhere at once; claims no more. */
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.timer);
-    await Promise.all([...this.claimed].map((id) => this.release(id)));
+    await Promise.all([...this.claimed.keys()].map((id) => this.release(id)));
   }
 
   private async refresh(): Promise<void> {
-    const hosted = new Set(this.options.hosted());
+    const now = Date.now();
     try {
-      for (const id of this.claimed) {
-        if (!hosted.has(id)) await this.release(id);
-        else await this.options.redis.eval(KEEP, 1, this.key(id), this.value(), String(this.options.claimTtlMs));
+      for (const [id, since] of [...this.claimed]) {
+        if (!this.options.hosts(id)) {
+          // A claim just made may be waiting for its meeting to open: it gets one TTL.
+          if (now - since > this.options.claimTtlMs) await this.release(id);
+          continue;
+        }
+        if ((await this.keep(id)) === 1) {
+          this.claimed.set(id, now);
+        } else {
+          this.claimed.delete(id);
+          this.options.logger.warn({ meetingId: id }, 'another node holds a meeting this node was hosting; ending it here');
+          this.options.lost(id);
+        }
       }
     } catch (err) {
       this.options.logger.warn({ err: (err as Error).message }, 'could not refresh meeting claims');
     }
+  }
+
+  private keep(meetingId: number): Promise<unknown> {
+    const { redis, claimTtlMs, url } = this.options;
+    return redis.eval(KEEP, 1, this.key(meetingId), this.value(), `${this.node} `, url(), String(claimTtlMs));
   }
 
   private async release(meetingId: number): Promise<void> {
@@ -95,16 +118,11 @@ export class RedisMeetingLocator implements MeetingLocator {
   }
 
   private value(): string {
-    return JSON.stringify({ node: this.node, url: this.options.url() });
+    return `${this.node} ${this.options.url()}`;
   }
+}
 
-  private urlOf(holder: string): string {
-    try {
-      const parsed = JSON.parse(holder) as { url?: unknown };
-      if (typeof parsed.url === 'string') return parsed.url;
-    } catch {
-      // fall through
-    }
-    return '';
-  }
+function urlOf(holder: string): string {
+  const space = holder.indexOf(' ');
+  return space < 0 ? '' : holder.slice(space + 1);
 }

@@ -223,8 +223,11 @@ export interface MediaReplies {
 
 export type PeerLeftReason = 'left' | 'timeout' | 'removed' | 'removed_from_club' | 'meeting_ended' | 'replaced';
 export type ProducerClosedReason = 'closed' | 'left' | 'moderator' | 'publish_revoked';
-/** media_failure: the media server could not carry the meeting on; joining again may work later. */
-export type MeetingEndedReason = 'ended' | 'server_shutdown' | 'media_failure';
+/**
+ * media_failure: the media server could not carry the meeting on; joining again may work later.
+ * moved: another node holds the meeting now; join again (the answer says where).
+ */
+export type MeetingEndedReason = 'ended' | 'server_shutdown' | 'media_failure' | 'moved';
 
 /** Server→client payloads, by event name. Each is delivered to the user ids the SFU names. */
 export interface MediaServerPayloads {

@@ -1,6 +1,7 @@
 // Bus events that change meetings in progress: a member leaving the club loses their media at
 // once, a meeting ended or cancelled over REST (on any node) ends here, a deleted club's
-// meetings end, and a changed transcription preference opens or closes the member's taps.
+// meetings end, a changed transcription preference opens or closes the member's taps, and an
+// ended login session takes its dropped peers out.
 // Every node hears every event and acts on the meetings it hosts.
 import type { Bus } from '../../../shared/bus.js';
 import type { Logger } from '../../../shared/logger.js';
@@ -35,8 +36,11 @@ export function bridgeBusToMedia(bus: Bus, media: MeetingMedia, logger: Logger):
     }
   });
   const offPreferences = bus.subscribe('user.preferences', ({ userId, transcriptionOptOut }) => media.setTranscriptionOptOut(userId, transcriptionOptOut));
+  // Sockets of a revoked session are closed by signaling (and their peers leave); peers whose socket had dropped already go too.
+  const offRevoked = bus.subscribe('session.revoked', ({ userId }) => media.dropDisconnected(userId));
   return () => {
     offClub();
     offPreferences();
+    offRevoked();
   };
 }

@@ -5,13 +5,16 @@
 import type { Bus } from '../../../shared/bus.js';
 import { AppError } from '../../../shared/errors.js';
 import { can, outranks } from '../../../shared/permissions.js';
-import { mediaClientEvents, type MediaClientEvent, type MediaDelivery } from '../../../shared/protocol/meetings-media.js';
+import { mediaClientEvents, type JoinReply, type MediaClientEvent, type MediaDelivery } from '../../../shared/protocol/meetings-media.js';
 import type { ClientSession } from '../../client.js';
 import type { SignalingFeature, SignalingHub } from '../../hub.js';
 import type { ClubDirectory, MeetingCatalog, MeetingFacts, MeetingLocator, MeetingMedia } from '../../ports.js';
 import { bridgeBusToMedia } from './bridge.js';
 import { deliver } from './deliver.js';
 import { MeetingSeats, type Seat } from './seats.js';
+
+const MEDIA = { bucket: 'media' } as const;
+const RECHECK_MS = 30_000;
 
 export interface MeetingsFeatureDeps {
   media: MeetingMedia;
@@ -39,50 +42,63 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       if (facts.status === 'scheduled' && !mayStart) throw new AppError('conflict', 'This meeting has not started yet: it starts when a moderator joins', { status: facts.status });
       const place = await deps.locator.claim(meeting_id);
       if (!place.here) throw elsewhere(place.url);
-      const reply = await media.join({
-        meetingId: meeting_id,
-        clubId: facts.clubId,
-        userId: client.userId,
-        clubCapacity: facts.clubCapacity,
-        canPublish: true,
-        mayStart,
-        transcriptionOptOut: await deps.catalog.transcriptionOptOut(client.userId),
-      });
+      const transcriptionOptOut = await deps.catalog.transcriptionOptOut(client.userId);
+      const holder = seats.of(meeting_id, client.userId)?.client;
+      const takeOver = holder !== undefined && holder !== client && holder.connected;
+      // Seated before joining, so that whatever the SFU reports from the moment it answers reaches this socket.
+      seats.take(meeting_id, facts.clubId, client);
+      let reply: JoinReply;
+      try {
+        reply = await media.join({ meetingId: meeting_id, clubId: facts.clubId, userId: client.userId, clubCapacity: facts.clubCapacity, canPublish: true, mayStart, transcriptionOptOut, takeOver });
+      } catch (err) {
+        if (seats.held(meeting_id, client)) seats.release(meeting_id, client.userId);
+        if (takeOver && holder.connected) seats.take(meeting_id, facts.clubId, holder);
+        throw err;
+      }
+      try {
+        // Removed from the club (or the pass ended) while joining: out again at once.
+        await hub.clubRooms.authorize(client, facts.clubId, 'meeting.join');
+      } catch (err) {
+        if (seats.held(meeting_id, client)) seats.release(meeting_id, client.userId);
+        await media.leave(client.userId, { meeting_id }).catch(() => undefined);
+        throw err;
+      }
       if (!client.connected) {
-        // Gone while joining: the peer waits out the grace period like any dropped one.
-        media.disconnected(meeting_id, client.userId);
+        // Gone while joining: the peer waits out the grace period like any dropped one, unless another tab holds it.
+        if (seats.held(meeting_id, client)) seats.release(meeting_id, client.userId);
+        if (!seats.of(meeting_id, client.userId)?.client.connected) await dropped(media, client, meeting_id);
         return reply;
       }
-      const replaced = seats.take(meeting_id, facts.clubId, client);
-      if (replaced?.connected) deliver(replaced, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
+      if (takeOver) deliver(holder, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
       return reply;
     });
 
+    // Leaving always works, whatever the user's standing in the club has become.
     hub.on('meeting:leave', async (p, client) => {
-      await guard.seated(client, p.meeting_id);
+      await guard.seated(client, p.meeting_id, { authorize: false });
       seats.release(p.meeting_id, client.userId);
       return media.leave(client.userId, p);
     });
 
     // The peer's own media: only the seated socket acts for it, while the user may still join.
-    hub.on('transport:create', async (p, client) => (await guard.seated(client, p.meeting_id), media.createTransport(client.userId, p)));
-    hub.on('transport:connect', async (p, client) => (await guard.seated(client, p.meeting_id), media.connectTransport(client.userId, p)));
-    hub.on('transport:restart-ice', async (p, client) => (await guard.seated(client, p.meeting_id), media.restartIce(client.userId, p)));
-    hub.on('produce', async (p, client) => (await guard.seated(client, p.meeting_id), media.produce(client.userId, p)));
-    hub.on('consume', async (p, client) => (await guard.seated(client, p.meeting_id), media.consume(client.userId, p)));
-    hub.on('consumer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeConsumer(client.userId, p)));
-    hub.on('consumer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseConsumer(client.userId, p)));
-    hub.on('consumer:set-layers', async (p, client) => (await guard.seated(client, p.meeting_id), media.setConsumerLayers(client.userId, p)));
-    hub.on('producer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseProducer(client.userId, p)));
-    hub.on('producer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeProducer(client.userId, p)));
-    hub.on('producer:close', async (p, client) => (await guard.seated(client, p.meeting_id), media.closeProducer(client.userId, p)));
+    hub.on('transport:create', async (p, client) => (await guard.seated(client, p.meeting_id), media.createTransport(client.userId, p)), MEDIA);
+    hub.on('transport:connect', async (p, client) => (await guard.seated(client, p.meeting_id), media.connectTransport(client.userId, p)), MEDIA);
+    hub.on('transport:restart-ice', async (p, client) => (await guard.seated(client, p.meeting_id), media.restartIce(client.userId, p)), MEDIA);
+    hub.on('produce', async (p, client) => (await guard.seated(client, p.meeting_id), media.produce(client.userId, p)), MEDIA);
+    hub.on('consume', async (p, client) => (await guard.seated(client, p.meeting_id), media.consume(client.userId, p)), MEDIA);
+    hub.on('consumer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeConsumer(client.userId, p)), MEDIA);
+    hub.on('consumer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseConsumer(client.userId, p)), MEDIA);
+    hub.on('consumer:set-layers', async (p, client) => (await guard.seated(client, p.meeting_id), media.setConsumerLayers(client.userId, p)), MEDIA);
+    hub.on('producer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseProducer(client.userId, p)), MEDIA);
+    hub.on('producer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeProducer(client.userId, p)), MEDIA);
+    hub.on('producer:close', async (p, client) => (await guard.seated(client, p.meeting_id), media.closeProducer(client.userId, p)), MEDIA);
 
-    // Moderation: owners and moderators, on people they outrank.
-    hub.on('peer:mute', async (p, client) => (await guard.moderating(client, p), media.mute(p)));
-    hub.on('peer:stop-video', async (p, client) => (await guard.moderating(client, p), media.stopVideo(p)));
-    hub.on('peer:publish', async (p, client) => (await guard.moderating(client, p), media.setPublishRight(p)));
+    // Moderation: owners and moderators, on people they outrank (and on themselves, only to restrict).
+    hub.on('peer:mute', async (p, client) => (await guard.moderating(client, p, !p.muted), media.mute(p)));
+    hub.on('peer:stop-video', async (p, client) => (await guard.moderating(client, p, false), media.stopVideo(p)));
+    hub.on('peer:publish', async (p, client) => (await guard.moderating(client, p, p.allowed), media.setPublishRight(p)));
     hub.on('peer:remove', async (p, client) => {
-      await guard.moderating(client, p);
+      await guard.moderating(client, p, false);
       const reply = await media.removePeer(p);
       seats.release(p.meeting_id, p.user_id);
       return reply;
@@ -95,15 +111,29 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       return media.endMeeting(meeting_id);
     });
 
-    hub.onDisconnect((client) => {
-      for (const seat of seats.releaseClient(client)) {
-        // A revoked session leaves at once; a dropped connection may come back within the grace period.
-        if (client.revokedReason) void media.leave(client.userId, { meeting_id: seat.meetingId }).catch(() => undefined);
-        else media.disconnected(seat.meetingId, client.userId);
+    // A guest pass that ran out (no event says so) ends the guest's place in the club's meetings.
+    hub.clubRooms.onRoleLost((client, clubId) => media.removeFromClub(clubId, client.userId));
+
+    // Seated people whose standing is not cached (guests) are read again now and then: a pass ends without an event.
+    const recheck = setInterval(() => {
+      for (const seat of seats.all()) {
+        hub.clubRooms.authorize(seat.client, seat.clubId, 'meeting.join').catch(() => media.removeFromClub(seat.clubId, seat.client.userId));
       }
+    }, RECHECK_MS);
+    recheck.unref();
+    stops.push(() => clearInterval(recheck));
+
+    hub.onDisconnect((client) => {
+      for (const seat of seats.releaseClient(client)) void dropped(media, client, seat.meetingId);
     });
   };
   return Object.assign(feature, { stop: () => stops.splice(0).forEach((stop) => stop()) });
+}
+
+/** A revoked session leaves at once; a dropped connection may come back within the grace period. */
+async function dropped(media: MeetingMedia, client: ClientSession, meetingId: number): Promise<void> {
+  if (client.revokedReason) await media.leave(client.userId, { meeting_id: meetingId }).catch(() => undefined);
+  else media.disconnected(meetingId, client.userId);
 }
 
 function elsewhere(url: string): AppError {
@@ -135,19 +165,22 @@ class Guard {
     return facts;
   }
 
-  /** The socket holds the peer's seat and the user may still be in the club's meetings. */
-  async seated(client: ClientSession, meetingId: number): Promise<Seat> {
+  /** The socket holds the peer's seat and (unless told otherwise) the user may still be in the club's meetings. */
+  async seated(client: ClientSession, meetingId: number, options: { authorize: boolean } = { authorize: true }): Promise<Seat> {
     const seat = this.seats.held(meetingId, client);
     if (!seat) throw new AppError('not_found', 'You are not in this meeting on this connection; join it first');
-    await this.hub.clubRooms.authorize(client, seat.clubId, 'meeting.join');
+    if (options.authorize) await this.hub.clubRooms.authorize(client, seat.clubId, 'meeting.join');
     return seat;
   }
 
-  /** The actor may moderate the meeting's club, outranks the target, and the media is here. */
-  async moderating(client: ClientSession, { meeting_id, user_id }: { meeting_id: number; user_id: number }): Promise<void> {
+  /**
+   * The actor may moderate the meeting's club, outranks the target, and the media is here. On
+   * themselves, a moderator may only restrict (lifting a restriction takes someone above them).
+   */
+  async moderating(client: ClientSession, { meeting_id, user_id }: { meeting_id: number; user_id: number }, loosens: boolean): Promise<void> {
     const facts = await this.meeting(meeting_id);
     const { role } = await this.hub.clubRooms.authorize(client, facts.clubId, 'meeting.moderate');
-    if (user_id !== client.userId) {
+    if (user_id !== client.userId || (loosens && role !== 'owner')) {
       const target = await this.deps.directory.resolve(facts.clubId, user_id);
       const targetRole = target?.role ?? 'outsider';
       if (!outranks(role, targetRole)) throw new AppError('forbidden', `A ${role} may not moderate a ${targetRole}`, { role, target_role: targetRole });

@@ -27,6 +27,11 @@ describe('sfu: settings and event shapes', () => {
     assert.throws(() => loadConfig({ ...base, SFU_LISTEN_IP: 'localhost' }), (err: ConfigError) => /SFU_LISTEN_IP/.test(err.message));
     assert.throws(() => loadConfig({ ...base, SFU_LISTEN_IP: '0.0.0.0' }), (err: ConfigError) => /SFU_ANNOUNCED_IP: must be set/.test(err.message));
     assert.throws(() => loadConfig({ ...base, SFU_MAX_INCOMING_BITRATE: '10' }), ConfigError);
+    // Across nodes behind a wildcard address, clients must be told a real place to go.
+    const cluster = { ...base, REDIS_URL: 'redis://127.0.0.1:6379', HOST: '0.0.0.0' };
+    assert.throws(() => loadConfig(cluster), (err: ConfigError) => /SFU_NODE_URL: must be set/.test(err.message));
+    assert.equal(loadConfig({ ...cluster, SFU_NODE_URL: 'https://node-2.club.example.org/' }).sfu.nodeUrl, 'https://node-2.club.example.org');
+    assert.equal(loadConfig({ ...base, SFU_RECONNECT_GRACE_MS: '5000' }).sfu.reconnectGraceMs, 5000);
   });
 
   it('accepts what mediasoup-client sends and refuses what breaks the media rules', () => {

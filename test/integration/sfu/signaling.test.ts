@@ -10,7 +10,7 @@ import { FAKE_DTLS, joinOverSocket } from '../../helpers/meeting-sockets.js';
 import { eventually, type RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, collect, connect, fails, nextEvent, ok, type TestSocket } from '../../helpers/sockets.js';
+import { closeSockets, collect, connect, fails, nextEvent, ok, request, type TestSocket } from '../../helpers/sockets.js';
 import type { TestAccount } from '../../helpers/accounts.js';
 import type { MeetingHub } from '../../../sfu/meeting-hub.js';
 
@@ -177,6 +177,13 @@ describe('meetings over signaling', function () {
     await ok(moderatorSocket, 'peer:remove', { meeting_id: meetingId, user_id: cast.member.id });
     await Promise.all([removed, othersTold]);
     assert.equal((await fails(memberSocket, 'transport:create', { meeting_id: meetingId, direction: 'send' })).code, 'not_found');
+    const again = await fails(memberSocket, 'meeting:join', { meeting_id: meetingId });
+    assert.deepEqual([again.code, again.details], ['forbidden', { reason: 'removed' }], 'a removed peer stays out');
+
+    // A moderator may restrict themselves, but only someone above them lifts it.
+    await ok(moderatorSocket, 'peer:publish', { meeting_id: meetingId, user_id: cast.moderator.id, allowed: false });
+    assert.equal((await fails(moderatorSocket, 'peer:publish', { meeting_id: meetingId, user_id: cast.moderator.id, allowed: true })).code, 'forbidden');
+    assert.equal((await ok(ownerSocket, 'peer:publish', { meeting_id: meetingId, user_id: cast.moderator.id, allowed: true })).can_publish, true);
   });
 
   it('closes the transports of a member removed from the club at once', async () => {
@@ -223,13 +230,30 @@ describe('meetings over signaling', function () {
     assert.equal(hub.describe(meetingId)?.peers.some((p) => p.user_id === cast.member.id), false);
   });
 
+  it('lets go at once of a dropped peer whose login session ends', async () => {
+    const meetingId = await openMeeting();
+    const ownerSocket = await socketOf(cast.owner);
+    await ok(ownerSocket, 'meeting:join', { meeting_id: meetingId });
+    const memberSocket = await socketOf(cast.member);
+    await ok(memberSocket, 'meeting:join', { meeting_id: meetingId });
+    memberSocket.disconnect();
+    await eventually(() => hub.describe(meetingId)?.peers.find((p) => p.user_id === cast.member.id)?.connected === false, 'the member waiting out the grace period');
+    const gone = nextEvent(ownerSocket, 'peer:left', (e) => e.user_id === cast.member.id, GRACE_MS / 2);
+    const res = await server.http.post('/auth/logout-all', {}, cast.member.access);
+    assert.equal(res.status, 204, JSON.stringify(res.body));
+    assert.equal((await gone).reason, 'timeout');
+  });
+
   it('hands the seat to a second tab and ignores the first one from then on', async () => {
     const meetingId = await openMeeting();
     const first = await socketOf(cast.member);
     await ok(first, 'meeting:join', { meeting_id: meetingId });
+    await ok(first, 'transport:create', { meeting_id: meetingId, direction: 'send' });
     const replaced = nextEvent(first, 'peer:left', (e) => e.reason === 'replaced');
     const second = await socketOf(cast.member);
-    assert.equal((await ok(second, 'meeting:join', { meeting_id: meetingId })).resumed, true);
+    const taken = await ok(second, 'meeting:join', { meeting_id: meetingId });
+    assert.equal(taken.resumed, true);
+    assert.deepEqual(taken.transports, [], "the first tab's transports were closed, not handed over");
     await replaced;
     assert.equal((await fails(first, 'transport:create', { meeting_id: meetingId, direction: 'recv' })).code, 'not_found');
     await ok(second, 'transport:create', { meeting_id: meetingId, direction: 'recv' });
@@ -278,6 +302,21 @@ describe('meetings over signaling', function () {
     assert.equal(taps.has(other.producers.mic!), false);
     await server.http.patch('/api/me', { transcription_opt_out: false }, cast.member.access);
     await eventually(() => taps.has(other.producers.mic!), 'tapped again once opted back in');
+  });
+
+  it('lets a client negotiate a full meeting in one burst, within a limit', async () => {
+    const meetingId = await openMeeting();
+    const socket = await socketOf(cast.member);
+    await ok(socket, 'meeting:join', { meeting_id: meetingId });
+    // Joining a meeting of 50 means up to 150 consumes and as many resumes, sent at once.
+    const burst = (n: number) =>
+      Promise.all(Array.from({ length: n }, (_, i) => request(socket, 'consumer:pause', { meeting_id: meetingId, consumer_id: `c-${i}` }, 10_000)));
+    const answers = await burst(300);
+    assert.deepEqual(new Set(answers.map((a) => (a.ok ? 'ok' : a.error.code))), new Set(['not_found']), 'no media request was refused for its rate');
+    const flood = await burst(600);
+    assert.ok(flood.some((a) => !a.ok && a.error.code === 'rate_limited'), 'a flood is still limited');
+    // The general budget was left alone: chat and presence still work.
+    await ok(socket, 'presence:list', { club_id: cast.clubId });
   });
 
   it('tells clients to reconnect their transports when the worker under their meeting dies', async () => {
