@@ -84,6 +84,7 @@ export class RtpBot {
   private audioSsrc = 0;
   private videoSsrcs: number[] = [];
   private frame = 0;
+  private keyFrameWanted = false;
   private audioIndex = 0;
   joinReply!: JoinReply;
 
@@ -117,6 +118,10 @@ export class RtpBot {
 
   private async openTransports(): Promise<void> {
     this.sendSocket = await udpSocket();
+    // RTCP comes back on the sending socket (rtcp-mux): a key frame request is answered at once, as a browser would.
+    this.sendSocket.on('message', (packet) => {
+      if (asksForKeyFrame(packet)) this.keyFrameWanted = true;
+    });
     this.recvSocket = await udpSocket(2 * 1024 * 1024);
     this.recvSocket.on('message', (packet) => this.onPacket(packet));
     const send = await this.hub.createPlainTransport(this.userId, this.meetingId, 'send');
@@ -200,7 +205,8 @@ export class RtpBot {
   }
 
   private sendVideo(): void {
-    const keyFrame = this.frame % (this.options.keyFrameEvery ?? 15) === 0;
+    const keyFrame = this.keyFrameWanted || this.frame % (this.options.keyFrameEvery ?? 15) === 0;
+    this.keyFrameWanted = false;
     const packets = this.options.packetsPerFrame ?? 1;
     for (const ssrc of this.videoSsrcs) {
       const frame = { ssrc, frame: this.frame, sequenceNumber: this.frame * packets, keyFrame, packets, payloadBytes: this.options.videoPayloadBytes ?? 900 };
@@ -283,6 +289,19 @@ export class RtpBot {
     this.sendSocket = null;
     this.recvSocket = null;
   }
+}
+
+/** Whether a (compound) RTCP packet holds a PLI or a FIR. */
+function asksForKeyFrame(packet: Buffer): boolean {
+  for (let offset = 0; offset + 4 <= packet.length; ) {
+    const version = packet[offset]! >> 6;
+    const type = packet[offset + 1]!;
+    if (version !== 2 || type < 192 || type > 223) return false;
+    const format = packet[offset]! & 0x1f;
+    if (type === 206 && (format === 1 || format === 4)) return true;
+    offset += (packet.readUInt16BE(offset + 2) + 1) * 4;
+  }
+  return false;
 }
 
 /** Resolves when `check` holds, polling; rejects with `what` after timeoutMs. */
