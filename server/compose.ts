@@ -353,9 +353,11 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
             logger.warn({ err: (err as Error).message, step: name }, 'error while shutting down');
           }
         };
-        // Meetings first, so that their people hear why and may rejoin on another node.
-        await step('meetings', () => meetings?.close());
+        // Meetings first, so that their people hear why and may rejoin on another node: the
+        // claims go before anyone is told, or a quick rejoin elsewhere would be sent back here.
+        meetings?.stopAccepting();
         await step('meeting claims', () => locator.close());
+        await step('meetings', () => meetings?.close());
         // Sockets next: their clients reconnect elsewhere while HTTP requests finish here.
         await step('signaling', () => signaling.close());
         // Open notes WebSockets would keep the HTTP server from closing: they go first too.

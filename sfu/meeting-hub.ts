@@ -276,6 +276,11 @@ export class MeetingHub {
     return peers;
   }
 
+  /** Shutdown begins: no meeting opens here any more (joins answer not_ready). */
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
   /** Server shutdown: no meeting opens any more, everyone is told, sessions are closed; meeting records stay live. */
   async close(): Promise<void> {
     this.closing = true;

@@ -84,7 +84,7 @@ export function sfuMetrics(pool: WorkerPool, registry: Registry, meetings?: Meet
   // Both byte counters are collected at once (prom-client runs collects concurrently): they share one round of stats.
   let round: { at: number; bytes: Promise<[string, { received: number; sent: number }][]> } | null = null;
   const currentBytes = () => {
-    if (!round || Date.now() - round.at > 1000) {
+    if (!round || Date.now() - round.at > 100) {
       round = { at: Date.now(), bytes: Promise.all(loads().map(async ({ worker, load }) => [worker, await refreshBytes(load)] as [string, { received: number; sent: number }])) };
     }
     return round.bytes;
