@@ -1,28 +1,12 @@
 // Letting a person into a meeting's media: a seat under the caps (the club's size and the
 // per-meeting limit), the rights a moderator left them with, and a join session in the record.
 import { AppError } from '../shared/errors.js';
-import type { PeerRights } from '../shared/protocol/meetings-media.js';
+import type { MediaJoinIntent as JoinIntent, PeerRights } from '../shared/protocol/meetings-media.js';
 import type { Meeting } from './meeting.js';
 import { Peer } from './peer.js';
 
-export interface JoinIntent {
-  meetingId: number;
-  clubId: number;
-  userId: number;
-  /** The club's max_members: members and admitted guests together never exceed it in a meeting. */
-  clubCapacity: number;
-  /** Whether this person may publish at all (false for a listen-only guest, say); moderators may change it. */
-  canPublish: boolean;
-  /** May take a scheduled meeting live (moderators). */
-  mayStart: boolean;
-  /** Their audio is never tapped for transcription. */
-  transcriptionOptOut: boolean;
-  /**
-   * Another connection of theirs takes the peer over while the first still holds it: the
-   * first connection's transports (and so its producers and consumers) are closed.
-   */
-  takeOver?: boolean;
-}
+/** Who joins and with which standing: signaling decides it with the permission table. */
+export type { MediaJoinIntent as JoinIntent } from '../shared/protocol/meetings-media.js';
 
 /**
  * Takes a seat for the person (synchronously, after the last await, so that simultaneous joins

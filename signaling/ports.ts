@@ -5,7 +5,7 @@ import type { AccessClaims } from '../shared/auth/tokens.js';
 import type { Role } from '../shared/permissions.js';
 import type { ChatMessage } from '../shared/protocol/signaling.js';
 import type { KnockDecision, KnockResponse } from '../shared/protocol/clubs.js';
-import type { JoinReply, MediaClientPayload, MediaDelivery, MediaReplies, MeetingEndedReason } from '../shared/protocol/meetings-media.js';
+import type { JoinReply, MediaClientPayload, MediaDelivery, MediaJoinIntent, MediaReplies, MeetingEndedReason } from '../shared/protocol/meetings-media.js';
 
 export interface AccessTokens {
   /** Throws an AppError with a token_* code when the token is not a valid access token. */
@@ -72,7 +72,7 @@ export interface MeetingLocator {
 /** The SFU's side of the meeting control channel (sfu/MeetingHub), as signaling calls it. */
 export interface MeetingMedia {
   subscribe(listener: (delivery: MediaDelivery) => void): () => void;
-  join(intent: MeetingJoinIntent): Promise<JoinReply>;
+  join(intent: MediaJoinIntent): Promise<JoinReply>;
   leave(userId: number, p: MediaClientPayload<'meeting:leave'>): Promise<MediaReplies['meeting:leave']>;
   disconnected(meetingId: number, userId: number): void;
   createTransport(userId: number, p: MediaClientPayload<'transport:create'>): Promise<MediaReplies['transport:create']>;
@@ -98,16 +98,4 @@ export interface MeetingMedia {
   setTranscriptionOptOut(userId: number, optOut: boolean): void;
   /** Whether the meeting's media is open on this node. */
   hosts(meetingId: number): boolean;
-}
-
-export interface MeetingJoinIntent {
-  meetingId: number;
-  clubId: number;
-  userId: number;
-  clubCapacity: number;
-  canPublish: boolean;
-  mayStart: boolean;
-  transcriptionOptOut: boolean;
-  /** Another socket of the user holds the peer: this one takes it over (the old transports close). */
-  takeOver?: boolean;
 }

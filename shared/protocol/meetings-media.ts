@@ -261,3 +261,26 @@ export type MediaServerEvent = keyof MediaServerPayloads;
 export type MediaDelivery = { [E in MediaServerEvent]: { event: E; to: number[]; payload: MediaServerPayloads[E] } }[MediaServerEvent];
 
 export type MediaServerToClientEvents = { [E in MediaServerEvent]: (payload: MediaServerPayloads[E]) => void };
+
+/**
+ * What the signaling layer hands the SFU when someone joins: who, into which club's meeting, and
+ * what the permission table and the club allow them (the SFU enforces the media rules on top).
+ */
+export interface MediaJoinIntent {
+  meetingId: number;
+  clubId: number;
+  userId: number;
+  /** The club's max_members: members and admitted guests together never exceed it in a meeting. */
+  clubCapacity: number;
+  /** Whether this person may publish at all (false for a listen-only guest, say); moderators may change it. */
+  canPublish: boolean;
+  /** May take a scheduled meeting live (moderators). */
+  mayStart: boolean;
+  /** Their audio is never tapped for transcription. */
+  transcriptionOptOut: boolean;
+  /**
+   * Another connection of theirs takes the peer over while the first still holds it: the
+   * first connection's transports (and so its producers and consumers) are closed.
+   */
+  takeOver?: boolean;
+}
