@@ -117,7 +117,11 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
     // Seated people whose standing is not cached (guests) are read again now and then: a pass ends without an event.
     const recheck = setInterval(() => {
       for (const seat of seats.all()) {
-        hub.clubRooms.authorize(seat.client, seat.clubId, 'meeting.join').catch(() => media.removeFromClub(seat.clubId, seat.client.userId));
+        hub.clubRooms.authorize(seat.client, seat.clubId, 'meeting.join').catch((err: unknown) => {
+          // Only a clear no takes someone out; a database hiccup does not empty the meetings.
+          if (err instanceof AppError && (err.code === 'forbidden' || err.code === 'not_found')) media.removeFromClub(seat.clubId, seat.client.userId);
+          else hub.logger.warn({ err, userId: seat.client.userId }, 'could not re-check a meeting seat');
+        });
       }
     }, RECHECK_MS);
     recheck.unref();
