@@ -80,14 +80,16 @@ export class MeetingHub {
       if (intent.takeOver) present.closeTransports();
       return meeting.joinReply(present, true);
     }
-    const recent = this.recentOptOuts.get(intent.userId);
     let peer: Peer;
     try {
-      peer = await admit(meeting, { ...intent, transcriptionOptOut: recent?.optOut ?? intent.transcriptionOptOut });
+      peer = await admit(meeting, intent);
     } catch (err) {
       this.closeIfEmpty(meeting);
       throw err;
     }
+    // The preference may have changed since the caller read it; from here on setTranscriptionOptOut finds the peer.
+    const recent = this.recentOptOuts.get(intent.userId);
+    if (recent && Date.now() - recent.at <= RECENT_OPT_OUT_MS) peer.transcriptionOptOut = recent.optOut;
     meeting.emit('peer:joined', meeting.othersThan(peer.userId), { meeting_id: meeting.id, peer: peer.info() });
     return meeting.joinReply(peer, false);
   }

@@ -30,7 +30,8 @@ export class ClientSession {
   readonly present = new Set<number>();
   /** Set once the login session is revoked: a socket still in its handshake is then refused. */
   revokedReason: string | null = null;
-  inFlight = 0;
+  /** Requests waiting for an answer: media negotiation is counted apart from the rest. */
+  readonly inFlight = { events: 0, media: 0 };
   readonly buckets: Record<'events' | 'chat' | 'typing' | 'media', TokenBucket>;
   // While the handshake loads the user's clubs, club events that arrive are noted here so the
   // (older) database answer does not overwrite them.

@@ -123,8 +123,12 @@ export class ClubRooms {
    * Hears when a re-read finds that the user no longer belongs to a club with no event having
    * said so (a guest pass that ran out, an event lost): what they had there must end too.
    */
-  onRoleLost(listener: (client: ClientSession, clubId: number) => void): void {
+  onRoleLost(listener: (client: ClientSession, clubId: number) => void): () => void {
     this.roleLostListeners.push(listener);
+    return () => {
+      const at = this.roleLostListeners.indexOf(listener);
+      if (at >= 0) this.roleLostListeners.splice(at, 1);
+    };
   }
 
   /** Who the socket's user is to a club: the cached role when fresh, the database otherwise. */

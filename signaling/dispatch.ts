@@ -56,21 +56,21 @@ export class EventDispatcher {
     const last = args.at(-1);
     const ack = typeof last === 'function' ? (last as (reply: Ack<object>) => void) : undefined;
     if (ack) args.pop();
-    let counted = false;
+    const counted: { kind: 'events' | 'media' | null } = { kind: null };
     try {
-      const reply = await this.run(client, String(rawEvent), args, () => {
-        client.inFlight += 1;
-        counted = true;
+      const reply = await this.run(client, String(rawEvent), args, (kind) => {
+        client.inFlight[kind] += 1;
+        counted.kind = kind;
       });
       if (ack) ack({ ok: true, ...reply });
     } catch (err) {
       this.fail(client, event, ack, toSignalingError(err, this.logger, { event, userId: client.userId }));
     } finally {
-      if (counted) client.inFlight -= 1;
+      if (counted.kind) client.inFlight[counted.kind] -= 1;
     }
   }
 
-  private async run(client: ClientSession, event: string, args: unknown[], started: () => void): Promise<object> {
+  private async run(client: ClientSession, event: string, args: unknown[], started: (kind: 'events' | 'media') => void): Promise<object> {
     const entry = this.entries.get(event);
     const media = entry?.bucket === 'media';
     const wait = (media ? client.buckets.media : client.buckets.events).take();
@@ -80,10 +80,11 @@ export class EventDispatcher {
       const bucketWait = client.buckets[entry.bucket].take();
       if (bucketWait > 0) throw rateLimited(bucketWait);
     }
+    const kind = media ? 'media' : 'events';
     const inFlightLimit = media ? MAX_MEDIA_IN_FLIGHT : MAX_IN_FLIGHT;
-    if (client.inFlight >= inFlightLimit) throw new AppError('rate_limited', `At most ${inFlightLimit} requests may wait for an answer at once`);
+    if (client.inFlight[kind] >= inFlightLimit) throw new AppError('rate_limited', `At most ${inFlightLimit} requests may wait for an answer at once`);
     if (args.length !== 1) throw new AppError('validation_failed', 'Invalid request: send exactly one payload object (and an ack)');
-    started();
+    started(kind);
     return entry.run(args[0], client);
   }
 

@@ -19,17 +19,17 @@ export class LocalMeetingLocator implements MeetingLocator {
   close(): void {}
 }
 
-// A claim's value is "<node id> <url>". It is ours, or free to take, when nobody holds it, when
-// this node holds it, or when it names our URL under another node id (this node restarted).
+// A claim's value is "<node id> <url>": it is ours to keep when nobody holds it or this node does.
 const KEEP = `local v = redis.call('GET', KEYS[1])
-local space = v and string.find(v, ' ', 1, true)
-if not v or string.sub(v, 1, #ARGV[2]) == ARGV[2] or (space and string.sub(v, space + 1) == ARGV[3]) then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+if not v or string.sub(v, 1, #ARGV[2]) == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
   return 1
 end
 return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+const CLAIM_ATTEMPTS = 3;
+const CLOSE_WAIT_MS = 1000;
 
 export interface RedisLocatorOptions {
   redis: Redis;
@@ -44,10 +44,14 @@ export interface RedisLocatorOptions {
   logger: Logger;
 }
 
+const shuttingDown = () => new AppError('not_ready', 'This server is shutting down: join again in a moment');
+
 export class RedisMeetingLocator implements MeetingLocator {
   private readonly node = randomUUID();
   /** Meetings claimed by this node, with when each claim was last made or kept. */
   private readonly claimed = new Map<number, number>();
+  /** Claims being made right now: the refresh loop leaves them alone. */
+  private readonly claiming = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
@@ -57,42 +61,65 @@ export class RedisMeetingLocator implements MeetingLocator {
   }
 
   async claim(meetingId: number): Promise<{ here: true } | { here: false; url: string }> {
-    if (this.closed) throw new AppError('not_ready', 'This server is shutting down: join again in a moment');
-    if ((await this.keep(meetingId)) === 1) {
-      this.claimed.set(meetingId, Date.now());
-      return { here: true };
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      if (this.closed) throw shuttingDown();
+      this.claiming.set(meetingId, (this.claiming.get(meetingId) ?? 0) + 1);
+      let kept: unknown;
+      try {
+        kept = await this.keep(meetingId);
+        if (kept === 1) this.claimed.set(meetingId, Date.now());
+      } finally {
+        const left = (this.claiming.get(meetingId) ?? 1) - 1;
+        if (left > 0) this.claiming.set(meetingId, left);
+        else this.claiming.delete(meetingId);
+      }
+      if (kept === 1) {
+        if (!this.closed) return { here: true };
+        await this.release(meetingId);
+        throw shuttingDown();
+      }
+      const holder = await this.options.redis.get(this.key(meetingId));
+      if (holder === null) continue; // released in between: try again
+      const url = urlOf(holder);
+      // Our own address under another identity: this node restarted and its old claim has not lapsed yet.
+      if (url === this.options.url()) throw new AppError('not_ready', 'This meeting is moving between servers: join again in a few seconds', { retry_after_ms: this.options.claimTtlMs });
+      return { here: false, url };
     }
-    const holder = await this.options.redis.get(this.key(meetingId));
-    // Released between the two calls: try again rather than send the client nowhere.
-    if (holder === null) return this.claim(meetingId);
-    return { here: false, url: urlOf(holder) };
+    throw new AppError('not_ready', 'This meeting is changing servers: join again in a moment');
   }
 
   async locate(meetingId: number): Promise<string | null> {
     const holder = await this.options.redis.get(this.key(meetingId));
     if (!holder || holder.startsWith(`${this.node} `)) return null;
-    return urlOf(holder);
+    const url = urlOf(holder);
+    return url === this.options.url() ? null : url;
   }
 
   /** Gives up every claim (shutdown) so that the meetings may open elsewhere at once; claims no more. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await Promise.all([...this.claimed.keys()].map((id) => this.release(id)));
+    // Claims lapse by themselves: an unreachable Redis must not hold the shutdown up.
+    const releases = Promise.allSettled([...this.claimed.keys()].map((id) => this.release(id)));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([releases, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private async refresh(): Promise<void> {
-    const now = Date.now();
     try {
-      for (const [id, since] of [...this.claimed]) {
+      for (const id of [...this.claimed.keys()]) {
+        if (this.closed) return;
+        const since = this.claimed.get(id);
+        if (since === undefined || this.claiming.has(id)) continue;
         if (!this.options.hosts(id)) {
           // A claim just made may be waiting for its meeting to open: it gets one TTL.
-          if (now - since > this.options.claimTtlMs) await this.release(id);
+          if (Date.now() - since > this.options.claimTtlMs) await this.releaseIfUnchanged(id, since);
           continue;
         }
         if ((await this.keep(id)) === 1) {
-          this.claimed.set(id, now);
-        } else {
+          if (this.claimed.get(id) === since) this.claimed.set(id, Date.now());
+        } else if (this.claimed.get(id) === since && !this.claiming.has(id)) {
           this.claimed.delete(id);
           this.options.logger.warn({ meetingId: id }, 'another node holds a meeting this node was hosting; ending it here');
           this.options.lost(id);
@@ -104,8 +131,14 @@ export class RedisMeetingLocator implements MeetingLocator {
   }
 
   private keep(meetingId: number): Promise<unknown> {
-    const { redis, claimTtlMs, url } = this.options;
-    return redis.eval(KEEP, 1, this.key(meetingId), this.value(), `${this.node} `, url(), String(claimTtlMs));
+    const { redis, claimTtlMs } = this.options;
+    return redis.eval(KEEP, 1, this.key(meetingId), this.value(), `${this.node} `, String(claimTtlMs));
+  }
+
+  /** Lets go of a claim unless a new claim for the meeting came while we were deciding. */
+  private async releaseIfUnchanged(meetingId: number, since: number): Promise<void> {
+    if (this.claimed.get(meetingId) !== since || this.claiming.has(meetingId)) return;
+    await this.release(meetingId);
   }
 
   private async release(meetingId: number): Promise<void> {

@@ -43,61 +43,61 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       const place = await deps.locator.claim(meeting_id);
       if (!place.here) throw elsewhere(place.url);
       const transcriptionOptOut = await deps.catalog.transcriptionOptOut(client.userId);
-      const holder = seats.of(meeting_id, client.userId)?.client;
-      const takeOver = holder !== undefined && holder !== client && holder.connected;
+      const holder = seats.of(meeting_id, client.userId);
+      const takeOver = holder !== undefined && holder.client !== client && holder.client.connected;
       // Seated before joining, so that whatever the SFU reports from the moment it answers reaches this socket.
-      seats.take(meeting_id, facts.clubId, client);
+      const { seat, displaced } = seats.take(meeting_id, facts.clubId, client);
       let reply: JoinReply;
       try {
         reply = await media.join({ meetingId: meeting_id, clubId: facts.clubId, userId: client.userId, clubCapacity: facts.clubCapacity, canPublish: true, mayStart, transcriptionOptOut, takeOver });
       } catch (err) {
-        if (seats.held(meeting_id, client)) seats.release(meeting_id, client.userId);
-        if (takeOver && holder.connected) seats.take(meeting_id, facts.clubId, holder);
+        // Only this attempt's seat goes; the one it displaced comes back if nobody took the place meanwhile.
+        if (seats.releaseIfCurrent(seat) && displaced) {
+          if (displaced.client.connected) seats.put(displaced);
+          else await dropped(media, displaced.client, meeting_id);
+        }
         throw err;
       }
-      try {
-        // Removed from the club (or the pass ended) while joining: out again at once.
-        await hub.clubRooms.authorize(client, facts.clubId, 'meeting.join');
-      } catch (err) {
-        if (seats.held(meeting_id, client)) seats.release(meeting_id, client.userId);
+      if (!(await stillEntitled(hub, client, facts.clubId))) {
+        seats.releaseIfCurrent(seat);
         await media.leave(client.userId, { meeting_id }).catch(() => undefined);
-        throw err;
+        throw new AppError('forbidden', 'You are no longer in this club');
       }
+      if (takeOver) deliver(holder.client, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
       if (!client.connected) {
         // Gone while joining: the peer waits out the grace period like any dropped one, unless another tab holds it.
-        if (seats.held(meeting_id, client)) seats.release(meeting_id, client.userId);
+        seats.releaseIfCurrent(seat);
         if (!seats.of(meeting_id, client.userId)?.client.connected) await dropped(media, client, meeting_id);
-        return reply;
       }
-      if (takeOver) deliver(holder, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
       return reply;
     });
 
     // Leaving always works, whatever the user's standing in the club has become.
     hub.on('meeting:leave', async (p, client) => {
-      await guard.seated(client, p.meeting_id, { authorize: false });
+      guard.seated(client, p.meeting_id);
       seats.release(p.meeting_id, client.userId);
       return media.leave(client.userId, p);
     });
 
     // The peer's own media: only the seated socket acts for it, while the user may still join.
-    hub.on('transport:create', async (p, client) => (await guard.seated(client, p.meeting_id), media.createTransport(client.userId, p)), MEDIA);
-    hub.on('transport:connect', async (p, client) => (await guard.seated(client, p.meeting_id), media.connectTransport(client.userId, p)), MEDIA);
-    hub.on('transport:restart-ice', async (p, client) => (await guard.seated(client, p.meeting_id), media.restartIce(client.userId, p)), MEDIA);
-    hub.on('produce', async (p, client) => (await guard.seated(client, p.meeting_id), media.produce(client.userId, p)), MEDIA);
-    hub.on('consume', async (p, client) => (await guard.seated(client, p.meeting_id), media.consume(client.userId, p)), MEDIA);
-    hub.on('consumer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeConsumer(client.userId, p)), MEDIA);
-    hub.on('consumer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseConsumer(client.userId, p)), MEDIA);
-    hub.on('consumer:set-layers', async (p, client) => (await guard.seated(client, p.meeting_id), media.setConsumerLayers(client.userId, p)), MEDIA);
-    hub.on('producer:pause', async (p, client) => (await guard.seated(client, p.meeting_id), media.pauseProducer(client.userId, p)), MEDIA);
-    hub.on('producer:resume', async (p, client) => (await guard.seated(client, p.meeting_id), media.resumeProducer(client.userId, p)), MEDIA);
-    hub.on('producer:close', async (p, client) => (await guard.seated(client, p.meeting_id), media.closeProducer(client.userId, p)), MEDIA);
+    hub.on('transport:create', async (p, client) => (guard.seated(client, p.meeting_id), media.createTransport(client.userId, p)), MEDIA);
+    hub.on('transport:connect', async (p, client) => (guard.seated(client, p.meeting_id), media.connectTransport(client.userId, p)), MEDIA);
+    hub.on('transport:restart-ice', async (p, client) => (guard.seated(client, p.meeting_id), media.restartIce(client.userId, p)), MEDIA);
+    hub.on('produce', async (p, client) => (guard.seated(client, p.meeting_id), media.produce(client.userId, p)), MEDIA);
+    hub.on('consume', async (p, client) => (guard.seated(client, p.meeting_id), media.consume(client.userId, p)), MEDIA);
+    hub.on('consumer:resume', async (p, client) => (guard.seated(client, p.meeting_id), media.resumeConsumer(client.userId, p)), MEDIA);
+    hub.on('consumer:pause', async (p, client) => (guard.seated(client, p.meeting_id), media.pauseConsumer(client.userId, p)), MEDIA);
+    hub.on('consumer:set-layers', async (p, client) => (guard.seated(client, p.meeting_id), media.setConsumerLayers(client.userId, p)), MEDIA);
+    hub.on('producer:pause', async (p, client) => (guard.seated(client, p.meeting_id), media.pauseProducer(client.userId, p)), MEDIA);
+    hub.on('producer:resume', async (p, client) => (guard.seated(client, p.meeting_id), media.resumeProducer(client.userId, p)), MEDIA);
+    hub.on('producer:close', async (p, client) => (guard.seated(client, p.meeting_id), media.closeProducer(client.userId, p)), MEDIA);
 
     // Moderation: owners and moderators, on people they outrank (and on themselves, only to restrict).
     hub.on('peer:mute', async (p, client) => (await guard.moderating(client, p, !p.muted), media.mute(p)));
     hub.on('peer:stop-video', async (p, client) => (await guard.moderating(client, p, false), media.stopVideo(p)));
     hub.on('peer:publish', async (p, client) => (await guard.moderating(client, p, p.allowed), media.setPublishRight(p)));
     hub.on('peer:remove', async (p, client) => {
+      if (p.user_id === client.userId) throw new AppError('bad_request', 'To leave the meeting yourself, send meeting:leave');
       await guard.moderating(client, p, false);
       const reply = await media.removePeer(p);
       seats.release(p.meeting_id, p.user_id);
@@ -112,7 +112,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
     });
 
     // A guest pass that ran out (no event says so) ends the guest's place in the club's meetings.
-    hub.clubRooms.onRoleLost((client, clubId) => media.removeFromClub(clubId, client.userId));
+    stops.push(hub.clubRooms.onRoleLost((client, clubId) => media.removeFromClub(clubId, client.userId)));
 
     // Seated people whose standing is not cached (guests) are read again now and then: a pass ends without an event.
     const recheck = setInterval(() => {
@@ -132,6 +132,18 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
     });
   };
   return Object.assign(feature, { stop: () => stops.splice(0).forEach((stop) => stop()) });
+}
+
+/** Whether the user still belongs to the club; a database error is no answer (the periodic re-check asks again). */
+async function stillEntitled(hub: SignalingHub, client: ClientSession, clubId: number): Promise<boolean> {
+  try {
+    await hub.clubRooms.authorize(client, clubId, 'meeting.join');
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'forbidden' || err.code === 'not_found')) return false;
+    hub.logger.warn({ err, userId: client.userId }, 'could not re-check a joining member');
+    return true;
+  }
 }
 
 /** A revoked session leaves at once; a dropped connection may come back within the grace period. */
@@ -169,11 +181,14 @@ class Guard {
     return facts;
   }
 
-  /** The socket holds the peer's seat and (unless told otherwise) the user may still be in the club's meetings. */
-  async seated(client: ClientSession, meetingId: number, options: { authorize: boolean } = { authorize: true }): Promise<Seat> {
+  /**
+   * The socket holds the peer's seat. The seat itself is the authorization: it is taken away
+   * at once when the user leaves the club (bus events, lost roles, the periodic re-check), so
+   * media negotiation never waits on the database.
+   */
+  seated(client: ClientSession, meetingId: number): Seat {
     const seat = this.seats.held(meetingId, client);
     if (!seat) throw new AppError('not_found', 'You are not in this meeting on this connection; join it first');
-    if (options.authorize) await this.hub.clubRooms.authorize(client, seat.clubId, 'meeting.join');
     return seat;
   }
 

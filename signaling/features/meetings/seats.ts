@@ -13,19 +13,33 @@ export class MeetingSeats {
   private readonly byMeeting = new Map<number, Map<number, Seat>>();
   private readonly byClient = new Map<ClientSession, Map<number, Seat>>();
 
-  /** Seats the client for its user; returns the socket it replaced, if another one held the seat. */
-  take(meetingId: number, clubId: number, client: ClientSession): ClientSession | null {
-    const previous = this.of(meetingId, client.userId);
-    if (previous?.client === client) return null;
-    if (previous) this.release(meetingId, previous.client.userId);
+  /**
+   * Seats the client for its user with a new seat (each join attempt has its own, so that a
+   * failed attempt releases only what it took); returns the seat it displaced, if any.
+   */
+  take(meetingId: number, clubId: number, client: ClientSession): { seat: Seat; displaced: Seat | undefined } {
+    const displaced = this.of(meetingId, client.userId);
+    if (displaced) this.release(meetingId, client.userId);
     const seat: Seat = { meetingId, clubId, client };
-    let peers = this.byMeeting.get(meetingId);
-    if (!peers) this.byMeeting.set(meetingId, (peers = new Map()));
-    peers.set(client.userId, seat);
-    let held = this.byClient.get(client);
-    if (!held) this.byClient.set(client, (held = new Map()));
-    held.set(meetingId, seat);
-    return previous?.client ?? null;
+    this.put(seat);
+    return { seat, displaced };
+  }
+
+  /** Puts a seat (back) in place. */
+  put(seat: Seat): void {
+    let peers = this.byMeeting.get(seat.meetingId);
+    if (!peers) this.byMeeting.set(seat.meetingId, (peers = new Map()));
+    peers.set(seat.client.userId, seat);
+    let held = this.byClient.get(seat.client);
+    if (!held) this.byClient.set(seat.client, (held = new Map()));
+    held.set(seat.meetingId, seat);
+  }
+
+  /** Releases the seat only if it is still the one in place. */
+  releaseIfCurrent(seat: Seat): boolean {
+    if (this.of(seat.meetingId, seat.client.userId) !== seat) return false;
+    this.release(seat.meetingId, seat.client.userId);
+    return true;
   }
 
   of(meetingId: number, userId: number): Seat | undefined {

@@ -1,7 +1,7 @@
 // The Redis directory of which node holds a meeting, with two (or three) locators on one real
 // Redis as two nodes would have: the first claim wins, a claim outlives the wait for its
 // meeting to open, a lapsed claim taken by another node ends the meeting on the first, a
-// restarted node takes its own claims back, and shutdown releases everything.
+// restarted node waits for its old claim to lapse, and shutdown releases everything.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -93,15 +93,19 @@ describe('meetings: the Redis directory of nodes', function () {
     assert.equal(await a.locator.locate(3), 'http://b.example:3000');
   });
 
-  it('lets a restarted node take back the claims it held under its old identity', async () => {
-    const before = node('http://a.example:3000');
-    await before.locator.claim(4);
-    before.hosted.add(4);
-    // The process dies without releasing (no close); it comes back with a new identity and the same URL.
-    const after = node('http://a.example:3000');
-    assert.deepEqual(await after.locator.claim(4), { here: true });
-    const other = node('http://b.example:3000');
-    assert.equal((await other.locator.claim(4)).here, false);
+  it('asks a restarted node to wait for its old claim to lapse, and never gives one meeting to two nodes with one URL', async () => {
+    // The process died holding the claim; it comes back under a new identity at the same URL.
+    await redis.set(`${prefix}4`, 'a-dead-node http://a.example:3000', 'PX', TTL_MS);
+    const restarted = node('http://a.example:3000');
+    await assert.rejects(restarted.locator.claim(4), (err: Error & { code?: string }) => err.code === 'not_ready');
+    await sleep(TTL_MS + 100);
+    assert.deepEqual(await restarted.locator.claim(4), { here: true });
+    restarted.hosted.add(4);
+    // A second live node misconfigured with the same URL does not take the meeting.
+    const twin = node('http://a.example:3000');
+    await assert.rejects(twin.locator.claim(4), (err: Error & { code?: string }) => err.code === 'not_ready');
+    await sleep(TTL_MS);
+    assert.deepEqual(restarted.lost, [], 'the holder kept it');
   });
 
   it('releases every claim at shutdown and claims nothing after', async () => {

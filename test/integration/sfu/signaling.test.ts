@@ -263,6 +263,17 @@ describe('meetings over signaling', function () {
     assert.ok(hub.describe(meetingId)?.peers.some((p) => p.user_id === cast.member.id));
   });
 
+  it('keeps the seat of a socket that sends meeting:join twice at once', async () => {
+    const meetingId = await openMeeting();
+    const socket = await socketOf(cast.member);
+    const answers = await Promise.all([request(socket, 'meeting:join', { meeting_id: meetingId }), request(socket, 'meeting:join', { meeting_id: meetingId })]);
+    assert.ok(answers.some((a) => a.ok), JSON.stringify(answers));
+    await ok(socket, 'transport:create', { meeting_id: meetingId, direction: 'recv' });
+    // And the peer still follows the socket: dropping it starts the grace period.
+    socket.disconnect();
+    await eventually(() => hub.describe(meetingId)?.peers.find((p) => p.user_id === cast.member.id)?.connected === false, 'the grace period');
+  });
+
   it('starts a scheduled meeting only when a moderator joins, and caps it at the club size', async () => {
     const scheduled = await openMeeting({ scheduled_at: new Date(Date.now() + 3_600_000).toISOString() });
     const memberSocket = await socketOf(cast.member);
