@@ -4,14 +4,14 @@
 // passes through here; this module only holds who sits where.
 import type { Bus } from '../../../shared/bus.js';
 import { AppError } from '../../../shared/errors.js';
-import { can, outranks } from '../../../shared/permissions.js';
-import { mediaClientEvents, type JoinReply, type MediaClientEvent, type MediaDelivery } from '../../../shared/protocol/meetings-media.js';
-import type { ClientSession } from '../../client.js';
+import { can } from '../../../shared/permissions.js';
+import { mediaClientEvents, type JoinReply, type MediaClientEvent } from '../../../shared/protocol/meetings-media.js';
 import type { SignalingFeature, SignalingHub } from '../../hub.js';
-import type { ClubDirectory, MeetingCatalog, MeetingFacts, MeetingLocator, MeetingMedia } from '../../ports.js';
+import type { ClubDirectory, MeetingCatalog, MeetingLocator, MeetingMedia } from '../../ports.js';
 import { bridgeBusToMedia } from './bridge.js';
-import { deliver } from './deliver.js';
-import { MeetingSeats, type Seat } from './seats.js';
+import { deliver, route } from './deliver.js';
+import { dropped, elsewhere, Guard, stillEntitled } from './guard.js';
+import { MeetingSeats } from './seats.js';
 
 const MEDIA = { bucket: 'media' } as const;
 const RECHECK_MS = 30_000;
@@ -132,83 +132,6 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
     });
   };
   return Object.assign(feature, { stop: () => stops.splice(0).forEach((stop) => stop()) });
-}
-
-/** Whether the user still belongs to the club; a database error is no answer (the periodic re-check asks again). */
-async function stillEntitled(hub: SignalingHub, client: ClientSession, clubId: number): Promise<boolean> {
-  try {
-    await hub.clubRooms.authorize(client, clubId, 'meeting.join');
-    return true;
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'forbidden' || err.code === 'not_found')) return false;
-    hub.logger.warn({ err, userId: client.userId }, 'could not re-check a joining member');
-    return true;
-  }
-}
-
-/** A revoked session leaves at once; a dropped connection may come back within the grace period. */
-async function dropped(media: MeetingMedia, client: ClientSession, meetingId: number): Promise<void> {
-  if (client.revokedReason) await media.leave(client.userId, { meeting_id: meetingId }).catch(() => undefined);
-  else media.disconnected(meetingId, client.userId);
-}
-
-function elsewhere(url: string): AppError {
-  return new AppError('meeting_elsewhere', 'This meeting is held on another node: connect there and join again', { url });
-}
-
-/** Sends each SFU report to the seated sockets it names; a peer that is told it left loses its seat. */
-function route(seats: MeetingSeats, delivery: MediaDelivery): void {
-  const meetingId = delivery.payload.meeting_id;
-  for (const userId of delivery.to) {
-    const seat = seats.of(meetingId, userId);
-    if (!seat) continue;
-    deliver(seat.client, delivery.event, delivery.payload);
-    if (delivery.event === 'peer:left' && delivery.payload.user_id === userId) seats.release(meetingId, userId);
-  }
-  if (delivery.event === 'meeting:ended') seats.releaseMeeting(meetingId);
-}
-
-class Guard {
-  constructor(
-    private readonly hub: SignalingHub,
-    private readonly deps: MeetingsFeatureDeps,
-    private readonly seats: MeetingSeats,
-  ) {}
-
-  async meeting(meetingId: number): Promise<MeetingFacts> {
-    const facts = await this.deps.catalog.find(meetingId);
-    if (!facts) throw new AppError('not_found', 'Meeting not found');
-    return facts;
-  }
-
-  /**
-   * The socket holds the peer's seat. The seat itself is the authorization: it is taken away
-   * at once when the user leaves the club (bus events, lost roles, the periodic re-check), so
-   * media negotiation never waits on the database.
-   */
-  seated(client: ClientSession, meetingId: number): Seat {
-    const seat = this.seats.held(meetingId, client);
-    if (!seat) throw new AppError('not_found', 'You are not in this meeting on this connection; join it first');
-    return seat;
-  }
-
-  /**
-   * The actor may moderate the meeting's club, outranks the target, and the media is here. On
-   * themselves, a moderator may only restrict (lifting a restriction takes someone above them).
-   */
-  async moderating(client: ClientSession, { meeting_id, user_id }: { meeting_id: number; user_id: number }, loosens: boolean): Promise<void> {
-    const facts = await this.meeting(meeting_id);
-    const { role } = await this.hub.clubRooms.authorize(client, facts.clubId, 'meeting.moderate');
-    if (user_id !== client.userId || (loosens && role !== 'owner')) {
-      const target = await this.deps.directory.resolve(facts.clubId, user_id);
-      const targetRole = target?.role ?? 'outsider';
-      if (!outranks(role, targetRole)) throw new AppError('forbidden', `A ${role} may not moderate a ${targetRole}`, { role, target_role: targetRole });
-    }
-    if (this.deps.media.hosts(meeting_id)) return;
-    const url = await this.deps.locator.locate(meeting_id);
-    if (url) throw elsewhere(url);
-    throw new AppError('not_found', 'Nobody is in this meeting');
-  }
 }
 
 /** Without media workers (SFU_WORKERS=0) every meeting event gets the same clear answer. */
