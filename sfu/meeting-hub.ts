@@ -15,7 +15,7 @@ import type {
 } from '../shared/protocol/meetings-media.js';
 import type { AudioTaps } from './audio-taps.js';
 import { admit, type JoinIntent } from './admission.js';
-import { Meeting, type MeetingContext, type MeetingSnapshot } from './meeting.js';
+import { Meeting, type MeetingContext, type MeetingSnapshot, type Restriction } from './meeting.js';
 import * as media from './meeting-media.js';
 import * as moderation from './moderation.js';
 import type { Direction, Peer } from './peer.js';
@@ -37,6 +37,7 @@ export type { MeetingSnapshot } from './meeting.js';
 
 type MeetingRef = { meeting_id: number };
 
+const RESTRICTIONS_KEPT_MS = 24 * 3600_000;
 // Longer than any join takes, so a preference changed during a join is not missed.
 const RECENT_OPT_OUT_MS = 60_000;
 
@@ -47,6 +48,11 @@ export class MeetingHub {
   /** Opt-outs changed lately: a join that read the old preference still gets the new one. */
   private readonly recentOptOuts = new Map<number, { optOut: boolean; at: number }>();
   private readonly ctx: MeetingContext;
+  /**
+   * Moderators' decisions per meeting (mute locks, publish rights, removals): they outlast the
+   * media closing when everyone leaves, and go when the meeting ends (or after a day).
+   */
+  private readonly restrictions = new Map<number, { byUser: Map<number, Restriction>; at: number }>();
   private closing = false;
 
   constructor(private readonly deps: MeetingHubDeps) {
@@ -209,6 +215,7 @@ export class MeetingHub {
   async endMeeting(meetingId: number, options: { record?: boolean; reason?: MeetingEndedReason } = {}): Promise<{ meeting_id: number }> {
     const meeting = this.meetings.get(meetingId) ?? (await this.opening.get(meetingId)?.catch(() => undefined));
     if (meeting) await this.closeMeeting(meeting, options.reason ?? 'ended');
+    if ((options.reason ?? 'ended') === 'ended') this.restrictions.delete(meetingId);
     if (options.record !== false) {
       try {
         await this.deps.recorder.end(meetingId);
@@ -304,7 +311,7 @@ export class MeetingHub {
     if (open && !open.closed) return open;
     let opening = this.opening.get(meetingId);
     if (!opening) {
-      opening = Meeting.open(meetingId, clubId, this.ctx).then(
+      opening = Meeting.open(meetingId, clubId, this.ctx, this.restrictionsOf(meetingId)).then(
         (meeting) => {
           this.meetings.set(meetingId, meeting);
           this.opening.delete(meetingId);
@@ -318,6 +325,15 @@ export class MeetingHub {
       this.opening.set(meetingId, opening);
     }
     return opening;
+  }
+
+  private restrictionsOf(meetingId: number): Map<number, Restriction> {
+    const now = Date.now();
+    for (const [id, { at }] of this.restrictions) if (now - at > RESTRICTIONS_KEPT_MS && !this.meetings.has(id)) this.restrictions.delete(id);
+    let entry = this.restrictions.get(meetingId);
+    if (!entry) this.restrictions.set(meetingId, (entry = { byUser: new Map(), at: now }));
+    entry.at = now;
+    return entry.byUser;
   }
 
   private dropPeer(meeting: Meeting, peer: Peer, reason: PeerLeftReason): void {
@@ -334,6 +350,7 @@ export class MeetingHub {
 
   private async closeMeeting(meeting: Meeting, reason: MeetingEndedReason): Promise<void> {
     if (meeting.closed) return;
+    if (reason !== 'server_shutdown' && reason !== 'media_failure') this.restrictions.delete(meeting.id);
     meeting.emit('meeting:ended', meeting.everyone(), { meeting_id: meeting.id, reason });
     if (this.meetings.get(meeting.id) === meeting) this.meetings.delete(meeting.id);
     await meeting.close();

@@ -51,7 +51,8 @@ export class Meeting {
   readonly peers = new Map<number, Peer>();
   /** Every producer of the meeting, by id, with the peer publishing it. */
   readonly producerOwners = new Map<string, Peer>();
-  readonly restrictions = new Map<number, Restriction>();
+  /** Kept by the hub across the media closing and reopening, until the meeting ends. */
+  readonly restrictions: Map<number, Restriction>;
   /** Grows with every rebuild; work begun under an older one is void. */
   generation = 0;
   closed = false;
@@ -63,13 +64,14 @@ export class Meeting {
   private readonly closeReasons = new WeakMap<mediasoup.types.Producer, ProducerClosedReason>();
   private readonly talkTimer: NodeJS.Timeout;
 
-  private constructor(readonly id: number, readonly clubId: number, readonly ctx: MeetingContext) {
+  private constructor(readonly id: number, readonly clubId: number, readonly ctx: MeetingContext, restrictions: Map<number, Restriction>) {
+    this.restrictions = restrictions;
     this.talkTimer = setInterval(() => this.flushAllTalk(), ctx.settings.talkFlushMs);
     this.talkTimer.unref();
   }
 
-  static async open(id: number, clubId: number, ctx: MeetingContext): Promise<Meeting> {
-    const meeting = new Meeting(id, clubId, ctx);
+  static async open(id: number, clubId: number, ctx: MeetingContext, restrictions = new Map<number, Restriction>()): Promise<Meeting> {
+    const meeting = new Meeting(id, clubId, ctx, restrictions);
     try {
       await meeting.build();
     } catch (err) {

@@ -96,6 +96,11 @@ describe('sfu: meeting rules', function () {
     assert.ok(sfu.received('peer:left', 3).some((e) => e.user_id === 3 && e.reason === 'removed_from_club'));
     assert.ok(sfu.received('peer:left', 4).some((e) => e.user_id === 3 && e.reason === 'removed_from_club'));
     assert.deepEqual(sfu.hub.describe(23)!.peers.map((p) => p.user_id), [4]);
+
+    // The removal outlasts the media closing when everyone has left.
+    await sfu.hub.leave(4, { meeting_id: 23 });
+    assert.equal(sfu.hub.describe(23), null, 'the media closed');
+    await assert.rejects(sfu.hub.join(intentFor(23, 2)), withCode('forbidden'));
   });
 
   it('ends a meeting for everyone and records it', async () => {
