@@ -79,7 +79,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       return media.leave(client.userId, p);
     });
 
-    // The peer's own media: only the seated socket acts for it, while the user may still join.
+    // The peer's own media: only the seated socket acts for it (the seat is the authorization, see guard.ts).
     hub.on('transport:create', async (p, client) => (guard.seated(client, p.meeting_id), media.createTransport(client.userId, p)), MEDIA);
     hub.on('transport:connect', async (p, client) => (guard.seated(client, p.meeting_id), media.connectTransport(client.userId, p)), MEDIA);
     hub.on('transport:restart-ice', async (p, client) => (guard.seated(client, p.meeting_id), media.restartIce(client.userId, p)), MEDIA);
