@@ -35,29 +35,11 @@ export class ChatStore implements ChatLog {
   }
 
   async edit(clubId: number, messageId: number, actorId: number, moderator: boolean, body: string): Promise<ChatMessage> {
-    await this.writable(clubId, messageId, actorId, moderator, 'edit');
-    const row = await this.db
-      .updateTable('chat_messages')
-      .set({ body, edited_at: new Date() })
-      .where('id', '=', messageId)
-      .where('deleted_at', 'is', null)
-      .returning(COLUMNS)
-      .executeTakeFirst();
-    if (!row) throw new AppError('not_found', 'Message not found');
-    return toMessage(row);
+    return this.change(clubId, messageId, actorId, moderator, 'edit', { body, edited_at: new Date() });
   }
 
   async remove(clubId: number, messageId: number, actorId: number, moderator: boolean): Promise<ChatMessage> {
-    await this.writable(clubId, messageId, actorId, moderator, 'delete');
-    const row = await this.db
-      .updateTable('chat_messages')
-      .set({ body: '', deleted_at: new Date() })
-      .where('id', '=', messageId)
-      .where('deleted_at', 'is', null)
-      .returning(COLUMNS)
-      .executeTakeFirst();
-    if (!row) throw new AppError('not_found', 'Message not found');
-    return toMessage(row);
+    return this.change(clubId, messageId, actorId, moderator, 'delete', { body: '', deleted_at: new Date() });
   }
 
   async markRead(clubId: number, userId: number, messageId: number): Promise<number> {
@@ -90,6 +72,20 @@ export class ChatStore implements ChatLog {
     const more = rows.length > query.limit;
     const items = (more ? rows.slice(0, query.limit) : rows).map(toMessage);
     return { items, next_cursor: more ? String(items.at(-1)?.id) : null };
+  }
+
+  /** Edits or deletes a live message that its author (or a moderator) may change. */
+  private async change(clubId: number, messageId: number, actorId: number, moderator: boolean, verb: string, set: { body: string; edited_at?: Date; deleted_at?: Date }): Promise<ChatMessage> {
+    await this.writable(clubId, messageId, actorId, moderator, verb);
+    const row = await this.db
+      .updateTable('chat_messages')
+      .set(set)
+      .where('id', '=', messageId)
+      .where('deleted_at', 'is', null)
+      .returning(COLUMNS)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'Message not found');
+    return toMessage(row);
   }
 
   private async writable(clubId: number, messageId: number, actorId: number, moderator: boolean, verb: string): Promise<void> {
