@@ -1,5 +1,6 @@
 // How the SFU places and limits media. Built from the SFU_* configuration by the composition
 // root; tests and benchmarks pass their own.
+import type { Config } from '../shared/config.js';
 
 export interface MediaSettings {
   /** Address the RTC sockets listen on (SFU_LISTEN_IP). */
@@ -33,15 +34,8 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   talkFlushMs: 15_000,
 };
 
-/** The SFU part of shared/config's Config. */
-export interface SfuConfig {
-  listenIp: string;
-  announcedIp?: string;
-  maxPeersPerMeeting: number;
-  consumersPerRouter: number;
-  maxIncomingBitrate: number;
-  reconnectGraceMs?: number;
-}
+/** What of shared/config's SFU section sets the media rules. */
+export type SfuConfig = Pick<Config['sfu'], 'listenIp' | 'announcedIp' | 'maxPeersPerMeeting' | 'consumersPerRouter' | 'maxIncomingBitrate' | 'reconnectGraceMs'>;
 
 export function mediaSettingsFrom(config: SfuConfig): MediaSettings {
   return {
@@ -51,6 +45,6 @@ export function mediaSettingsFrom(config: SfuConfig): MediaSettings {
     maxPeersPerMeeting: config.maxPeersPerMeeting,
     consumersPerRouter: config.consumersPerRouter,
     maxIncomingBitrate: config.maxIncomingBitrate,
-    reconnectGraceMs: config.reconnectGraceMs ?? DEFAULT_MEDIA_SETTINGS.reconnectGraceMs,
+    reconnectGraceMs: config.reconnectGraceMs,
   };
 }
