@@ -127,3 +127,24 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The sockets a suite opens, closed together after each test. */
+export class OpenSockets {
+  private readonly sockets: TestSocket[] = [];
+
+  constructor(private readonly url: () => string) {}
+
+  /** Connects with an account's access token (or a bare token). */
+  async connect(who: { access: string } | string, options: OpenOptions = {}): Promise<TestSocket> {
+    return this.track(await connect(this.url(), typeof who === 'string' ? who : who.access, options));
+  }
+
+  track(socket: TestSocket): TestSocket {
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  closeAll(): void {
+    closeSockets(...this.sockets.splice(0));
+  }
+}

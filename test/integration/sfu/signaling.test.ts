@@ -10,7 +10,7 @@ import { FAKE_DTLS, joinOverSocket } from '../../helpers/meeting-sockets.js';
 import { eventually, type RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, collect, connect, fails, nextEvent, ok, request, type TestSocket } from '../../helpers/sockets.js';
+import { collect, fails, nextEvent, ok, OpenSockets, request, type TestSocket } from '../../helpers/sockets.js';
 import type { TestAccount } from '../../helpers/accounts.js';
 import type { MeetingHub } from '../../../sfu/meeting-hub.js';
 
@@ -21,14 +21,9 @@ describe('meetings over signaling', function () {
   let server: TestServer;
   let hub: MeetingHub;
   let cast: ClubCast;
-  const sockets: TestSocket[] = [];
+  const sockets = new OpenSockets(() => server.url);
   const bots: RtpBot[] = [];
-
-  const socketOf = async (account: TestAccount): Promise<TestSocket> => {
-    const socket = await connect(server.url, account.access);
-    sockets.push(socket);
-    return socket;
-  };
+  const socketOf = (account: TestAccount): Promise<TestSocket> => sockets.connect(account);
   const openMeeting = async (body: Record<string, unknown> = {}): Promise<number> => {
     const res = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Chapter 3', ...body }, cast.owner.access);
     assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -50,7 +45,7 @@ describe('meetings over signaling', function () {
   });
   afterEach(() => {
     for (const b of bots.splice(0)) b.close();
-    closeSockets(...sockets.splice(0));
+    sockets.closeAll();
   });
   after(async () => {
     await server?.close();

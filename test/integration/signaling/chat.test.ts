@@ -2,19 +2,15 @@
 import assert from 'node:assert/strict';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, collect, connect, fails, nextEvent, ok, silence, type TestSocket } from '../../helpers/sockets.js';
+import { collect, fails, nextEvent, ok, silence, OpenSockets } from '../../helpers/sockets.js';
 import type { TestAccount } from '../../helpers/accounts.js';
 import type { ChatMessage } from '../../../shared/protocol/signaling.js';
 
 describe('signaling: chat', function () {
   let server: TestServer;
   let cast: ClubCast;
-  const open: TestSocket[] = [];
-  const online = async (account: TestAccount) => {
-    const socket = await connect(server.url, account.access);
-    open.push(socket);
-    return socket;
-  };
+  const open = new OpenSockets(() => server.url);
+  const online = (account: TestAccount) => open.connect(account);
   let counter = 0;
   const clientId = () => `c-${Date.now()}-${(counter += 1)}`;
   const history = (account: TestAccount, query = '') => server.http.get(`/api/clubs/${cast.clubId}/messages${query}`, account.access);
@@ -23,7 +19,7 @@ describe('signaling: chat', function () {
     server = await startTestServer({ env: { SIGNALING_CHAT_PER_MINUTE: '6000' } });
     cast = await clubWithCast(server.http);
   });
-  afterEach(() => closeSockets(...open.splice(0)));
+  afterEach(() => open.closeAll());
   after(() => server.close());
 
   it('stores a message before broadcasting it; the ack carries its id and time', async () => {

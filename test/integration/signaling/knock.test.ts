@@ -4,23 +4,19 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { clubWithCast, createClub, type ClubCast } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, connect, fails, nextEvent, ok, openSocket, silence, type TestSocket } from '../../helpers/sockets.js';
+import { fails, nextEvent, ok, openSocket, silence, OpenSockets } from '../../helpers/sockets.js';
 
 describe('signaling: knock to join', function () {
   let server: TestServer;
   let cast: ClubCast;
-  const open: TestSocket[] = [];
-  const online = async (account: TestAccount) => {
-    const socket = await connect(server.url, account.access);
-    open.push(socket);
-    return socket;
-  };
+  const open = new OpenSockets(() => server.url);
+  const online = (account: TestAccount) => open.connect(account);
 
   before(async () => {
     server = await startTestServer();
     cast = await clubWithCast(server.http);
   });
-  afterEach(() => closeSockets(...open.splice(0)));
+  afterEach(() => open.closeAll());
   after(() => server.close());
 
   it('delivers a knock to owners and moderators at once, and the decision to the knocker, who joins the room', async () => {
@@ -111,7 +107,7 @@ describe('signaling: knock to join', function () {
     await server.http.post(`/api/clubs/${club.id}/knocks`, { message: 'second' }, b.access);
 
     const socket = openSocket(server.url, owner.access);
-    open.push(socket);
+    open.track(socket);
     const pending = await nextEvent(socket, 'membership:pending');
     assert.equal(pending.club_id, club.id);
     assert.deepEqual(pending.knocks.map((k) => k.message), ['first', 'second']);

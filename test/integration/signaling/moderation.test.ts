@@ -4,16 +4,12 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { admit, createClub } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, connect, fails, nextEvent, ok, silence, type TestSocket } from '../../helpers/sockets.js';
+import { fails, nextEvent, ok, silence, type TestSocket, OpenSockets } from '../../helpers/sockets.js';
 
 describe('signaling: moderation and club events', function () {
   let server: TestServer;
-  const open: TestSocket[] = [];
-  const online = async (account: TestAccount) => {
-    const socket = await connect(server.url, account.access);
-    open.push(socket);
-    return socket;
-  };
+  const open = new OpenSockets(() => server.url);
+  const online = (account: TestAccount) => open.connect(account);
   let counter = 0;
   const say = (socket: TestSocket, clubId: number, body: string) => ok(socket, 'chat:send', { club_id: clubId, client_id: `m-${(counter += 1)}`, body });
 
@@ -29,7 +25,7 @@ describe('signaling: moderation and club events', function () {
   before(async () => {
     server = await startTestServer();
   });
-  afterEach(() => closeSockets(...open.splice(0)));
+  afterEach(() => open.closeAll());
   after(() => server.close());
 
   it('puts a role change in force at once', async () => {

@@ -3,23 +3,19 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin } from '../../helpers/accounts.js';
 import { clubWithCast, createClub, type ClubCast } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, connect, fails, nextEvent, ok, silence, type TestSocket } from '../../helpers/sockets.js';
+import { fails, nextEvent, ok, silence, OpenSockets } from '../../helpers/sockets.js';
 
 describe('signaling: presence', function () {
   let server: TestServer;
   let cast: ClubCast;
-  const open: TestSocket[] = [];
-  const online = async (token: string) => {
-    const socket = await connect(server.url, token);
-    open.push(socket);
-    return socket;
-  };
+  const open = new OpenSockets(() => server.url);
+  const online = (token: string) => open.connect(token);
 
   before(async () => {
     server = await startTestServer();
     cast = await clubWithCast(server.http);
   });
-  afterEach(() => closeSockets(...open.splice(0)));
+  afterEach(() => open.closeAll());
   after(() => server.close());
 
   it('shows who is online, counting several tabs of one user once', async () => {
