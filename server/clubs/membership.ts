@@ -11,6 +11,7 @@ import { can, outranks, type Action, type ClubRole, type Role } from '../../shar
 import { verifyPassword } from '../auth/passwords.js';
 import { cursorPart, decodeCursor, exactTime, pageOf } from '../http/pagination.js';
 import type { ClubAccess } from './access.js';
+import { lockUser } from './lock-user.js';
 import type { ClubService } from './service.js';
 
 const GUEST_PASS_MS = 24 * 3600 * 1000;
@@ -63,26 +64,23 @@ export class MembershipService {
         throw new AppError('join_password_invalid', input.password ? 'Wrong club password' : 'This club needs its password to knock');
       }
     }
-    const existing = await this.knockQuery(this.db).where('knocks.club_id', '=', club.id).where('knocks.user_id', '=', userId).where('knocks.status', '=', 'pending').executeTakeFirst();
-    if (existing) return { knock: toKnock(existing), created: false };
-    const pending = await this.db.selectFrom('knocks').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirstOrThrow();
-    if (Number(pending.n) >= MAX_PENDING_KNOCKS_PER_USER) {
-      throw new AppError('conflict', `You have ${MAX_PENDING_KNOCKS_PER_USER} knocks waiting; withdraw some first`);
-    }
-    const inserted = await this.db
-      .insertInto('knocks')
-      .values({ club_id: club.id, user_id: userId, message: input.message })
-      .onConflict((oc) => oc.columns(['club_id', 'user_id']).where('status', '=', 'pending').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    const row = await this.knockQuery(this.db)
-      .where('knocks.club_id', '=', club.id)
-      .where('knocks.user_id', '=', userId)
-      .where('knocks.status', '=', 'pending')
-      .executeTakeFirstOrThrow();
+    // Counted and inserted under the knocker's row lock: parallel knocks cannot all pass one count.
+    const { row, created } = await this.db.transaction().execute(async (trx) => {
+      await lockUser(trx, userId);
+      const waiting = () => this.knockQuery(trx).where('knocks.club_id', '=', club.id).where('knocks.user_id', '=', userId).where('knocks.status', '=', 'pending');
+      const existing = await waiting().executeTakeFirst();
+      if (existing) return { row: existing, created: false };
+      const pending = await trx.selectFrom('knocks').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirstOrThrow();
+      if (Number(pending.n) >= MAX_PENDING_KNOCKS_PER_USER) {
+        throw new AppError('conflict', `You have ${MAX_PENDING_KNOCKS_PER_USER} knocks waiting; withdraw some first`);
+      }
+      // This person's knocks queue on the lock above, so no other pending knock can appear here.
+      await trx.insertInto('knocks').values({ club_id: club.id, user_id: userId, message: input.message }).execute();
+      return { row: await waiting().executeTakeFirstOrThrow(), created: true };
+    });
     const knock = toKnock(row);
-    if (inserted) await this.clubs.publish(club.id, userId, { type: 'membership.requested', knock });
-    return { knock, created: inserted !== undefined };
+    if (created) await this.clubs.publish(club.id, userId, { type: 'membership.requested', knock });
+    return { knock, created };
   }
 
   async withdraw(clubId: number, userId: number): Promise<void> {

@@ -10,6 +10,7 @@ import { can } from '../../shared/permissions.js';
 import { hashPassword } from '../auth/passwords.js';
 import { assertOwnImage } from '../uploads/images-in-use.js';
 import type { ClubAccess, ClubAccessService, ClubRow } from './access.js';
+import { lockUser } from './lock-user.js';
 
 export interface ClubLimits {
   maxMembers: number;
@@ -103,13 +104,17 @@ export class ClubService {
   async create(userId: number, input: ClubCreate): Promise<ClubResponse> {
     this.checkMaxMembers(input.max_members, 1);
     await assertOwnImage(this.db, input.cover_file_id, userId, 'cover_file_id');
-    const owned = await this.db.selectFrom('clubs').select((eb) => eb.fn.countAll<string>().as('n')).where('owner_id', '=', userId).executeTakeFirstOrThrow();
-    if (Number(owned.n) >= this.limits.ownedPerUser) {
-      throw new AppError('conflict', `You already own ${this.limits.ownedPerUser} clubs, the most this server allows`);
-    }
+    // Hashed before the transaction: the lock below is held for milliseconds, not an argon2 run.
     const passwordHash = input.join_password ? await hashPassword(input.join_password) : null;
     const now = new Date();
     const clubId = await this.db.transaction().execute(async (trx) => {
+      // The owner's row lock queues this person's creations, so the count and the insert are
+      // one step and parallel requests cannot all pass the same count.
+      await lockUser(trx, userId);
+      const owned = await trx.selectFrom('clubs').select((eb) => eb.fn.countAll<string>().as('n')).where('owner_id', '=', userId).executeTakeFirstOrThrow();
+      if (Number(owned.n) >= this.limits.ownedPerUser) {
+        throw new AppError('conflict', `You already own ${this.limits.ownedPerUser} clubs, the most this server allows`);
+      }
       const { id } = await trx
         .insertInto('clubs')
         .values({
