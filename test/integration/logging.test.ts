@@ -1,17 +1,22 @@
 // Logs carry a request id and never a credential.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, loggableUrl } from '../../shared/logger.js';
 import { signUpAndLogin } from '../helpers/accounts.js';
 import { startTestServer, TEST_JWT_SECRET } from '../helpers/server.js';
 
+// Long and random: the output holds file paths (stacks), which must never contain one by chance.
+const secret = (): string => randomBytes(16).toString('hex');
+
 describe('logs', () => {
   it('redact passwords, tokens and secrets wherever they appear', () => {
     const lines: string[] = [];
     const logger = createLogger('info', new Writable({ write: (c, _e, done) => { lines.push(c.toString()); done(); } }));
-    logger.info({ password: 'p1', body: { new_password: 'p2', refresh: 'r1' }, req: { headers: { authorization: 'Bearer a1', cookie: 'c1' } }, deep: { a: { token: 't1' } } }, 'x');
+    const [p1, p2, r1, a1, c1, t1] = Array.from({ length: 6 }, secret);
+    logger.info({ password: p1, body: { new_password: p2, refresh: r1 }, req: { headers: { authorization: `Bearer ${a1}`, cookie: c1 } }, deep: { a: { token: t1 } } }, 'x');
     const text = lines.join('');
-    for (const secret of ['p1', 'p2', 'r1', 'a1', 'c1', 't1']) assert.ok(!text.includes(`"${secret}"`) && !text.includes(`Bearer ${secret}`), secret);
+    for (const leaked of [p1, p2, r1, a1, c1, t1]) assert.ok(!text.includes(leaked), leaked);
     assert.ok(text.includes('[redacted]'));
     assert.equal(loggableUrl('/collab/doc?ticket=abc&x=1'), '/collab/doc?ticket=[redacted]&x=1');
     assert.equal(loggableUrl('/cb?access_token=abc&api_key=k&page=2'), '/cb?access_token=[redacted]&api_key=[redacted]&page=2');
@@ -20,28 +25,32 @@ describe('logs', () => {
   it('redact other spellings, fields of Error objects, and anything deeper than they walk', () => {
     const lines: string[] = [];
     const logger = createLogger('info', new Writable({ write: (c, _e, done) => { lines.push(c.toString()); done(); } }));
-    const err = Object.assign(new Error('boom'), { config: { headers: { Authorization: 'Bearer e1' } }, password: 'e2' });
-    let deep: Record<string, unknown> = { note: 'd1' };
+    const [e1, e2, k1, k2, k3, k4, d1] = Array.from({ length: 7 }, secret);
+    const message = `boom-${secret()}`;
+    const err = Object.assign(new Error(message), { config: { headers: { Authorization: `Bearer ${e1}` } }, password: e2 });
+    let deep: Record<string, unknown> = { note: d1 };
     for (let i = 0; i < 12; i += 1) deep = { next: deep };
-    logger.error({ err, accessToken: 'k1', refresh_token: 'k2', passwordHash: 'k3', 'x-api-key': 'k4', deep }, 'x');
+    logger.error({ err, accessToken: k1, refresh_token: k2, passwordHash: k3, 'x-api-key': k4, deep }, 'x');
     const text = lines.join('');
-    for (const secret of ['e1', 'e2', 'k1', 'k2', 'k3', 'k4', 'd1']) assert.ok(!text.includes(secret), secret);
-    assert.ok(text.includes('boom'), 'the error message is kept');
+    for (const leaked of [e1, e2, k1, k2, k3, k4, d1]) assert.ok(!text.includes(leaked), leaked);
+    assert.ok(text.includes(message), 'the error message is kept');
   });
 
   it('of a whole account life contain no password, access or refresh token, or JWT secret', async () => {
     const server = await startTestServer({ env: { LOG_LEVEL: 'trace' } });
+    const password = `Sup3r-${secret()}`;
+    const wrongPassword = `Wrong-${secret()}`;
     try {
-      const account = await signUpAndLogin(server.http, { password: 'Sup3r-Secret-Pass' });
+      const account = await signUpAndLogin(server.http, { password });
       const rotated = await server.http.post('/auth/jwt/refresh', { refresh: account.refresh });
       await server.http.get('/api/me', rotated.body.access);
       await server.http.request('GET', `/api/me?token=${rotated.body.access}`);
-      await server.http.post('/auth/jwt/create', { username: account.username, password: 'Wrong-Secret-Pass1' });
+      await server.http.post('/auth/jwt/create', { username: account.username, password: wrongPassword });
       await server.http.post('/auth/logout-all', undefined, rotated.body.access);
       const text = server.logs.join('\n');
       assert.ok(server.logs.length > 5, 'something was logged');
-      for (const secret of ['Sup3r-Secret-Pass', 'Wrong-Secret-Pass1', account.access, account.refresh, rotated.body.access, rotated.body.refresh, TEST_JWT_SECRET]) {
-        assert.ok(!text.includes(secret), `log leaked ${secret.slice(0, 12)}…`);
+      for (const leaked of [password, wrongPassword, account.access, account.refresh, rotated.body.access, rotated.body.refresh, TEST_JWT_SECRET]) {
+        assert.ok(!text.includes(leaked), `log leaked ${leaked.slice(0, 12)}…`);
       }
     } finally {
       await server.close();
