@@ -39,7 +39,7 @@ function openPostgres(url: string, poolMax: number): DatabaseHandle {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === DATE_OID) return keepText;
         if (oid === INT8_OID) return int8AsNumber;
-        return pg.types.getTypeParser(oid, format);
+        return pg.types.getTypeParser(oid, format) as unknown;
       }) as typeof pg.types.getTypeParser,
     },
   });
@@ -57,8 +57,8 @@ function openPostgres(url: string, poolMax: number): DatabaseHandle {
 }
 
 type PgliteModules = Pick<PGliteOptions, 'pgliteWasmModule' | 'initdbWasmModule'>;
-type CompiledWasm = NonNullable<PGliteOptions['pgliteWasmModule']>;
-// The WebAssembly global of the runtime (its types come with the DOM library, not Node's).
+// WebAssembly's types come with the DOM library, not Node's: a compiled module is opaque here.
+type CompiledWasm = object;
 const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledWasm> } }).WebAssembly;
 
 let compiledModules: Promise<PgliteModules> | null = null;

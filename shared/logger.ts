@@ -20,7 +20,7 @@ export function isSecretKey(key: string): boolean {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
@@ -34,9 +34,9 @@ export function redactSecrets<T>(value: T, depth = 0): T {
   if (depth > MAX_DEPTH) return CENSOR as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | null = null;
-    value.forEach((item, i) => {
+    (value as unknown[]).forEach((item, i) => {
       const redacted = redactSecrets(item, depth + 1);
-      if (redacted !== item) (copy ??= [...value])[i] = redacted;
+      if (redacted !== item) (copy ??= [...(value as unknown[])])[i] = redacted;
     });
     return (copy ?? value) as T;
   }

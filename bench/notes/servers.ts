@@ -30,7 +30,7 @@ async function openSql(): Promise<(text: string, params: unknown[]) => Promise<A
   if (process.env.DATABASE_URL) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
-    return async (text, params) => (await pool.query(text, params)).rows;
+    return async (text, params) => (await pool.query<Record<string, unknown>>(text, params)).rows;
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(path.join(dataDir, 'pg'));

@@ -47,9 +47,9 @@ async function castClub(server: TestServer): Promise<Cast> {
 }
 
 async function openMeeting(server: TestServer, cast: Cast): Promise<number> {
-  const res = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Load' }, cast.owner.access);
+  const res = await server.http.post<{ id: number }>(`/api/clubs/${cast.clubId}/meetings`, { title: 'Load' }, cast.owner.access);
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.id as number;
+  return res.body.id;
 }
 
 /** Five publishing bots in a meeting (each consuming the others), joined on the hub directly. */

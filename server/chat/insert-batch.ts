@@ -33,7 +33,7 @@ function insertQuery(messages: NewChatMessage[]): CompiledQuery<ChatRow> {
     `insert into chat_messages (club_id, author_id, client_id, body) values ${values} ` +
       `on conflict (club_id, author_id, client_id) do nothing returning ${CHAT_COLUMNS.join(', ')}`,
     messages.flatMap((m) => [m.club_id, m.author_id, m.client_id, m.body]),
-  ) as CompiledQuery<ChatRow>;
+  );
 }
 
 export class ChatInsertBatcher {

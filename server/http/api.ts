@@ -29,9 +29,9 @@ export interface EndpointContext<B, Q> {
   body: B;
   query: Q;
   /** A numeric path parameter; a malformed one is a 404, like a missing row. */
-  id(name: string): number;
+  id: (name: string) => number;
   /** Answers with another status than the spec's (e.g. 200 when a POST created nothing). */
-  status(code: number): void;
+  status: (code: number) => void;
 }
 
 export interface AuthedContext<B, Q> extends EndpointContext<B, Q> {
@@ -73,7 +73,7 @@ export class Api {
     method: HttpMethod,
     path: string,
     spec: SpecBase<B, Q>,
-    handler: (ctx: EndpointContext<Infer<B>, Infer<Q>>) => Promise<unknown> | unknown,
+    handler: (ctx: EndpointContext<Infer<B>, Infer<Q>>) => unknown,
   ): void {
     this.register(method, path, spec, false, undefined, [], (req, res) => handler(this.context(req, res, spec)));
   }
@@ -83,7 +83,7 @@ export class Api {
     method: HttpMethod,
     path: string,
     spec: SpecBase<B, Q>,
-    handler: (ctx: AuthedContext<Infer<B>, Infer<Q>>) => Promise<unknown> | unknown,
+    handler: (ctx: AuthedContext<Infer<B>, Infer<Q>>) => unknown,
   ): void {
     this.register(method, path, spec, true, undefined, [this.deps.requireAuth], (req, res) => {
       const auth = authOf(res);
@@ -100,7 +100,7 @@ export class Api {
     path: string,
     action: Action,
     spec: SpecBase<B, Q>,
-    handler: (ctx: ClubContext<Infer<B>, Infer<Q>>) => Promise<unknown> | unknown,
+    handler: (ctx: ClubContext<Infer<B>, Infer<Q>>) => unknown,
   ): void {
     if (!path.includes(':clubId')) throw new Error(`club endpoint ${path} needs a :clubId parameter`);
     this.register(method, path, spec, true, action, [this.deps.requireAuth], async (req, res) => {
@@ -124,7 +124,7 @@ export class Api {
     auth: boolean,
     action: Action | undefined,
     middleware: RequestHandler[],
-    run: (req: Request, res: Response) => Promise<unknown> | unknown,
+    run: (req: Request, res: Response) => unknown,
   ): void {
     const defaultStatus = spec.status ?? (method === 'post' ? 201 : 200);
     this.deps.registry.add({

@@ -142,7 +142,7 @@ export class ModelRegistry {
 
   async close(): Promise<void> {
     await this.loading?.catch(() => {});
-    await Promise.all([...this.entries.values()].map((e) => e.engine?.close()));
+    await Promise.all([...this.entries.values()].map((e) => e.engine?.close() ?? Promise.resolve()));
   }
 
   private async load(entry: ModelEntry, page: Buffer | null): Promise<void> {
@@ -166,7 +166,7 @@ export class ModelRegistry {
   private async create(definition: ModelDefinition, entry: ModelEntry): Promise<ImageEngine | null> {
     if (definition.engine === 'paddleocr') {
       const paths = definition.files ?? bundledPaddleModels();
-      const missing = Object.values(paths).filter((p) => !fs.existsSync(p));
+      const missing = Object.values(paths as Record<keyof typeof paths, string>).filter((p) => !fs.existsSync(p));
       if (missing.length > 0) return this.unavailable(entry, `missing model files: ${missing.join(', ')}`);
       return PaddleOcr.load(paths, { threads: this.options.ocrThreads });
     }

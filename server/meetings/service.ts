@@ -97,7 +97,7 @@ export class MeetingService {
       .where('meetings.club_id', '=', clubId)
       .where('meetings.status', 'in', upcoming ? ['scheduled', 'live'] : ['ended', 'cancelled']);
     if (after) {
-      const [at, id] = after as [string, number];
+      const [at, id] = after;
       if (Number.isNaN(Date.parse(at))) throw validationError([{ path: 'cursor', message: 'is not a cursor this list handed out' }]);
       q = upcoming ? q.where(sql<boolean>`(${key}, meetings.id) > (${at}::timestamptz, ${id})`) : q.where(sql<boolean>`(${key}, meetings.id) < (${at}::timestamptz, ${id})`);
     }

@@ -72,7 +72,7 @@ export function ctcDecode(probabilities: Float32Array, steps: number, classes: n
  */
 export async function recognizeLines(session: OnnxSession, lines: RgbImage[], alphabet: string[], batchSize = 6): Promise<LineReading[]> {
   const order = lines.map((line, index) => ({ index, ratio: line.width / line.height })).sort((a, b) => a.ratio - b.ratio);
-  const results: LineReading[] = new Array(lines.length);
+  const results = new Array<LineReading>(lines.length);
   for (let start = 0; start < order.length; start += batchSize) {
     const batch = order.slice(start, start + batchSize);
     const maxRatio = Math.max(REC_MIN_WIDTH / REC_HEIGHT, ...batch.map((b) => b.ratio));
