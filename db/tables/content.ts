@@ -1,6 +1,6 @@
 // Club content: notices, rules, goals, past seasons and dues.
 import type { Generated } from 'kysely';
-import type { CreatedAt, DateText, NullableDateText, NullableTimestamp, Timestamp } from './common.js';
+import type { CreatedAt, NullableDateText, NullableTimestamp, Timestamp } from './common.js';
 
 export interface ClubNoticesTable {
   id: Generated<number>;
@@ -31,8 +31,9 @@ export interface ClubGoalsTable {
   type: GoalType;
   title: string;
   explanation: Generated<string>;
-  starts_on: DateText;
-  ends_on: DateText;
+  /** Either date may be blank. */
+  starts_on: NullableDateText;
+  ends_on: NullableDateText;
   done: Generated<boolean>;
   done_at: NullableTimestamp;
   done_by: number | null;

@@ -1,5 +1,5 @@
 // Reading goals: the select and the keyset-paginated list.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Page } from '../../shared/protocol/common.js';
 import type { GoalListQuery, GoalResponse } from '../../shared/protocol/content.js';
@@ -45,7 +45,11 @@ export function toGoal(row: GoalRow): GoalResponse {
   };
 }
 
-/** Goals by start date (then id), optionally of one type or done state. */
+/** Undated goals sort after every dated one; the list indexes key on this same expression. */
+const LAST_DAY = '9999-12-31';
+const sortDay = sql<string>`coalesce(g.starts_on, ${LAST_DAY}::date)`;
+
+/** Goals by start date (then id), undated ones last, optionally of one type or done state. */
 export async function listGoals(db: Kysely<Database>, clubId: number, query: GoalListQuery): Promise<Page<GoalResponse>> {
   const after = decodeCursor(query.cursor, [cursorPart.date, cursorPart.id]);
   let q = goalQuery(db, clubId);
@@ -53,8 +57,8 @@ export async function listGoals(db: Kysely<Database>, clubId: number, query: Goa
   if (query.done !== undefined) q = q.where('g.done', '=', query.done);
   if (after) {
     const [startsOn, id] = after as [string, number];
-    q = q.where((eb) => eb.or([eb('g.starts_on', '>', startsOn), eb.and([eb('g.starts_on', '=', startsOn), eb('g.id', '>', id)])]));
+    q = q.where(sql<boolean>`(${sortDay}, g.id) > (${startsOn}::date, ${id})`);
   }
-  const rows = await q.orderBy('g.starts_on').orderBy('g.id').limit(query.limit + 1).execute();
-  return pageOf(rows, query.limit, (r) => [r.starts_on, r.id], toGoal);
+  const rows = await q.orderBy(sortDay).orderBy('g.id').limit(query.limit + 1).execute();
+  return pageOf(rows, query.limit, (r) => [r.starts_on ?? LAST_DAY, r.id], toGoal);
 }

@@ -1,4 +1,4 @@
-// Goals: sub-goals, homework, meetings and the like, each with a date range and a done flag.
+// Goals: sub-goals, homework, meetings and the like, each with an optional date range and a done flag.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError, validationError } from '../../shared/errors.js';
@@ -36,10 +36,10 @@ export class GoalService {
     await this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('club_goals').select(['starts_on', 'ends_on']).where('id', '=', goalId).where('club_id', '=', clubId).forUpdate().executeTakeFirst();
       if (!current) throw new AppError('not_found', 'Goal not found');
-      // One date may move alone; it must still fit the other one already stored.
-      const startsOn = input.starts_on ?? current.starts_on;
-      const endsOn = input.ends_on ?? current.ends_on;
-      if (endsOn < startsOn) {
+      // One date may move alone; it must still fit the other one already stored (null clears one).
+      const startsOn = input.starts_on !== undefined ? input.starts_on : current.starts_on;
+      const endsOn = input.ends_on !== undefined ? input.ends_on : current.ends_on;
+      if (startsOn !== null && endsOn !== null && endsOn < startsOn) {
         throw validationError(
           input.ends_on !== undefined ? [{ path: 'ends_on', message: 'must not be before starts_on' }] : [{ path: 'starts_on', message: 'must not be after ends_on' }],
         );

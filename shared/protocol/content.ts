@@ -65,23 +65,26 @@ export const ruleListSchema = z.object({ items: z.array(ruleResponseSchema) });
 
 export const GOAL_TYPES = ['sub_goal', 'homework', 'meeting', 'other'] as const;
 
+/** A goal's date may be left blank: null or '' (as the study-group API goals follow sends it). */
+const blankableDate = z.preprocess((value) => (value === '' ? null : value), dateSchema.nullable());
+
 const goalFields = {
   type: z.enum(GOAL_TYPES),
   title: text(150, 1),
   explanation: text(5000),
-  starts_on: dateSchema,
-  ends_on: dateSchema,
+  starts_on: blankableDate,
+  ends_on: blankableDate,
 };
 
 /** Dates are 'YYYY-MM-DD', so text order is calendar order. */
-function endsAfterStart(goal: { starts_on?: string; ends_on?: string }, ctx: z.RefinementCtx): void {
+function endsAfterStart(goal: { starts_on?: string | null; ends_on?: string | null }, ctx: z.RefinementCtx): void {
   if (goal.starts_on && goal.ends_on && goal.ends_on < goal.starts_on) {
     ctx.addIssue({ code: 'custom', path: ['ends_on'], message: 'must not be before starts_on' });
   }
 }
 
 export const goalCreateSchema = z
-  .strictObject({ ...goalFields, explanation: goalFields.explanation.default('') })
+  .strictObject({ ...goalFields, explanation: goalFields.explanation.default(''), starts_on: goalFields.starts_on.default(null), ends_on: goalFields.ends_on.default(null) })
   .superRefine(endsAfterStart);
 export type GoalCreate = z.infer<typeof goalCreateSchema>;
 
@@ -113,8 +116,8 @@ export const goalResponseSchema = z.object({
   type: z.enum(GOAL_TYPES),
   title: z.string(),
   explanation: z.string(),
-  starts_on: z.string(),
-  ends_on: z.string(),
+  starts_on: z.string().nullable().describe('null when left blank'),
+  ends_on: z.string().nullable().describe('null when left blank'),
   done: z.boolean(),
   done_at: z.string().nullable(),
   done_by: userRefSchema.nullable(),

@@ -183,7 +183,7 @@ describe('club content: notices, rules, goals, seasons and dues', () => {
         pathsOf(await server.http.post(url(clubId, '/goals'), { type: 'chore', title: 't'.repeat(151), explanation: 'e'.repeat(5001), starts_on: '2026-05-01', ends_on: '2026-05-02', done: true }, moderator.access)),
         ['done', 'explanation', 'title', 'type'],
       );
-      assert.deepEqual(pathsOf(await server.http.post(url(clubId, '/goals'), { title: 'No dates' }, moderator.access)), ['ends_on', 'starts_on', 'type']);
+      assert.deepEqual(pathsOf(await server.http.post(url(clubId, '/goals'), { title: 'No type' }, moderator.access)), ['type']);
 
       const id = created.body.id as number;
       // Moving one date past the stored other one is refused, naming the field sent.
@@ -194,6 +194,41 @@ describe('club content: notices, rules, goals, seasons and dues', () => {
       assert.deepEqual([moved.body.type, moved.body.starts_on, moved.body.ends_on, moved.body.title], ['sub_goal', '2026-05-08', '2026-05-14', 'Chapters 1-3']);
       assert.equal((await server.http.delete(url(clubId, `/goals/${id}`), moderator.access)).status, 204);
       assert.equal((await server.http.patch(url(clubId, `/goals/${id}`), { title: 'Gone' }, moderator.access)).status, 404);
+    });
+
+    it('creates goals without dates (missing, null or blank), lists them after dated ones, and still orders dates given', async () => {
+      const club = await createClub(server.http, cast.owner, { title: 'Open-ended' });
+      const made: Array<{ id: number; starts_on: string | null; ends_on: string | null }> = [];
+      for (const dates of [{}, { starts_on: null, ends_on: null }, { starts_on: '', ends_on: '' }, { starts_on: '2026-06-01' }, { ends_on: '2026-06-30' }, { starts_on: '2026-05-01', ends_on: '' }]) {
+        const res = await server.http.post(url(club.id, '/goals'), { type: 'other', title: `Undated ${made.length}`, ...dates }, cast.owner.access);
+        assert.equal(res.status, 201, `${JSON.stringify(dates)}: ${JSON.stringify(res.body)}`);
+        made.push(res.body);
+      }
+      assert.deepEqual(
+        made.map((g) => [g.starts_on, g.ends_on]),
+        [[null, null], [null, null], [null, null], ['2026-06-01', null], [null, '2026-06-30'], ['2026-05-01', null]],
+      );
+      // End before start is still refused when both are given, at creation and by a change.
+      assert.deepEqual(pathsOf(await server.http.post(url(club.id, '/goals'), { type: 'other', title: 'Backwards', starts_on: '2026-05-02', ends_on: '2026-05-01' }, cast.owner.access)), ['ends_on']);
+      const started = made[3] as { id: number };
+      assert.deepEqual(pathsOf(await server.http.patch(url(club.id, `/goals/${started.id}`), { ends_on: '2026-05-31' }, cast.owner.access)), ['ends_on']);
+      // A date can be cleared again.
+      const cleared = await server.http.patch(url(club.id, `/goals/${started.id}`), { starts_on: null }, cast.owner.access);
+      assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+      assert.equal(cleared.body.starts_on, null);
+      const set = await server.http.patch(url(club.id, `/goals/${started.id}`), { ends_on: '2026-05-31' }, cast.owner.access);
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      // Pages of two walk every goal once: dated by start first, then the undated by id.
+      const seen: Array<number> = [];
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const page: HttpResponse = await server.http.get(url(club.id, `/goals?limit=2${cursor ? `&cursor=${cursor}` : ''}`), cast.owner.access);
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        seen.push(...page.body.items.map((g: { id: number }) => g.id));
+        cursor = page.body.next_cursor;
+      }
+      const ids = made.map((g) => g.id);
+      assert.deepEqual(seen, [ids[5], ids[0], ids[1], ids[2], ids[3], ids[4]]);
     });
 
     it('lets members mark goals done, but only moderators set them', async () => {
