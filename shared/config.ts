@@ -114,7 +114,7 @@ export type Env = z.infer<typeof envSchema>;
 
 export type JwtKeyConfig =
   | { alg: 'HS256'; secret?: string }
-  | { alg: 'EdDSA'; privateKeyFile: string; publicKeyFile: string };
+  | { alg: 'ES256'; privateKeyFile: string; publicKeyFile: string };
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -243,7 +243,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     problems.push('SFU_NODE_URL: must be set with REDIS_URL when HOST listens on every interface (clients are sent to the node holding their meeting)');
   }
   if (Boolean(env.JWT_PRIVATE_KEY_FILE) !== Boolean(env.JWT_PUBLIC_KEY_FILE)) {
-    problems.push('JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE: set both (EdDSA) or neither (HS256)');
+    problems.push('JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE: set both (ES256) or neither (HS256)');
   }
   const allowedOrigins = parseOrigins(env.ALLOWED_ORIGINS, problems);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
@@ -257,7 +257,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
   const key: JwtKeyConfig =
     env.JWT_PRIVATE_KEY_FILE && env.JWT_PUBLIC_KEY_FILE
-      ? { alg: 'EdDSA', privateKeyFile: env.JWT_PRIVATE_KEY_FILE, publicKeyFile: env.JWT_PUBLIC_KEY_FILE }
+      ? { alg: 'ES256', privateKeyFile: env.JWT_PRIVATE_KEY_FILE, publicKeyFile: env.JWT_PUBLIC_KEY_FILE }
       : { alg: 'HS256', secret: env.JWT_SECRET };
   return {
     env: env.NODE_ENV,

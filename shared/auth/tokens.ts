@@ -1,8 +1,9 @@
 // Access and refresh tokens are JWTs signed with ONE pinned algorithm (HS256 by default,
-// EdDSA when a key pair is configured). The kind is in the protected header (`typ`), so a
-// refresh token can never pass as an access token, and issuer/audience/exp/nbf are checked.
-import { randomUUID } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
+// ES256 when a key pair is configured; jsonwebtoken has no EdDSA). The kind is in the
+// protected header (`typ`), so a refresh token can never pass as an access token, and
+// issuer/audience/exp/nbf are checked.
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { AppError, type ErrorCode } from '../errors.js';
 
 export const ACCESS_TYP = 'at+jwt';
@@ -10,7 +11,7 @@ export const REFRESH_TYP = 'rt+jwt';
 
 export type SigningKeys =
   | { alg: 'HS256'; secret: Uint8Array }
-  | { alg: 'EdDSA'; privateKey: CryptoKey | KeyObject; publicKey: CryptoKey | KeyObject };
+  | { alg: 'ES256'; privateKey: KeyObject; publicKey: KeyObject };
 
 export interface TokenSettings {
   issuer: string;
@@ -18,6 +19,8 @@ export interface TokenSettings {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   keys: SigningKeys;
+  /** Milliseconds since the epoch; Date.now by default. Signing and verifying both use it. */
+  now?: () => number;
 }
 
 export interface AccessClaims {
@@ -31,41 +34,75 @@ export interface RefreshClaims extends AccessClaims {
   tokenId: string;
 }
 
-function claimError(err: joseErrors.JWTClaimValidationFailed): AppError {
-  const byClaim: Record<string, [ErrorCode, string]> = {
-    aud: ['token_audience_invalid', 'Token audience is not accepted'],
-    iss: ['token_issuer_invalid', 'Token issuer is not accepted'],
-    nbf: ['token_not_yet_valid', 'Token is not valid yet'],
-    typ: ['token_type_invalid', 'Wrong kind of token'],
-  };
-  const [code, message] = byClaim[err.claim] ?? ['token_malformed', `Token claim "${err.claim}" is invalid`];
-  return new AppError(code, message);
+/** What a valid token of ours carries, after the checks in TokenService.verify. */
+interface TokenPayload {
+  sub: string;
+  sid: string;
+  jti?: string;
+  iat: number;
+  exp: number;
 }
 
-/** Maps every way verification can fail to one stable 401 code. */
-export function tokenError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  if (err instanceof joseErrors.JWTExpired) return new AppError('token_expired', 'Token has expired');
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return claimError(err);
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new AppError('token_algorithm_invalid', 'Token algorithm is not accepted');
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new AppError('token_signature_invalid', 'Token signature is invalid');
-  return new AppError('token_malformed', 'Token is malformed');
-}
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 // Verified access tokens are remembered until they expire, so the signature of a token a
 // client presents on every request is checked once, not every time. Only the signature and
 // claims are cached: whether the session still stands is checked on each request elsewhere.
 const VERIFIED_CACHE_MAX = 20_000;
 
+// jsonwebtoken reports claim failures only by message; these prefixes are pinned by
+// test/unit/tokens.test.ts so an upgrade that rewords them fails there, not in production.
+const BY_MESSAGE: Array<[string, ErrorCode, string]> = [
+  ['invalid signature', 'token_signature_invalid', 'Token signature is invalid'],
+  ['invalid algorithm', 'token_algorithm_invalid', 'Token algorithm is not accepted'],
+  ['jwt audience invalid', 'token_audience_invalid', 'Token audience is not accepted'],
+  ['jwt issuer invalid', 'token_issuer_invalid', 'Token issuer is not accepted'],
+];
+
+/** Maps every way verification can fail to one stable 401 code. */
+export function tokenError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof jwt.TokenExpiredError) return new AppError('token_expired', 'Token has expired');
+  if (err instanceof jwt.NotBeforeError) return new AppError('token_not_yet_valid', 'Token is not valid yet');
+  if (err instanceof jwt.JsonWebTokenError) {
+    const known = BY_MESSAGE.find(([prefix]) => err.message.startsWith(prefix));
+    if (known) return new AppError(known[1], known[2]);
+  }
+  return new AppError('token_malformed', 'Token is malformed');
+}
+
+/** The protected header, read before any verification only to pin the algorithm. */
+function unverifiedAlg(token: string): unknown {
+  const dot = token.indexOf('.');
+  if (dot <= 0) throw new AppError('token_malformed', 'Token is malformed');
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'));
+    return typeof header === 'object' && header !== null && 'alg' in header ? header.alg : undefined;
+  } catch {
+    throw new AppError('token_malformed', 'Token is malformed');
+  }
+}
+
+function isTokenPayload(payload: unknown): payload is TokenPayload {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const p = payload as Record<string, unknown>;
+  return typeof p.sub === 'string' && typeof p.sid === 'string' && typeof p.iat === 'number' && typeof p.exp === 'number';
+}
+
 export class TokenService {
-  private readonly verifyKey: Uint8Array | CryptoKey | KeyObject;
-  private readonly signKey: Uint8Array | CryptoKey | KeyObject;
+  private readonly verifyKey: KeyObject;
+  private readonly signKey: KeyObject;
+  private readonly alg: SigningKeys['alg'];
+  private readonly now: () => number;
   private readonly verified = new Map<string, AccessClaims>();
 
   constructor(private readonly settings: TokenSettings) {
     const { keys } = settings;
-    this.verifyKey = keys.alg === 'HS256' ? keys.secret : keys.publicKey;
-    this.signKey = keys.alg === 'HS256' ? keys.secret : keys.privateKey;
+    this.alg = keys.alg;
+    // Key objects made once: jsonwebtoken would otherwise parse raw key material on every call.
+    this.verifyKey = keys.alg === 'HS256' ? createSecretKey(keys.secret) : keys.publicKey;
+    this.signKey = keys.alg === 'HS256' ? this.verifyKey : keys.privateKey;
+    this.now = settings.now ?? Date.now;
   }
 
   get accessTtlSeconds(): number {
@@ -82,17 +119,17 @@ export class TokenService {
 
   /** `expiresAt` is the session's absolute end: rotation never extends it. */
   async signRefresh(userId: number, sessionId: string, tokenId: string, expiresAt: Date): Promise<string> {
-    const ttl = Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+    const ttl = Math.max(1, Math.floor((expiresAt.getTime() - this.now()) / 1000));
     return this.sign(REFRESH_TYP, { sid: sessionId, jti: tokenId }, userId, ttl);
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.expiresAt > Date.now() / 1000) return cached;
+      if (cached.expiresAt > this.now() / 1000) return cached;
       this.verified.delete(token);
     }
-    const claims = this.claims(await this.verify(token, ACCESS_TYP));
+    const claims = this.claims(this.verify(token, ACCESS_TYP));
     if (this.verified.size >= VERIFIED_CACHE_MAX) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
@@ -102,7 +139,7 @@ export class TokenService {
   }
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
-    const payload = await this.verify(token, REFRESH_TYP);
+    const payload = this.verify(token, REFRESH_TYP);
     if (typeof payload.jti !== 'string' || payload.jti.length === 0) {
       throw new AppError('token_malformed', 'Refresh token has no id');
     }
@@ -113,41 +150,39 @@ export class TokenService {
     return randomUUID();
   }
 
-  private async sign(typ: string, claims: JWTPayload, userId: number, ttlSeconds: number): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: this.settings.keys.alg, typ })
-      .setSubject(String(userId))
-      .setIssuer(this.settings.issuer)
-      .setAudience(this.settings.audience)
-      .setIssuedAt(now)
-      .setNotBefore(now)
-      .setExpirationTime(now + ttlSeconds)
-      .sign(this.signKey);
+  private sign(typ: string, claims: { sid: string; jti?: string }, userId: number, ttlSeconds: number): string {
+    const now = Math.floor(this.now() / 1000);
+    const payload = { ...claims, sub: String(userId), iss: this.settings.issuer, aud: this.settings.audience, iat: now, nbf: now, exp: now + ttlSeconds };
+    return jwt.sign(payload, this.signKey, { algorithm: this.alg, header: { alg: this.alg, typ } });
   }
 
-  private async verify(token: string, typ: string): Promise<JWTPayload> {
+  private verify(token: string, typ: string): TokenPayload {
+    // Checked here first: jsonwebtoken answers an unsigned (`none`) token with "signature
+    // required" before it looks at the algorithm, and we want one code for every wrong alg.
+    if (unverifiedAlg(token) !== this.alg) throw new AppError('token_algorithm_invalid', 'Token algorithm is not accepted');
+    let verified: jwt.Jwt;
     try {
-      const { payload } = await jwtVerify(token, this.verifyKey, {
-        algorithms: [this.settings.keys.alg],
+      verified = jwt.verify(token, this.verifyKey, {
+        algorithms: [this.alg],
         issuer: this.settings.issuer,
         audience: this.settings.audience,
-        typ,
-        requiredClaims: ['exp', 'iat', 'sub', 'sid'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        clockTimestamp: Math.floor(this.now() / 1000),
+        complete: true,
       });
-      return payload;
     } catch (err) {
       throw tokenError(err);
     }
+    if (verified.header.typ !== typ) throw new AppError('token_type_invalid', 'Wrong kind of token');
+    if (!isTokenPayload(verified.payload)) throw new AppError('token_malformed', 'Token lacks a required claim');
+    return verified.payload;
   }
 
-  private claims(payload: JWTPayload): AccessClaims {
+  private claims(payload: TokenPayload): AccessClaims {
     const userId = Number(payload.sub);
-    const sessionId = payload.sid;
-    if (!Number.isSafeInteger(userId) || userId <= 0 || typeof sessionId !== 'string') {
+    if (!Number.isSafeInteger(userId) || userId <= 0 || payload.sid.length === 0) {
       throw new AppError('token_malformed', 'Token subject or session is invalid');
     }
-    return { userId, sessionId, issuedAt: payload.iat ?? 0, expiresAt: payload.exp ?? 0 };
+    return { userId, sessionId: payload.sid, issuedAt: payload.iat, expiresAt: payload.exp };
   }
 }

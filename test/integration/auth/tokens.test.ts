@@ -4,12 +4,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeJwt, SignJWT, type JWTPayload } from 'jose';
+import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../../helpers/server.js';
 
-const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+const secret = Buffer.from(TEST_JWT_SECRET);
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const decodeJwt = (token: string) => jwt.decode(token, { json: true }) ?? assert.fail('not a JWT');
 
 async function expectRejected(server: TestServer, token: string, code: string) {
   const res = await server.http.get('/api/me', token);
@@ -19,18 +20,11 @@ async function expectRejected(server: TestServer, token: string, code: string) {
 }
 
 /** A token exactly like the server's, with chosen changes. */
-function forge(account: TestAccount, changes: { payload?: JWTPayload; header?: Record<string, string>; key?: Uint8Array } = {}) {
+function forge(account: TestAccount, changes: { payload?: JwtPayload; key?: Buffer } = {}) {
   const real = decodeJwt(account.access);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sid: real.sid, ...changes.payload })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', ...changes.header })
-    .setSubject(String(account.id))
-    .setIssuer(changes.payload?.iss ?? 'roundtable')
-    .setAudience(changes.payload?.aud ?? 'roundtable')
-    .setIssuedAt(changes.payload?.iat ?? now)
-    .setNotBefore(changes.payload?.nbf ?? now)
-    .setExpirationTime(changes.payload?.exp ?? now + 600)
-    .sign(changes.key ?? secret);
+  const payload = { sid: real.sid, sub: String(account.id), iss: 'roundtable', aud: 'roundtable', iat: now, nbf: now, exp: now + 600, ...changes.payload };
+  return jwt.sign(payload, changes.key ?? secret, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt' } });
 }
 
 describe('access and refresh tokens', () => {
@@ -46,7 +40,7 @@ describe('access and refresh tokens', () => {
   it('accepts the genuine access token, and a forged one that matches it exactly', async () => {
     assert.equal((await server.http.get('/api/me', account.access)).status, 200);
     // Proves forge() builds valid tokens, so each rejection below is due to its one change.
-    assert.equal((await server.http.get('/api/me', await forge(account))).status, 200);
+    assert.equal((await server.http.get('/api/me', forge(account))).status, 200);
   });
 
   it('refuses a request without a token, and a malformed Authorization header', async () => {
@@ -67,12 +61,12 @@ describe('access and refresh tokens', () => {
   it('refuses a token signed with another algorithm (RS256) even with a valid signature', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const real = decodeJwt(account.access);
-    const token = await new SignJWT(real).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt' }).sign(privateKey);
+    const token = jwt.sign(real, privateKey, { algorithm: 'RS256', header: { alg: 'RS256', typ: 'at+jwt' } });
     await expectRejected(server, token, 'token_algorithm_invalid');
   });
 
   it('refuses a token signed with the wrong key', async () => {
-    const token = await forge(account, { key: new TextEncoder().encode('another-secret-of-sufficient-length-000000') });
+    const token = forge(account, { key: Buffer.from('another-secret-of-sufficient-length-000000') });
     await expectRejected(server, token, 'token_signature_invalid');
   });
 
@@ -85,17 +79,17 @@ describe('access and refresh tokens', () => {
 
   it('refuses an expired token', async () => {
     const past = Math.floor(Date.now() / 1000) - 3600;
-    await expectRejected(server, await forge(account, { payload: { iat: past - 900, nbf: past - 900, exp: past } }), 'token_expired');
+    await expectRejected(server, forge(account, { payload: { iat: past - 900, nbf: past - 900, exp: past } }), 'token_expired');
   });
 
   it('refuses a token that is not valid yet', async () => {
     const future = Math.floor(Date.now() / 1000) + 3600;
-    await expectRejected(server, await forge(account, { payload: { nbf: future } }), 'token_not_yet_valid');
+    await expectRejected(server, forge(account, { payload: { nbf: future } }), 'token_not_yet_valid');
   });
 
   it('refuses a wrong audience and a wrong issuer', async () => {
-    await expectRejected(server, await forge(account, { payload: { aud: 'another-service' } }), 'token_audience_invalid');
-    await expectRejected(server, await forge(account, { payload: { iss: 'https://evil.example' } }), 'token_issuer_invalid');
+    await expectRejected(server, forge(account, { payload: { aud: 'another-service' } }), 'token_audience_invalid');
+    await expectRejected(server, forge(account, { payload: { iss: 'https://evil.example' } }), 'token_issuer_invalid');
   });
 
   it('refuses a refresh token used as an access token, and an access token used to refresh', async () => {
@@ -164,14 +158,14 @@ describe('access and refresh tokens', () => {
   });
 });
 
-describe('EdDSA signing keys', () => {
+describe('ES256 signing keys', () => {
   let server: TestServer;
   let account: TestAccount;
   let publicPem: string;
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-keys-'));
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     fs.writeFileSync(path.join(dir, 'private.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     fs.writeFileSync(path.join(dir, 'public.pem'), publicPem);
@@ -182,18 +176,34 @@ describe('EdDSA signing keys', () => {
   });
   after(() => server.close());
 
-  it('issues EdDSA tokens and accepts them', async () => {
+  it('issues ES256 tokens and accepts them', async () => {
     const header = JSON.parse(Buffer.from(account.access.split('.')[0] as string, 'base64url').toString());
-    assert.equal(header.alg, 'EdDSA');
+    assert.equal(header.alg, 'ES256');
     assert.equal((await server.http.get('/api/me', account.access)).status, 200);
   });
 
   it('refuses HS256 tokens signed with the public key as the HMAC secret (algorithm confusion)', async () => {
-    const token = await forge(account, { key: new TextEncoder().encode(publicPem) });
+    const token = forge(account, { key: Buffer.from(publicPem) });
     await expectRejected(server, token, 'token_algorithm_invalid');
   });
 
-  it('refuses HS256 tokens signed with the configured JWT_SECRET too: only EdDSA is accepted', async () => {
-    await expectRejected(server, await forge(account), 'token_algorithm_invalid');
+  it('refuses HS256 tokens signed with the configured JWT_SECRET too: only ES256 is accepted', async () => {
+    await expectRejected(server, forge(account), 'token_algorithm_invalid');
+  });
+});
+
+describe('an Ed25519 key pair', () => {
+  it('stops startup with a configuration error that names the setting and the fix', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-keys-'));
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    fs.writeFileSync(path.join(dir, 'private.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    fs.writeFileSync(path.join(dir, 'public.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    const env = { JWT_PRIVATE_KEY_FILE: path.join(dir, 'private.pem'), JWT_PUBLIC_KEY_FILE: path.join(dir, 'public.pem') };
+    await assert.rejects(startTestServer({ env }), (err: Error) => {
+      assert.equal(err.name, 'ConfigError');
+      assert.match(err.message, /JWT_PRIVATE_KEY_FILE: holds an ed25519 key, but EdDSA is not supported; .*P-256/);
+      return true;
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

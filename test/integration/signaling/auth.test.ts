@@ -1,7 +1,7 @@
 // Socket.IO connections: who may connect, from where, and what ends a connection
 // (token expiry without refresh, logout, logout-all).
 import assert from 'node:assert/strict';
-import { decodeJwt } from 'jose';
+import jwt from 'jsonwebtoken';
 import { TokenService } from '../../../shared/auth/tokens.js';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from '../../helpers/server.js';
@@ -18,7 +18,7 @@ function shortLivedToken(account: TestAccount, seconds: number): Promise<string>
     refreshTtlSeconds: 3600,
     keys: { alg: 'HS256', secret: new TextEncoder().encode(TEST_JWT_SECRET) },
   });
-  return tokens.signAccess(account.id, String(decodeJwt(account.access).sid));
+  return tokens.signAccess(account.id, String(jwt.decode(account.access, { json: true })?.sid));
 }
 
 describe('signaling: connecting', function () {
