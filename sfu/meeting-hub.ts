@@ -128,12 +128,14 @@ export class MeetingHub {
   }
 
   async connectTransport(userId: number, p: MediaClientPayload<'transport:connect'>): Promise<Record<string, never>> {
-    await media.connectTransport(this.find(p.meeting_id, userId).peer, p.transport_id, p.dtls_parameters);
+    const { meeting, peer } = this.find(p.meeting_id, userId);
+    await media.connectTransport(meeting, peer, p.transport_id, p.dtls_parameters);
     return {};
   }
 
   async connectPlainTransport(userId: number, meetingId: number, transportId: string, remote: { ip: string; port: number }): Promise<void> {
-    await media.connectPlainTransport(this.find(meetingId, userId).peer, transportId, remote);
+    const { meeting, peer } = this.find(meetingId, userId);
+    await media.connectPlainTransport(meeting, peer, transportId, remote);
   }
 
   async restartIce(userId: number, p: MediaClientPayload<'transport:restart-ice'>) {
@@ -161,7 +163,8 @@ export class MeetingHub {
   }
 
   async setConsumerLayers(userId: number, p: MediaClientPayload<'consumer:set-layers'>): Promise<Record<string, never>> {
-    await media.setConsumerLayers(this.find(p.meeting_id, userId).peer, p);
+    const { meeting, peer } = this.find(p.meeting_id, userId);
+    await media.setConsumerLayers(meeting, peer, p);
     return {};
   }
 

@@ -9,7 +9,7 @@ import type {
   MediaClientPayload,
   TransportOptionsReply,
 } from '../shared/protocol/meetings-media.js';
-import { clientMedia, notFound } from './errors.js';
+import { clientMedia, notFound, unsupportedMedia, type MediaCall, type MediaOperation } from './errors.js';
 import type { Meeting } from './meeting.js';
 import type { Direction, Peer, PeerTransport } from './peer.js';
 import type { RouterSlot } from './router-set.js';
@@ -24,6 +24,23 @@ function stillCurrent(meeting: Meeting, peer: Peer, generation: number, created?
   if (meeting.generation === generation && !meeting.closed && !peer.leaving) return;
   created?.close();
   throw new AppError('conflict', 'The meeting was reconnected meanwhile; create your transports again');
+}
+
+/** A media call on the peer's input, for clientMedia (its refusals are logged under these names). */
+function callOf(meeting: Meeting, peer: Peer, operation: MediaOperation): MediaCall {
+  return { operation, logger: meeting.logger, meetingId: meeting.id, userId: peer.userId };
+}
+
+/** Connects once: a second connect, even while the first is under way, is the client's mistake. */
+async function connectOnce(entry: PeerTransport, connect: () => Promise<void>): Promise<void> {
+  if (entry.connected) throw new AppError('conflict', 'This transport is connected already');
+  entry.connected = true;
+  try {
+    await connect();
+  } catch (err) {
+    entry.connected = false;
+    throw err;
+  }
 }
 
 function transportOf(peer: Peer, transportId: string, direction?: Direction): PeerTransport {
@@ -55,7 +72,7 @@ export async function createWebRtcTransport(meeting: Meeting, peer: Peer, direct
   });
   if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
   stillCurrent(meeting, peer, generation, transport);
-  adopt(peer, { transport, direction, plain: false });
+  adopt(peer, { transport, direction, plain: false, connected: false });
   return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
 }
 
@@ -66,20 +83,22 @@ export async function createPlainTransport(meeting: Meeting, peer: Peer, directi
   const transport = await peer.slot.router.createPlainTransport({ listenIp: { ip: settings.listenIp, announcedIp: settings.announcedIp }, rtcpMux: true, comedia: false });
   if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
   stillCurrent(meeting, peer, generation, transport);
-  adopt(peer, { transport, direction, plain: true });
+  adopt(peer, { transport, direction, plain: true, connected: false });
   return { id: transport.id, ip: settings.announcedIp ?? transport.tuple.localIp, port: transport.tuple.localPort };
 }
 
-export async function connectTransport(peer: Peer, transportId: string, dtlsParameters: DtlsParametersPayload): Promise<void> {
+export async function connectTransport(meeting: Meeting, peer: Peer, transportId: string, dtlsParameters: DtlsParametersPayload): Promise<void> {
   const entry = transportOf(peer, transportId);
   if (entry.plain) throw new AppError('bad_request', 'This transport takes an address, not DTLS parameters');
-  await clientMedia(() => entry.transport.connect({ dtlsParameters }));
+  const { transport } = entry;
+  await connectOnce(entry, () => clientMedia(callOf(meeting, peer, 'transport:connect'), () => transport.connect({ dtlsParameters })));
 }
 
-export async function connectPlainTransport(peer: Peer, transportId: string, remote: { ip: string; port: number }): Promise<void> {
+export async function connectPlainTransport(meeting: Meeting, peer: Peer, transportId: string, remote: { ip: string; port: number }): Promise<void> {
   const entry = transportOf(peer, transportId);
   if (!entry.plain) throw new AppError('bad_request', 'This transport takes DTLS parameters, not an address');
-  await clientMedia(() => entry.transport.connect({ ip: remote.ip, port: remote.port }));
+  const { transport } = entry;
+  await connectOnce(entry, () => clientMedia(callOf(meeting, peer, 'plain-transport:connect'), () => transport.connect({ ip: remote.ip, port: remote.port })));
 }
 
 export async function restartIce(peer: Peer, transportId: string): Promise<{ iceParameters: mediasoup.types.IceParameters }> {
@@ -99,7 +118,7 @@ export async function produce(meeting: Meeting, peer: Peer, input: MediaClientPa
   peer.producing.add(input.source);
   let producer: mediasoup.types.Producer;
   try {
-    producer = await clientMedia(() =>
+    producer = await clientMedia(callOf(meeting, peer, 'produce'), () =>
       transport.produce({ kind: input.kind, rtpParameters: input.rtp_parameters, paused, appData: { userId: peer.userId, source: input.source } }),
     );
   } finally {
@@ -144,9 +163,9 @@ export async function consume(meeting: Meeting, peer: Peer, input: MediaClientPa
   await meeting.routers.bring(input.producer_id, source.slot, slot);
   stillCurrent(meeting, peer, generation);
   if (!slot.router.canConsume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities })) {
-    throw new AppError('bad_request', 'Your device cannot receive this producer (no codec in common)');
+    throw unsupportedMedia('consume');
   }
-  const consumer = await clientMedia(() =>
+  const consumer = await clientMedia(callOf(meeting, peer, 'consume'), () =>
     transport.consume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities, paused: true, appData: { userId: peer.userId } }),
   );
   stillCurrent(meeting, peer, generation, consumer);
@@ -197,12 +216,13 @@ export async function pauseConsumer(peer: Peer, consumerId: string): Promise<voi
   await consumerOf(peer, consumerId).pause();
 }
 
-export async function setConsumerLayers(peer: Peer, input: MediaClientPayload<'consumer:set-layers'>): Promise<void> {
+export async function setConsumerLayers(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consumer:set-layers'>): Promise<void> {
   const consumer = consumerOf(peer, input.consumer_id);
+  const call = callOf(meeting, peer, 'consumer:set-layers');
   if (input.spatial_layer !== undefined) {
-    await clientMedia(() => consumer.setPreferredLayers({ spatialLayer: input.spatial_layer!, temporalLayer: input.temporal_layer }));
+    await clientMedia(call, () => consumer.setPreferredLayers({ spatialLayer: input.spatial_layer!, temporalLayer: input.temporal_layer }));
   }
-  if (input.priority !== undefined) await clientMedia(() => consumer.setPriority(input.priority!));
+  if (input.priority !== undefined) await clientMedia(call, () => consumer.setPriority(input.priority!));
 }
 
 function ownProducer(peer: Peer, producerId: string) {

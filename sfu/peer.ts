@@ -5,10 +5,16 @@ import type { RouterSlot } from './router-set.js';
 
 export type Direction = 'send' | 'recv';
 
+interface TransportState {
+  direction: Direction;
+  /** True from the moment a connect is under way: a transport connects once (mediasoup refuses a second). */
+  connected: boolean;
+}
+
 /** `plain`: a PlainTransport, for server-side peers (bots, load tests) that send bare RTP. */
 export type PeerTransport =
-  | { plain: false; transport: mediasoup.types.WebRtcTransport; direction: Direction }
-  | { plain: true; transport: mediasoup.types.PlainTransport; direction: Direction };
+  | (TransportState & { plain: false; transport: mediasoup.types.WebRtcTransport })
+  | (TransportState & { plain: true; transport: mediasoup.types.PlainTransport });
 
 export interface PeerProducer {
   producer: mediasoup.types.Producer;

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   meeting_elsewhere: 421,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** Media parameters the meeting cannot handle (a codec or extension it does not offer, no codec in common). */
+  unsupported_media: 400,
   rate_limited: 429,
   internal_error: 500,
   not_ready: 503,
