@@ -31,6 +31,7 @@ import { projectRoutes } from './projects/routes.js';
 import { quoteRoutes } from './projects/quotes.js';
 import { ProjectService } from './projects/service.js';
 import { fileRoutes } from './uploads/routes.js';
+import { UploadSlots } from './uploads/slots.js';
 import { BlobStore } from './uploads/store.js';
 import { userRoutes } from './users/routes.js';
 import { DocumentRegistry } from './notes/documents.js';
@@ -266,7 +267,13 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         ['/auth', authRoutes({ accounts, sessions, tokens, limits, requireAuth })],
         ['/', metricsRouter(metrics, { token: config.metricsToken })],
         ['/api', userRoutes(database.db, requireAuth, bus)],
-        ['/api', projectRoutes(projects, models, requireAuth, { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes })],
+        [
+          '/api',
+          projectRoutes(projects, models, requireAuth, {
+            limits: { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes, memoryBytes: config.uploads.memoryBytes, tempDir: blobs.tempDir },
+            slots: new UploadSlots(config.uploads.concurrencyPerUser),
+          }),
+        ],
         ['/api', quotes],
         ['/api', fileRoutes(database.db, blobs, requireAuth)],
         ['/api', apiDocs],

@@ -75,6 +75,10 @@ export const envSchema = z.object({
   UPLOAD_REQUEST_MAX_BYTES: integer(1024, 2 * 1024 * 1024 * 1024).default(100 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: integer(1, 1_000_000_000).default(40_000_000),
   UPLOAD_QUOTA_BYTES: integer(0, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
+  UPLOAD_CONCURRENCY_PER_USER: integer(1, 1000).default(4),
+  UPLOAD_MEMORY_BYTES: integer(0, 64 * 1024 * 1024).default(1024 * 1024),
+  PROJECTS_PER_USER: integer(1, 100_000).default(200),
+  PROJECT_MAX_IMAGES: integer(1, 100_000).default(1000),
   MODELS_FILE: z.string().min(1).optional(),
   MODELS: z.string().regex(/^(all|none|[a-z0-9._-]+(,[a-z0-9._-]+)*)$/, { error: 'must be "all", "none" or a comma-separated list of model ids' }).default('all'),
   MODELS_WARMUP: booleanString.default(true),
@@ -146,7 +150,19 @@ export interface Config {
   shutdownDrainMs: number;
   /** GET /metrics wants this bearer token when set. */
   metricsToken?: string;
-  uploads: { maxBytes: number; maxFiles: number; requestMaxBytes: number; maxPixels: number; quotaBytes: number };
+  uploads: {
+    maxBytes: number;
+    maxFiles: number;
+    requestMaxBytes: number;
+    maxPixels: number;
+    quotaBytes: number;
+    /** Uploads one user may have in progress on a node. */
+    concurrencyPerUser: number;
+    /** A file part past this many bytes is streamed to a temp file instead of kept in memory. */
+    memoryBytes: number;
+    projectsPerUser: number;
+    imagesPerProject: number;
+  };
   models: { file?: string; enabled: 'all' | string[]; warmup: boolean; ocrThreads: number; tessdataDir?: string };
   notes: {
     maxMessageBytes: number;
@@ -297,6 +313,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       requestMaxBytes: env.UPLOAD_REQUEST_MAX_BYTES,
       maxPixels: env.UPLOAD_MAX_PIXELS,
       quotaBytes: env.UPLOAD_QUOTA_BYTES,
+      concurrencyPerUser: env.UPLOAD_CONCURRENCY_PER_USER,
+      memoryBytes: env.UPLOAD_MEMORY_BYTES,
+      projectsPerUser: env.PROJECTS_PER_USER,
+      imagesPerProject: env.PROJECT_MAX_IMAGES,
     },
     models: {
       file: env.MODELS_FILE,

@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   /** Media parameters the meeting cannot handle (a codec or extension it does not offer, no codec in common). */
   unsupported_media: 400,
   rate_limited: 429,
+  /** The user already has UPLOAD_CONCURRENCY_PER_USER uploads in progress. */
+  too_many_uploads: 429,
   internal_error: 500,
   not_ready: 503,
 } as const;

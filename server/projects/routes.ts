@@ -5,7 +5,8 @@ import { idParamSchema, projectCreateSchema, projectUpdateSchema } from '../../s
 import { authOf } from '../http/authenticate.js';
 import { parse } from '../http/validate.js';
 import type { ModelRegistry } from '../inference/registry.js';
-import { readMultipart, type MultipartLimits } from '../uploads/multipart.js';
+import { discardParts, readMultipart, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
+import type { UploadSlots } from '../uploads/slots.js';
 import type { ProjectService } from './service.js';
 
 function id(value: unknown, what: string): number {
@@ -14,7 +15,13 @@ function id(value: unknown, what: string): number {
   return parsed.data;
 }
 
-export function projectRoutes(projects: ProjectService, models: ModelRegistry, requireAuth: RequestHandler, uploadLimits: MultipartLimits): Router {
+export interface UploadDeps {
+  limits: MultipartLimits;
+  /** Bounds the uploads one user has in progress. */
+  slots: UploadSlots;
+}
+
+export function projectRoutes(projects: ProjectService, models: ModelRegistry, requireAuth: RequestHandler, uploads: UploadDeps): Router {
   const router = Router();
 
   router.get('/models', requireAuth, (_req, res) => {
@@ -46,8 +53,18 @@ export function projectRoutes(projects: ProjectService, models: ModelRegistry, r
     const userId = authOf(res).userId;
     const projectId = id(req.params.id, 'Project');
     await projects.assertOwned(userId, projectId); // 404 before reading a body nobody may send here
-    const parts = await readMultipart(req, uploadLimits);
-    const result = await projects.addImages(userId, projectId, parts);
+    const release = uploads.slots.take(userId);
+    let parts: UploadedPart[] = [];
+    let result;
+    try {
+      parts = await readMultipart(req, uploads.limits);
+      result = await projects.addImages(userId, projectId, parts);
+    } finally {
+      // The slot is held until the last image is checked and stored, not only while the body
+      // arrives; temp files are gone before the answer.
+      await discardParts(parts);
+      release();
+    }
     res.status(result.data.length > 0 ? 201 : 400).json(result);
   });
 

@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.js';
 import { can } from '../../shared/permissions.js';
 import type { ImageResponse, JobResponse, ProjectResponse, ResultResponse, UploadResponse } from '../../shared/protocol/projects.js';
 import type { ModelRegistry } from '../inference/registry.js';
+import { claimQuota } from '../uploads/quota.js';
 import { badFileName, inspectImage, type AcceptedImage, type UploadLimits } from '../uploads/images.js';
 import type { UploadedPart } from '../uploads/multipart.js';
 import type { BlobStore } from '../uploads/store.js';
@@ -20,7 +21,12 @@ const notFound = () => new AppError('not_found', 'Project not found');
 
 export interface ProjectSettings extends UploadLimits {
   quotaBytes: number;
+  projectsPerUser: number;
+  imagesPerProject: number;
 }
+
+/** First key of the advisory lock that serializes one owner's project creations. */
+const PROJECTS_LOCK = 0x70726f6a; // 'proj'
 
 type ImageRow = {
   id: number;
@@ -128,11 +134,19 @@ export class ProjectService {
   async create(ownerId: number, body: { name: string; description: string; ai_model_id: string; club_id: number | null }): Promise<ProjectResponse> {
     this.assertModel(body.ai_model_id);
     if (body.club_id !== null) await this.assertClubReadable(ownerId, body.club_id);
-    const { id } = await this.db
-      .insertInto('projects')
-      .values({ owner_id: ownerId, name: body.name, description: body.description, ai_model_id: body.ai_model_id, club_id: body.club_id, updated_at: new Date() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const limit = this.settings.projectsPerUser;
+    // Counted and inserted under one lock per owner, so parallel requests cannot all see room.
+    const id = await this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${PROJECTS_LOCK}::int4, ${ownerId}::int4)`.execute(trx);
+      const { n } = await trx.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow();
+      if (Number(n) >= limit) throw new AppError('conflict', `You have ${limit} projects, the most allowed; delete one first`, { limit });
+      const row = await trx
+        .insertInto('projects')
+        .values({ owner_id: ownerId, name: body.name, description: body.description, ai_model_id: body.ai_model_id, club_id: body.club_id, updated_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    });
     return this.get(ownerId, id);
   }
 
@@ -175,7 +189,6 @@ export class ProjectService {
     await this.assertOwned(ownerId, projectId);
     const stored: ImageResponse[] = [];
     const bad: Array<{ name: string; reason: string }> = [];
-    let used = await this.usedBytes(ownerId);
     for (const part of parts) {
       const shownName = part.name || '(unnamed)';
       if (part.field !== 'images') {
@@ -191,19 +204,15 @@ export class ProjectService {
         bad.push({ name: shownName, reason: `file is larger than ${this.settings.maxBytes} bytes` });
         continue;
       }
-      const inspection = await inspectImage(part.data, this.settings);
+      const inspection = await inspectImage(part.content, this.settings);
       if (!inspection.ok) {
         bad.push({ name: shownName, reason: inspection.reason });
         continue;
       }
-      const { image } = inspection;
-      const size = image.data.length + image.thumbnail.length;
-      if (used + size > this.settings.quotaBytes) {
-        bad.push({ name: shownName, reason: `storage quota of ${this.settings.quotaBytes} bytes would be exceeded` });
-        continue;
-      }
-      used += size;
-      stored.push(await this.storeImage(ownerId, projectId, part.name, image));
+      const outcome = await this.storeImage(ownerId, projectId, part.name, inspection.image);
+      if (outcome === 'quota') bad.push({ name: shownName, reason: `storage quota of ${this.settings.quotaBytes} bytes would be exceeded` });
+      else if (outcome === 'full') bad.push({ name: shownName, reason: `project already has ${this.settings.imagesPerProject} images, the most allowed` });
+      else stored.push(outcome);
     }
     return {
       data: stored,
@@ -241,22 +250,26 @@ export class ProjectService {
     const project = await this.db.selectFrom('projects').select(['ai_model_id']).where('id', '=', projectId).where('owner_id', '=', ownerId).executeTakeFirst();
     if (!project) throw notFound();
     this.assertModel(project.ai_model_id);
-    const open = await this.db.selectFrom('jobs').select('id').where('project_id', '=', projectId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
-    if (open) throw new AppError('conflict', `Project is already being processed (job ${open.id})`);
-    let query = this.db.selectFrom('project_images').select('project_images.id').where('project_images.project_id', '=', projectId).orderBy('project_images.id');
-    if (onlyNew) query = query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('image_results').select('image_id').whereRef('image_results.image_id', '=', 'project_images.id'))));
-    const imageIds = (await query.execute()).map((r) => r.id);
     const job = await this.db.transaction().execute(async (trx) => {
+      // The project's row lock makes "no open job" and the new job one step: of two parallel
+      // starts, the second sees the first's job.
+      const locked = await trx.selectFrom('projects').select('id').where('id', '=', projectId).where('owner_id', '=', ownerId).forUpdate().executeTakeFirst();
+      if (!locked) throw notFound();
+      const open = await trx.selectFrom('jobs').select('id').where('project_id', '=', projectId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+      if (open) throw new AppError('conflict', `Project is already being processed (job ${open.id})`);
+      let query = trx.selectFrom('project_images').select('project_images.id').where('project_images.project_id', '=', projectId).orderBy('project_images.id');
+      if (onlyNew) query = query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('image_results').select('image_id').whereRef('image_results.image_id', '=', 'project_images.id'))));
+      const imageIds = (await query.execute()).map((r) => r.id);
       const created = await trx
         .insertInto('jobs')
         .values({ kind: 'project.images', project_id: projectId, payload: JSON.stringify({ image_ids: imageIds, model_id: project.ai_model_id }), total: imageIds.length })
-        .returning(['id', 'status'])
+        .returning(['id', 'status', 'total'])
         .executeTakeFirstOrThrow();
       await trx.updateTable('projects').set({ status: 'RUNNING', updated_at: new Date() }).where('id', '=', projectId).execute();
       return created;
     });
     this.jobs.nudge();
-    return { job_id: job.id, status: job.status, total: imageIds.length };
+    return { job_id: job.id, status: job.status, total: job.total };
   }
 
   async results(userId: number, projectId: number, imageId?: number): Promise<ResultResponse[]> {
@@ -303,10 +316,19 @@ export class ProjectService {
       ]);
   }
 
-  private async storeImage(ownerId: number, projectId: number, originalName: string, image: AcceptedImage): Promise<ImageResponse> {
-    const [imageSha, thumbSha] = [await this.blobs.put(image.data), await this.blobs.put(image.thumbnail)];
+  /**
+   * Stores one accepted image, or says why not: the owner's quota ('quota') or the project's
+   * image limit ('full'). Both are checked under the owner's quota lock in the transaction
+   * that inserts the rows (only the owner adds images to a project), and before any blob is
+   * written, so a refused image leaves nothing behind.
+   */
+  private async storeImage(ownerId: number, projectId: number, originalName: string, image: AcceptedImage): Promise<ImageResponse | 'quota' | 'full'> {
     const [fileId, thumbId] = [randomUUID(), randomUUID()];
     const id = await this.db.transaction().execute(async (trx) => {
+      if (!(await claimQuota(trx, ownerId, image.data.length + image.thumbnail.length, this.settings.quotaBytes))) return 'quota' as const;
+      const { n } = await trx.selectFrom('project_images').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+      if (Number(n) >= this.settings.imagesPerProject) return 'full' as const;
+      const [imageSha, thumbSha] = [await this.blobs.put(image.data), await this.blobs.put(image.thumbnail)];
       await trx
         .insertInto('files')
         .values({ id: thumbId, owner_id: ownerId, sha256: thumbSha, size: image.thumbnail.length, content_type: 'image/webp', name: `thumbnail of ${originalName}`, kind: 'thumbnail', width: image.thumbnailWidth, height: image.thumbnailHeight, thumbnail_id: null })
@@ -320,13 +342,9 @@ export class ProjectService {
       await trx.updateTable('project_images').set({ name: `${row.id}.${image.extension}` }).where('id', '=', row.id).execute();
       return row.id;
     });
+    if (typeof id === 'string') return id;
     const row = await this.imageQuery().where('project_images.id', '=', id).executeTakeFirstOrThrow();
     return toImage(row);
-  }
-
-  private async usedBytes(ownerId: number): Promise<number> {
-    const row = await this.db.selectFrom('files').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size'), sql<number>`0`).as('used')).where('owner_id', '=', ownerId).executeTakeFirst();
-    return Number(row?.used ?? 0);
   }
 
   /** The project owner's active membership in the club the project is shared with. */

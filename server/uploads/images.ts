@@ -2,6 +2,7 @@
 // count from the header (before any pixel is decoded, so a bomb is refused in
 // microseconds), then a full decode that re-encodes the image upright (EXIF orientation
 // applied) with every metadata block (GPS included) dropped, plus its thumbnail.
+import fs from 'node:fs';
 import sharp from 'sharp';
 
 export interface UploadLimits {
@@ -50,17 +51,32 @@ export function badFileName(name: string): string | null {
 
 const EXTENSIONS: Record<ImageType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
-export async function inspectImage(data: Buffer, limits: UploadLimits): Promise<Inspection> {
-  if (data.length === 0) return { ok: false, reason: 'file is empty' };
-  if (data.length > limits.maxBytes) return { ok: false, reason: `file is larger than ${limits.maxBytes} bytes` };
-  const type = sniffImageType(data);
+/** The first bytes of an upload (enough to sniff its type) and its size. */
+async function headOf(input: Buffer | string): Promise<{ head: Buffer; size: number }> {
+  if (typeof input !== 'string') return { head: input, size: input.length };
+  const file = await fs.promises.open(input, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), size: (await file.stat()).size };
+  } finally {
+    await file.close();
+  }
+}
+
+/** `input` is the upload's bytes, or the path of the temp file holding a large one. */
+export async function inspectImage(input: Buffer | string, limits: UploadLimits): Promise<Inspection> {
+  const { head, size } = await headOf(input);
+  if (size === 0) return { ok: false, reason: 'file is empty' };
+  if (size > limits.maxBytes) return { ok: false, reason: `file is larger than ${limits.maxBytes} bytes` };
+  const type = sniffImageType(head);
   if (type === 'image/heic') return { ok: false, reason: 'HEIC images are not supported by this server; upload JPEG, PNG or WebP' };
   if (!type) return { ok: false, reason: 'not a JPEG, PNG or WebP image' };
 
   let width: number;
   let height: number;
   try {
-    const header = await sharp(data, { limitInputPixels: false }).metadata();
+    const header = await sharp(input, { limitInputPixels: false }).metadata();
     width = header.width ?? 0;
     height = header.height ?? 0;
   } catch {
@@ -73,7 +89,7 @@ export async function inspectImage(data: Buffer, limits: UploadLimits): Promise<
 
   try {
     // failOn 'truncated' refuses images whose data ends early instead of padding them grey.
-    const source = () => sharp(data, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
+    const source = () => sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'truncated' }).rotate();
     const upright = source();
     const encoder = type === 'image/jpeg' ? upright.jpeg({ quality: 90 }) : type === 'image/png' ? upright.png() : upright.webp({ quality: 90 });
     // The thumbnail comes from the original, so JPEG shrink-on-load can decode it at a fraction

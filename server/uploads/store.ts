@@ -10,6 +10,11 @@ export class BlobStore {
     fs.mkdirSync(path.join(root, 'tmp'), { recursive: true, mode: 0o700 });
   }
 
+  /** Where uploads in progress and blobs being written are kept (same file system as the blobs). */
+  get tempDir(): string {
+    return path.join(this.root, 'tmp');
+  }
+
   static digest(data: Buffer): string {
     return createHash('sha256').update(data).digest('hex');
   }
@@ -24,7 +29,7 @@ export class BlobStore {
     const target = this.pathOf(sha256);
     if (fs.existsSync(target)) return sha256;
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    const temp = path.join(this.root, 'tmp', randomBytes(8).toString('hex'));
+    const temp = path.join(this.tempDir, randomBytes(8).toString('hex'));
     await fs.promises.writeFile(temp, data, { mode: 0o600 });
     await fs.promises.rename(temp, target);
     return sha256;
