@@ -20,15 +20,45 @@ function announcing(meeting: Meeting, generation: number, slot: RouterSlot): boo
 }
 
 /** Throws when the meeting was rebuilt (or the peer left) while the caller awaited. */
-function stillCurrent(meeting: Meeting, peer: Peer, generation: number, created?: { close(): void }): void {
-  if (meeting.generation === generation && !meeting.closed && !peer.leaving) return;
-  created?.close();
-  throw new AppError('conflict', 'The meeting was reconnected meanwhile; create your transports again');
+function stillCurrent(meeting: Meeting, peer: Peer, generation: number, created?: { close(): void; readonly closed: boolean }): void {
+  if (meeting.generation !== generation || meeting.closed || peer.leaving) {
+    created?.close();
+    throw new AppError('conflict', 'The meeting was reconnected meanwhile; create your transports again');
+  }
+  // Its transport was replaced (or closed) while the worker answered: nothing would ever close it in our books.
+  if (created?.closed) throw new AppError('conflict', 'Your transport closed meanwhile; create it again');
 }
 
 /** A media call on the peer's input, for clientMedia (its refusals are logged under these names). */
 function callOf(meeting: Meeting, peer: Peer, operation: MediaOperation): MediaCall {
   return { operation, logger: meeting.logger, meetingId: meeting.id, userId: peer.userId };
+}
+
+/**
+ * Runs `work` holding `key` in `held`. The key is taken before the first await, so a second
+ * request sent at once (or while the first waits on the worker) finds it taken: a limit checked
+ * before an await and enforced after it would let both through.
+ */
+async function holding<K, T>(held: Set<K>, key: K, busy: () => AppError, work: () => Promise<T>): Promise<T> {
+  if (held.has(key)) throw busy();
+  held.add(key);
+  try {
+    return await work();
+  } finally {
+    held.delete(key);
+  }
+}
+
+const creatingAlready = (direction: Direction) => () => new AppError('conflict', `A ${direction} transport is being created already; wait for it`);
+
+/** Closes what was just created when a follow-up step fails, so nothing is left unowned. */
+async function orClose<T>(created: { close(): void }, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    created.close();
+    throw err;
+  }
 }
 
 /** Connects once: a second connect, even while the first is under way, is the client's mistake. */
@@ -59,7 +89,11 @@ function adopt(peer: Peer, entry: PeerTransport): void {
   });
 }
 
-export async function createWebRtcTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<TransportOptionsReply> {
+export function createWebRtcTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<TransportOptionsReply> {
+  return holding(peer.creating, direction, creatingAlready(direction), () => createWebRtcTransportNow(meeting, peer, direction));
+}
+
+async function createWebRtcTransportNow(meeting: Meeting, peer: Peer, direction: Direction): Promise<TransportOptionsReply> {
   const generation = await meeting.settled();
   const { settings } = meeting.ctx;
   const transport = await peer.slot.router.createWebRtcTransport({
@@ -70,18 +104,22 @@ export async function createWebRtcTransport(meeting: Meeting, peer: Peer, direct
     initialAvailableOutgoingBitrate: 600_000,
     appData: { userId: peer.userId, direction },
   });
-  if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
+  if (direction === 'send') await orClose(transport, () => transport.setMaxIncomingBitrate(settings.maxIncomingBitrate));
   stillCurrent(meeting, peer, generation, transport);
   adopt(peer, { transport, direction, plain: false, connected: false });
   return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
 }
 
 /** For server-side peers (bots, load tests) that send and receive bare RTP. */
-export async function createPlainTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
+export function createPlainTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
+  return holding(peer.creating, direction, creatingAlready(direction), () => createPlainTransportNow(meeting, peer, direction));
+}
+
+async function createPlainTransportNow(meeting: Meeting, peer: Peer, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
   const generation = await meeting.settled();
   const { settings } = meeting.ctx;
   const transport = await peer.slot.router.createPlainTransport({ listenIp: { ip: settings.listenIp, announcedIp: settings.announcedIp }, rtcpMux: true, comedia: false });
-  if (direction === 'send') await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
+  if (direction === 'send') await orClose(transport, () => transport.setMaxIncomingBitrate(settings.maxIncomingBitrate));
   stillCurrent(meeting, peer, generation, transport);
   adopt(peer, { transport, direction, plain: true, connected: false });
   return { id: transport.id, ip: settings.announcedIp ?? transport.tuple.localIp, port: transport.tuple.localPort };
@@ -107,24 +145,32 @@ export async function restartIce(peer: Peer, transportId: string): Promise<{ ice
   return { iceParameters: await entry.transport.restartIce() };
 }
 
-export async function produce(meeting: Meeting, peer: Peer, input: MediaClientPayload<'produce'>): Promise<{ id: string; paused: boolean }> {
-  if (!peer.rights.can_publish) throw new AppError('forbidden', 'A moderator has withdrawn your right to publish');
-  if (peer.producerFor(input.source) || peer.producing.has(input.source)) throw new AppError('conflict', `You already publish a ${input.source} stream; close it first`);
+const forbiddenToPublish = () => new AppError('forbidden', 'A moderator has withdrawn your right to publish');
+
+export function produce(meeting: Meeting, peer: Peer, input: MediaClientPayload<'produce'>): Promise<{ id: string; paused: boolean }> {
+  if (!peer.rights.can_publish) throw forbiddenToPublish();
+  const publishing = () => new AppError('conflict', `You already publish a ${input.source} stream; close it first`);
+  if (peer.producerFor(input.source)) throw publishing();
+  return holding(peer.producing, input.source, publishing, () => produceNow(meeting, peer, input));
+}
+
+async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayload<'produce'>): Promise<{ id: string; paused: boolean }> {
   const generation = await meeting.settled();
   const { transport } = transportOf(peer, input.transport_id, 'send');
   const slot = peer.slot;
   // A locked microphone starts paused, whatever the client asked.
   const paused = input.paused || (input.source === 'mic' && peer.rights.mic_locked);
-  peer.producing.add(input.source);
-  let producer: mediasoup.types.Producer;
-  try {
-    producer = await clientMedia(callOf(meeting, peer, 'produce'), () =>
-      transport.produce({ kind: input.kind, rtpParameters: input.rtp_parameters, paused, appData: { userId: peer.userId, source: input.source } }),
-    );
-  } finally {
-    peer.producing.delete(input.source);
-  }
+  const producer = await clientMedia(callOf(meeting, peer, 'produce'), () =>
+    transport.produce({ kind: input.kind, rtpParameters: input.rtp_parameters, paused, appData: { userId: peer.userId, source: input.source } }),
+  );
+  // A moderator may have acted while the worker answered: what they decided holds for this
+  // producer too (it was not among the peer's producers yet). Nothing below awaits after the checks.
+  if (input.source === 'mic' && peer.rights.mic_locked && !producer.paused) await orClose(producer, () => producer.pause());
   stillCurrent(meeting, peer, generation, producer);
+  if (!peer.rights.can_publish) {
+    producer.close();
+    throw forbiddenToPublish();
+  }
   const entry = { producer, source: input.source, slot };
   peer.producers.set(producer.id, entry);
   meeting.producerOwners.set(producer.id, peer);
@@ -149,7 +195,12 @@ export async function produce(meeting: Meeting, peer: Peer, input: MediaClientPa
   return { id: producer.id, paused: producer.paused };
 }
 
-export async function consume(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
+export function consume(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
+  const consumingAlready = () => new AppError('conflict', 'You already consume this producer');
+  return holding(peer.consuming, input.producer_id, consumingAlready, () => consumeNow(meeting, peer, input));
+}
+
+async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
   const generation = await meeting.settled();
   const { transport } = transportOf(peer, input.transport_id, 'recv');
   const owner = meeting.producerOwners.get(input.producer_id);

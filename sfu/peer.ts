@@ -42,6 +42,10 @@ export class Peer {
   leaving = false;
   /** Sources with a produce call under way: a second one for the same source is refused. */
   readonly producing = new Set<MediaSource>();
+  /** Producers with a consume call under way: a second one for the same producer is refused. */
+  readonly consuming = new Set<string>();
+  /** Directions with a transport being created: one at a time (each would replace the other, and hold ports meanwhile). */
+  readonly creating = new Set<Direction>();
 
   constructor(
     readonly userId: number,
@@ -87,5 +91,7 @@ export class Peer {
     this.producers.clear();
     this.consumers.clear();
     this.producing.clear();
+    this.consuming.clear();
+    this.creating.clear();
   }
 }
