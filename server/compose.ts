@@ -23,7 +23,8 @@ import { createMemoryBus } from './bus/memory.js';
 import { createRedisBus } from './bus/redis.js';
 import { healthRoutes, Readiness } from './health.js';
 import { authenticate } from './http/authenticate.js';
-import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore, type RateLimitStore } from './http/rate-limit.js';
+import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './http/rate-limit.js';
+import { clientIpReader } from './http/client-ip.js';
 import { MailDispatcher } from './mail/outbox.js';
 import { ModelRegistry, readModelDefinitions } from './inference/registry.js';
 import { JobRunner } from './projects/jobs.js';
@@ -42,6 +43,7 @@ import { meetingTemplateSeeder } from './notes/template.js';
 import { ClubAccessService } from './clubs/access.js';
 import { ClubService } from './clubs/service.js';
 import { MembershipService } from './clubs/membership.js';
+import { JoinPasswordGuard } from './clubs/join-password.js';
 import { clubRoutes } from './clubs/routes.js';
 import { discoveryRoutes } from './clubs/discovery-routes.js';
 import { scheduleRoutes } from './clubs/schedule-routes.js';
@@ -77,6 +79,8 @@ export interface Roundtable {
   notesStore: NotesStore | null;
   /** Socket.IO (presence, knocks, chat) on the same port, under /socket.io/. */
   signaling: SignalingServer;
+  /** The limits on club join-password guesses (their windows can be started over). */
+  joinPasswords: JoinPasswordGuard;
   close(): Promise<void>;
 }
 
@@ -158,8 +162,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     });
     const windowMs = config.auth.rateLimit.windowSeconds * 1000;
     const limits = {
-      perIp: new RateLimiter(rateLimitStore, config.auth.rateLimit.perIp, windowMs),
-      perAccount: new RateLimiter(rateLimitStore, config.auth.rateLimit.perAccount, windowMs),
+      perIp: rateLimitStore.limiter('auth-ip', config.auth.rateLimit.perIp, windowMs),
+      perAccount: rateLimitStore.limiter('auth-account', config.auth.rateLimit.perAccount, windowMs),
     };
     const requireAuth = authenticate(tokens, sessions);
 
@@ -187,9 +191,10 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
 
     const clubAccess = new ClubAccessService(database.db);
     const clubService = new ClubService(database.db, clubAccess, bus, config.clubs);
-    const membership = new MembershipService(database.db, clubService);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
+    const joinPasswords = new JoinPasswordGuard(rateLimitStore, config.clubs.joinPasswordLimit, metrics);
+    const membership = new MembershipService(database.db, clubService, joinPasswords);
     let meetings: MeetingHub | null = null;
     let audioTaps: AudioTaps | null = null;
     if (sfu) {
@@ -282,16 +287,18 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       ],
     });
     const server = http.createServer(app);
+    // Socket.IO handshakes bypass Express: their client address is read with the same proxy rules.
+    const socketClientIp = clientIpReader(config.http.trustProxy);
     const signaling = new SignalingServer({
       httpServer: server,
       tokens,
       sessions,
       clubs: clubAccess,
       membership: {
-        knock: async (clubId, userId, input) => {
+        knock: async (clubId, userId, input, request) => {
           const access = await clubAccess.resolve(clubId, userId);
           if (!access) throw new AppError('not_found', 'Club not found');
-          return membership.knock(access, userId, input);
+          return membership.knock(access, userId, input, socketClientIp(request));
         },
         decide: (clubId, knockId, deciderId, decision) => membership.decide(clubId, knockId, deciderId, decision),
         pendingKnocks: (clubId, query) => membership.pendingKnocks(clubId, query),
@@ -375,7 +382,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       })();
       return closing;
     };
-    return { config, logger, database, server, url, sfu, meetings, audioTaps, notesStore, signaling, close };
+    return { config, logger, database, server, url, sfu, meetings, audioTaps, notesStore, signaling, joinPasswords, close };
   } catch (err) {
     await closeAll();
     throw err;

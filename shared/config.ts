@@ -97,6 +97,10 @@ export const envSchema = z.object({
   SIGNALING_PRESENCE_TTL_SECONDS: integer(2, 300).default(15),
   CLUB_MAX_MEMBERS: integer(1, 1000).default(12),
   CLUBS_PER_USER: integer(1, 10_000).default(20),
+  RATE_LIMIT_JOIN_PASSWORD_PER_USER: integer(1, 100000).default(10),
+  RATE_LIMIT_JOIN_PASSWORD_PER_IP: integer(1, 100000).default(30),
+  RATE_LIMIT_JOIN_PASSWORD_PER_CLUB: integer(1, 100000).default(60),
+  RATE_LIMIT_JOIN_PASSWORD_WINDOW_SECONDS: integer(1, 86400).default(15 * 60),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
@@ -199,7 +203,12 @@ export interface Config {
     presenceTtlMs: number;
   };
   /** maxMembers caps every club's max_members; ownedPerUser caps how many clubs one person owns. */
-  clubs: { maxMembers: number; ownedPerUser: number };
+  clubs: {
+    maxMembers: number;
+    ownedPerUser: number;
+    /** Join-password guesses per person, per client address and per club in one window. */
+    joinPasswordLimit: { perUser: number; perIp: number; perClub: number; windowSeconds: number };
+  };
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -333,7 +342,16 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       compactAfterUpdates: env.NOTES_COMPACT_AFTER_UPDATES,
       idleMs: env.NOTES_IDLE_SECONDS * 1000,
     },
-    clubs: { maxMembers: env.CLUB_MAX_MEMBERS, ownedPerUser: env.CLUBS_PER_USER },
+    clubs: {
+      maxMembers: env.CLUB_MAX_MEMBERS,
+      ownedPerUser: env.CLUBS_PER_USER,
+      joinPasswordLimit: {
+        perUser: env.RATE_LIMIT_JOIN_PASSWORD_PER_USER,
+        perIp: env.RATE_LIMIT_JOIN_PASSWORD_PER_IP,
+        perClub: env.RATE_LIMIT_JOIN_PASSWORD_PER_CLUB,
+        windowSeconds: env.RATE_LIMIT_JOIN_PASSWORD_WINDOW_SECONDS,
+      },
+    },
     signaling: {
       eventsPerSecond: env.SIGNALING_EVENTS_PER_SECOND,
       chatPerMinute: env.SIGNALING_CHAT_PER_MINUTE,

@@ -1,6 +1,7 @@
 // What the signaling service needs from the rest of the server, as narrow interfaces: the
 // composition root passes the real services (which live in server/ and must not be imported
 // from here), tests and benchmarks may pass their own.
+import type { IncomingMessage } from 'node:http';
 import type { AccessClaims } from '../shared/auth/tokens.js';
 import type { Role } from '../shared/permissions.js';
 import type { ChatMessage } from '../shared/protocol/signaling.js';
@@ -31,7 +32,8 @@ export interface ClubDirectory {
 }
 
 export interface MembershipDesk {
-  knock(clubId: number, userId: number, input: { message: string; password?: string }): Promise<{ knock: KnockResponse; created: boolean }>;
+  /** `request` is the socket's handshake: the desk reads the client address from it (password guesses are limited per address). */
+  knock(clubId: number, userId: number, input: { message: string; password?: string }, request: IncomingMessage): Promise<{ knock: KnockResponse; created: boolean }>;
   decide(clubId: number, knockId: number, deciderId: number, decision: KnockDecision): Promise<KnockResponse>;
   pendingKnocks(clubId: number, query: { limit: number }): Promise<{ items: KnockResponse[] }>;
 }

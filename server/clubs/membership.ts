@@ -8,9 +8,9 @@ import { AppError } from '../../shared/errors.js';
 import type { KnockDecision, KnockResponse, MemberResponse } from '../../shared/protocol/clubs.js';
 import type { Page } from '../../shared/protocol/common.js';
 import { can, outranks, type Action, type ClubRole, type Role } from '../../shared/permissions.js';
-import { verifyPassword } from '../auth/passwords.js';
 import { cursorPart, decodeCursor, exactTime, pageOf } from '../http/pagination.js';
 import type { ClubAccess } from './access.js';
+import type { JoinPasswordGuard } from './join-password.js';
 import { lockUser } from './lock-user.js';
 import type { ClubService } from './service.js';
 
@@ -46,6 +46,7 @@ export class MembershipService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clubs: ClubService,
+    private readonly joinPasswords: JoinPasswordGuard,
   ) {}
 
   private knockQuery(db: Kysely<Database> | Transaction<Database>) {
@@ -55,12 +56,14 @@ export class MembershipService {
       .select(['knocks.id', 'knocks.club_id', 'knocks.user_id', 'users.username', 'knocks.message', 'knocks.status', 'knocks.decided_at', 'knocks.guest_until', 'knocks.created_at']);
   }
 
-  async knock(access: ClubAccess, userId: number, input: { message: string; password?: string }): Promise<{ knock: KnockResponse; created: boolean }> {
+  /** `ip` is the knocker's client address: password guesses are limited per address too. */
+  async knock(access: ClubAccess, userId: number, input: { message: string; password?: string }, ip: string): Promise<{ knock: KnockResponse; created: boolean }> {
     const { club, status } = access;
     if (status === 'active') throw new AppError('already_member', 'You are already a member of this club');
     if (status === 'banned') throw new AppError('banned', 'You are banned from this club');
     if (club.join_password_hash) {
-      if (!input.password || !(await verifyPassword(club.join_password_hash, input.password))) {
+      const attempt = { clubId: club.id, userId, ip };
+      if (!input.password || !(await this.joinPasswords.verify(attempt, club.join_password_hash, input.password))) {
         throw new AppError('join_password_invalid', input.password ? 'Wrong club password' : 'This club needs its password to knock');
       }
     }

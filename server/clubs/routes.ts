@@ -64,8 +64,8 @@ export function clubRoutes(deps: ClubRouteDeps): Api {
 
   // Membership
 
-  api.club('post', '/clubs/:clubId/knocks', 'club.knock', { summary: 'Ask to join (a knock); private clubs with a password need it', body: knockCreateSchema, response: knockResponseSchema }, async ({ access, userId, body, status }) => {
-    const { knock, created } = await membership.knock(access, userId, body);
+  api.club('post', '/clubs/:clubId/knocks', 'club.knock', { summary: 'Ask to join (a knock); private clubs with a password need it', body: knockCreateSchema, response: knockResponseSchema }, async ({ access, userId, body, status, req }) => {
+    const { knock, created } = await membership.knock(access, userId, body, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     if (!created) status(200);
     return knock;
   });

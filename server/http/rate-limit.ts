@@ -1,79 +1,32 @@
-// Fixed-window counters per key (an IP, an account). In memory on one node, in Redis
-// across nodes, so the limit holds however many nodes an attacker spreads over.
+// Fixed-window limits per key (an IP, an account, a club), counted by rate-limiter-flexible:
+// in memory on one node, in Redis across nodes, so a limit holds however many nodes an
+// attacker spreads over. One store serves every limiter of the server (logins, join passwords).
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from '../../shared/errors.js';
 
-export interface RateLimitHit {
-  count: number;
-  resetInMs: number;
-}
-
+/** Where limiters keep their counters. `name` keeps each limiter's keys apart. */
 export interface RateLimitStore {
-  hit(key: string, windowMs: number): Promise<RateLimitHit>;
-  reset(key: string): Promise<void>;
+  limiter(name: string, limit: number, windowMs: number): RateLimiter;
   close(): void;
 }
 
-const MAX_MEMORY_KEYS = 100_000;
-
 export class MemoryRateLimitStore implements RateLimitStore {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  private readonly sweeper: NodeJS.Timeout;
-
-  constructor(sweepEveryMs = 60_000) {
-    this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
-    this.sweeper.unref();
+  limiter(name: string, limit: number, windowMs: number): RateLimiter {
+    // The library drops each key when its window ends (an unref'd timer per key).
+    return new RateLimiter(new RateLimiterMemory({ keyPrefix: name, points: limit, duration: windowMs / 1000 }), limit);
   }
 
-  async hit(key: string, windowMs: number): Promise<RateLimitHit> {
-    const now = Date.now();
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      if (this.windows.size >= MAX_MEMORY_KEYS) {
-        this.sweep();
-        // Still full of live windows: drop the oldest (Map keeps insertion order).
-        const oldest = this.windows.keys().next().value;
-        if (this.windows.size >= MAX_MEMORY_KEYS && oldest !== undefined) this.windows.delete(oldest);
-      }
-      window = { count: 0, resetAt: now + windowMs };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
-    return { count: window.count, resetInMs: window.resetAt - now };
-  }
-
-  async reset(key: string): Promise<void> {
-    this.windows.delete(key);
-  }
-
-  close(): void {
-    clearInterval(this.sweeper);
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
-  }
+  close(): void {}
 }
-
-// INCR and set the expiry on the first hit, atomically; returns [count, ms left].
-const HIT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}`;
 
 export class RedisRateLimitStore implements RateLimitStore {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
-  async hit(key: string, windowMs: number): Promise<RateLimitHit> {
-    const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [number, number];
-    return { count, resetInMs: ttl };
-  }
-
-  async reset(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+  limiter(name: string, limit: number, windowMs: number): RateLimiter {
+    // Redis keys expire in whole seconds here (the library's EX); a shorter window would never expire.
+    if (windowMs < 1000 || windowMs % 1000 !== 0) throw new Error(`rate limit "${name}": a Redis window must be whole seconds, got ${windowMs} ms`);
+    return new RateLimiter(new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.prefix}${name}`, points: limit, duration: windowMs / 1000 }), limit);
   }
 
   close(): void {}
@@ -96,18 +49,23 @@ export function clientKey(ip: string): string {
 
 export class RateLimiter {
   constructor(
-    private readonly store: RateLimitStore,
-    private readonly limit: number,
-    private readonly windowMs: number,
+    private readonly counter: RateLimiterAbstract,
+    readonly limit: number,
   ) {}
 
   /** Counts one attempt against `key`; throws 429 with Retry-After once over the limit. */
   async consume(key: string): Promise<void> {
-    const { count, resetInMs } = await this.store.hit(key, this.windowMs);
-    if (count > this.limit) throw rateLimited(resetInMs / 1000);
+    try {
+      await this.counter.consume(key);
+    } catch (err) {
+      // The library rejects with its result object when the limit is passed, with an Error otherwise.
+      if (err instanceof RateLimiterRes) throw rateLimited(err.msBeforeNext / 1000);
+      throw err;
+    }
   }
 
-  reset(key: string): Promise<void> {
-    return this.store.reset(key);
+  /** Starts the key's window over (a good login clears its account's failures). */
+  async reset(key: string): Promise<void> {
+    await this.counter.delete(key);
   }
 }

@@ -52,7 +52,7 @@ const editableFields = {
   cover_file_id: z.uuid().nullable(),
   visibility: z.enum(VISIBILITIES),
   /** Plain text in, hashed at rest; null removes it. */
-  join_password: rawText(128).min(4).nullable(),
+  join_password: rawText(128).min(6).nullable(),
   max_members: z.number().int().min(1),
   keywords: keywordsSchema,
   schedule: scheduleSchema.nullable(),

@@ -32,7 +32,7 @@ export function membershipFeature(desk: MembershipDesk): SignalingFeature {
 
     hub.on('club:knock', async ({ club_id, message, password }, client) => {
       const standing = await hub.clubRooms.authorize(client, club_id, 'club.knock');
-      const result = await desk.knock(club_id, client.userId, password === undefined ? { message } : { message, password });
+      const result = await desk.knock(club_id, client.userId, password === undefined ? { message } : { message, password }, client.socket.request);
       // A knocker follows a public club while waiting; a private one only tells them the decision.
       if (can(standing.role, 'presence.read', standing.club)) hub.clubRooms.watch(client, club_id);
       return result;

@@ -1,5 +1,40 @@
 import assert from 'node:assert/strict';
-import { clientKey, MemoryRateLimitStore } from '../../server/http/rate-limit.js';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { clientKey, MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from '../../server/http/rate-limit.js';
+import { AppError } from '../../shared/errors.js';
+import { requireServices } from '../helpers/services.js';
+
+async function refusal(run: Promise<void>): Promise<AppError> {
+  const err = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof AppError, `expected a 429, got ${String(err)}`);
+  assert.equal(err.code, 'rate_limited');
+  return err;
+}
+
+/** The same checks on either store: the limit, Retry-After, keys and limiters apart, reset. */
+function behavesAsALimiter(storeOf: () => RateLimitStore, windowMs: number): void {
+  it('lets `limit` attempts through per key and window, then answers 429 with Retry-After', async () => {
+    const store = storeOf();
+    const name = `t-${randomBytes(8).toString('hex')}`;
+    const limiter = store.limiter(name, 2, windowMs);
+    await limiter.consume('k');
+    await limiter.consume('k');
+    const err = await refusal(limiter.consume('k'));
+    const seconds = Number(err.headers['Retry-After']);
+    assert.ok(seconds >= 1 && seconds <= Math.ceil(windowMs / 1000), `Retry-After ${seconds}`);
+    assert.deepEqual(err.details, { retry_after: seconds });
+    // Another key, and another limiter on the same key, count apart.
+    await limiter.consume('other');
+    await store.limiter(`${name}-2`, 1, windowMs).consume('k');
+    // Reset starts the key's window over.
+    await limiter.reset('k');
+    await limiter.consume('k');
+  });
+}
 
 describe('rate-limit keys and store', () => {
   it('keys IPv4 by address and IPv6 by its /64', () => {
@@ -13,14 +48,28 @@ describe('rate-limit keys and store', () => {
   });
 
   it('counts hits per window and starts over when it ends', async () => {
-    const store = new MemoryRateLimitStore();
-    try {
-      assert.equal((await store.hit('k', 50)).count, 1);
-      assert.equal((await store.hit('k', 50)).count, 2);
-      await new Promise((r) => setTimeout(r, 60));
-      assert.equal((await store.hit('k', 50)).count, 1);
-    } finally {
-      store.close();
-    }
+    const limiter = new MemoryRateLimitStore().limiter('window', 1, 50);
+    await limiter.consume('k');
+    await refusal(limiter.consume('k'));
+    await new Promise((r) => setTimeout(r, 60));
+    await limiter.consume('k');
+  });
+
+  describe('in memory', () => behavesAsALimiter(() => new MemoryRateLimitStore(), 60_000));
+
+  describe('in Redis', function () {
+    let redis: Redis;
+    before(function () {
+      const { redis: url } = requireServices(this, 'redis');
+      redis = new Redis(url);
+    });
+    after(() => redis?.disconnect());
+    behavesAsALimiter(() => new RedisRateLimitStore(redis, `rt-test-${randomBytes(4).toString('hex')}:`), 60_000);
+
+    it('refuses a window Redis cannot expire (under a second, or not whole seconds)', () => {
+      const store = new RedisRateLimitStore(redis, 'rt-test:');
+      assert.throws(() => store.limiter('short', 1, 500), /whole seconds/);
+      assert.throws(() => store.limiter('odd', 1, 1500), /whole seconds/);
+    });
   });
 });
