@@ -20,13 +20,20 @@ function announcing(meeting: Meeting, generation: number, slot: RouterSlot): boo
 }
 
 /** Throws when the meeting was rebuilt (or the peer left) while the caller awaited. */
-function stillCurrent(meeting: Meeting, peer: Peer, generation: number, created?: { close(): void; readonly closed: boolean }): void {
-  if (meeting.generation !== generation || meeting.closed || peer.leaving) {
-    created?.close();
-    throw new AppError('conflict', 'The meeting was reconnected meanwhile; create your transports again');
-  }
-  // Its transport was replaced (or closed) while the worker answered: nothing would ever close it in our books.
-  if (created?.closed) throw new AppError('conflict', 'Your transport closed meanwhile; create it again');
+function stillCurrent(meeting: Meeting, peer: Peer, generation: number, created?: { close(): void }): void {
+  if (meeting.generation === generation && !meeting.closed && !peer.leaving) return;
+  created?.close();
+  throw new AppError('conflict', 'The meeting was reconnected meanwhile; create your transports again');
+}
+
+/**
+ * Throws when the transport closed while the worker answered (a second tab took the peer over):
+ * what it created died with it in the worker, and kept in our books it would block its source.
+ */
+function transportOpen(transport: { readonly closed: boolean }, created: { close(): void }): void {
+  if (!transport.closed) return;
+  created.close();
+  throw new AppError('conflict', 'Your transport closed meanwhile; create it again');
 }
 
 /** A media call on the peer's input, for clientMedia (its refusals are logged under these names). */
@@ -167,6 +174,7 @@ async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   // producer too (it was not among the peer's producers yet). Nothing below awaits after the checks.
   if (input.source === 'mic' && peer.rights.mic_locked && !producer.paused) await orClose(producer, () => producer.pause());
   stillCurrent(meeting, peer, generation, producer);
+  transportOpen(transport, producer);
   if (!peer.rights.can_publish) {
     producer.close();
     throw forbiddenToPublish();
@@ -220,6 +228,7 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
     transport.consume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities, paused: true, appData: { userId: peer.userId } }),
   );
   stillCurrent(meeting, peer, generation, consumer);
+  transportOpen(transport, consumer);
   const entry = { consumer, slot };
   peer.consumers.set(consumer.id, entry);
   slot.consumers += 1;

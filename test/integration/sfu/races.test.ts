@@ -82,4 +82,17 @@ describe('sfu: requests that arrive together', function () {
     const announced = sfu.received('producer:new', 3).find((e) => e.producer.id === produced.id);
     assert.equal(announced?.producer.paused, true, 'the others see it paused');
   });
+
+  it('drops a producer whose transport a second tab closed while the worker was creating it', async () => {
+    const { meetingId, mic } = await meeting();
+    const producing = sfu.hub.produce(2, mic(5001));
+    await new Promise(setImmediate);
+    await sfu.hub.join(intentFor(meetingId, 2, { takeOver: true }));
+    await assert.rejects(producing, (err: { code?: string }) => err.code === 'conflict');
+    assert.equal(peerOf(meetingId, 2)?.producers, 0);
+    // The new tab publishes its microphone on a transport of its own.
+    const send = await sfu.hub.createTransport(2, { meeting_id: meetingId, direction: 'send' });
+    await sfu.hub.produce(2, { ...mic(5002), transport_id: send.id });
+    assert.equal(peerOf(meetingId, 2)?.producers, 1);
+  });
 });
