@@ -1,6 +1,8 @@
 // Outgoing mail is written to an outbox table in the same transaction as what caused it,
-// then delivered by a dispatcher: through SMTP when SMTP_URL is set, otherwise to the log
-// (so an operator without a mail server can still read activation links).
+// then delivered by a dispatcher through SMTP when SMTP_URL is set. Without SMTP the mail
+// stays in the outbox for the operator (`npm run mail:outbox`, see ./cli.ts): the log is not a
+// mailbox, and a reset or activation link in it would be a credential anyone with the logs
+// could use.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../../db/types.js';
@@ -16,6 +18,8 @@ export interface OutgoingMail {
 const MAX_ATTEMPTS = 5;
 const CLAIM_SECONDS = 60;
 const BATCH = 10;
+/** Delivered (or abandoned) mail is kept this long as a record, then deleted. */
+const KEEP_DAYS = 30;
 
 export async function enqueueMail(trx: Transaction<Database> | Kysely<Database>, mail: OutgoingMail): Promise<void> {
   await trx.insertInto('mail_outbox').values({ recipient: mail.to, subject: mail.subject, body: mail.body }).execute();
@@ -40,11 +44,20 @@ export class MailDispatcher {
   }
 
   start(): void {
+    if (!this.transport) {
+      this.logger.warn('SMTP_URL is not set: mail waits in the outbox; `npm run mail:outbox` shows it');
+      return;
+    }
     this.worker.start(this.options.pollMs ?? 5000);
   }
 
   /** Deliver now (called after a commit that enqueued mail). */
   nudge(): void {
+    if (!this.transport) {
+      // Only that there is mail; what it says (a single-use link) never goes to the log.
+      this.logger.info('mail waiting in the outbox (no SMTP_URL); `npm run mail:outbox` shows it');
+      return;
+    }
     this.worker.nudge();
   }
 
@@ -55,6 +68,7 @@ export class MailDispatcher {
   }
 
   private async drain(): Promise<void> {
+    await this.prune();
     while (!this.worker.stopped) {
       const batch = await this.claim();
       if (batch.length === 0) return;
@@ -76,17 +90,20 @@ export class MailDispatcher {
     return result.rows;
   }
 
+  /** The outbox does not grow forever: old delivery records and mail that gave up go. */
+  private async prune(): Promise<void> {
+    await sql`DELETE FROM mail_outbox WHERE created_at < now() - make_interval(days => ${KEEP_DAYS})
+      AND (sent_at IS NOT NULL OR attempts >= ${MAX_ATTEMPTS})`.execute(this.db);
+  }
+
   private async deliver(mail: { id: number; recipient: string; subject: string; body: string }): Promise<void> {
+    if (!this.transport) return;
     try {
-      if (this.transport) {
-        await this.transport.sendMail({ from: this.options.from, to: mail.recipient, subject: mail.subject, text: mail.body });
-      } else {
-        this.logger.info({ mailId: mail.id, to: mail.recipient, subject: mail.subject, text: mail.body }, 'mail (no SMTP_URL configured; delivered to the log)');
-      }
+      await this.transport.sendMail({ from: this.options.from, to: mail.recipient, subject: mail.subject, text: mail.body });
       // Once delivered, the body (which holds single-use links) is not kept.
       await this.db
         .updateTable('mail_outbox')
-        .set({ sent_at: new Date(), delivered_via: this.transport ? 'smtp' : 'log', last_error: null, body: '' })
+        .set({ sent_at: new Date(), delivered_via: 'smtp', last_error: null, body: '' })
         .where('id', '=', mail.id)
         .execute();
     } catch (err) {
