@@ -5,11 +5,14 @@
 //   roundtable  the full server from the composition root; with BENCH_CLUBS=n it first seeds n
 //               clubs into its own database (PGlite lives in this process), and on an IPC
 //               message {seed: 'reading-logs', userId} gives that user a reading history
+//   roundtable-cached  the same, with verified access tokens remembered until they expire
+//               (the cache TokenService had in front of jose), to measure what it would save
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pg from 'pg';
 import { startRoundtable } from '../../server/compose.js';
+import { TokenService, type AccessClaims } from '../../shared/auth/tokens.js';
 import { loadConfig } from '../../shared/config.js';
 import { seedClubs, seedReadingLogs } from './seed-clubs.js';
 
@@ -55,7 +58,27 @@ async function roundtable(): Promise<string> {
   return app.url;
 }
 
-const starters: Record<string, () => Promise<string>> = { bare, 'bare-db': bareDb, roundtable };
+/** Puts the former verified-token cache (bounded, entries kept until the token expires) in front of verifyAccess. */
+function cacheVerifiedTokens(): void {
+  const { verifyAccess } = Object.getOwnPropertyDescriptors(TokenService.prototype);
+  const verify = verifyAccess?.value as (this: TokenService, token: string) => Promise<AccessClaims>;
+  const verified = new Map<string, AccessClaims>();
+  TokenService.prototype.verifyAccess = async function (this: TokenService, token: string): Promise<AccessClaims> {
+    const cached = verified.get(token);
+    if (cached && cached.expiresAt > Date.now() / 1000) return cached;
+    const claims = await verify.call(this, token);
+    if (verified.size >= 20_000) verified.delete(verified.keys().next().value ?? '');
+    verified.set(token, claims);
+    return claims;
+  };
+}
+
+const starters: Record<string, () => Promise<string>> = {
+  bare,
+  'bare-db': bareDb,
+  roundtable,
+  'roundtable-cached': () => (cacheVerifiedTokens(), roundtable()),
+};
 const url = starters[mode ?? ''] ? await starters[mode as string]?.() : null;
 if (!url) throw new Error(`unknown mode ${mode}`);
 process.send?.({ url });
