@@ -8,6 +8,7 @@ import type { BookTables } from './tables/books.js';
 import type { MeetingTables } from './tables/meetings.js';
 import type { PostTables } from './tables/posts.js';
 import type { NotesVersionTables } from './tables/notes.js';
+import type { TranscriptTables } from './tables/transcripts.js';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -173,7 +174,7 @@ export interface CollabTicketsTable {
   used_at: NullableTimestamp;
 }
 
-export interface Database extends ClubTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables {
+export interface Database extends ClubTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables, TranscriptTables {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -13,6 +13,7 @@ import * as m0009 from './0009_chat.js';
 import * as m0010 from './0010_notes_versions.js';
 import * as m0011 from './0011_user_preferences.js';
 import * as m0012 from './0012_goal_dates_optional.js';
+import * as m0013 from './0013_transcripts.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010_notes_versions': m0010,
   '0011_user_preferences': m0011,
   '0012_goal_dates_optional': m0012,
+  '0013_transcripts': m0013,
 };

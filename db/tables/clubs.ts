@@ -25,6 +25,8 @@ export interface ClubsTable {
   summary: Generated<string>;
   detail: Generated<string>;
   cover_file_id: string | null;
+  /** Whether new meetings of the club are transcribed unless the owner decides otherwise. */
+  transcription_default: Generated<boolean>;
   visibility: 'public' | 'private';
   join_password_hash: string | null;
   max_members: number;

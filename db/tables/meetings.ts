@@ -17,6 +17,8 @@ export interface MeetingsTable {
   /** A book of the club's library; deliberately no foreign key (books live in their own module). */
   book_id: number | null;
   chapters: string | null;
+  /** Transcription on or off, decided by the owner; null: the club's default. */
+  transcription: boolean | null;
   /** null once the creator's account is gone. */
   created_by: number | null;
   created_at: CreatedAt;

@@ -27,6 +27,7 @@ export const CLUB_COLUMNS = [
   'clubs.summary',
   'clubs.detail',
   'clubs.cover_file_id',
+  'clubs.transcription_default',
   'clubs.visibility',
   'clubs.join_password_hash',
   'clubs.max_members',
