@@ -45,11 +45,6 @@ interface TokenPayload {
 
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-// Verified access tokens are remembered until they expire, so the signature of a token a
-// client presents on every request is checked once, not every time. Only the signature and
-// claims are cached: whether the session still stands is checked on each request elsewhere.
-const VERIFIED_CACHE_MAX = 20_000;
-
 // jsonwebtoken reports claim failures only by message; these prefixes are pinned by
 // test/unit/tokens.test.ts so an upgrade that rewords them fails there, not in production.
 const BY_MESSAGE: Array<[string, ErrorCode, string]> = [
@@ -94,7 +89,6 @@ export class TokenService {
   private readonly signKey: KeyObject;
   private readonly alg: SigningKeys['alg'];
   private readonly now: () => number;
-  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(private readonly settings: TokenSettings) {
     const { keys } = settings;
@@ -124,18 +118,7 @@ export class TokenService {
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
-    const cached = this.verified.get(token);
-    if (cached) {
-      if (cached.expiresAt > this.now() / 1000) return cached;
-      this.verified.delete(token);
-    }
-    const claims = this.claims(this.verify(token, ACCESS_TYP));
-    if (this.verified.size >= VERIFIED_CACHE_MAX) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
-    this.verified.set(token, claims);
-    return claims;
+    return this.claims(this.verify(token, ACCESS_TYP));
   }
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
