@@ -95,6 +95,7 @@ export const envSchema = z.object({
   SIGNALING_MAX_MESSAGE_BYTES: integer(1024, 16 * 1024 * 1024).default(64 * 1024),
   SIGNALING_RECOVERY_SECONDS: integer(0, 3600).default(120),
   SIGNALING_PRESENCE_TTL_SECONDS: integer(2, 300).default(15),
+  SIGNALING_MAX_SOCKETS_PER_USER: integer(0, 1000).default(20),
   CLUB_MAX_MEMBERS: integer(1, 1000).default(12),
   CLUBS_PER_USER: integer(1, 10_000).default(20),
   RATE_LIMIT_JOIN_PASSWORD_PER_USER: integer(1, 100000).default(10),
@@ -201,6 +202,7 @@ export interface Config {
     maxMessageBytes: number;
     recoveryMs: number;
     presenceTtlMs: number;
+    maxSocketsPerUser: number;
   };
   /** maxMembers caps every club's max_members; ownedPerUser caps how many clubs one person owns. */
   clubs: {
@@ -358,6 +360,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       maxMessageBytes: env.SIGNALING_MAX_MESSAGE_BYTES,
       recoveryMs: env.SIGNALING_RECOVERY_SECONDS * 1000,
       presenceTtlMs: env.SIGNALING_PRESENCE_TTL_SECONDS * 1000,
+      maxSocketsPerUser: env.SIGNALING_MAX_SOCKETS_PER_USER,
     },
     sfu: {
       workers: env.SFU_WORKERS ?? Math.max(1, os.availableParallelism()),

@@ -40,6 +40,11 @@ async function authenticate(socket: SignalingSocket, deps: HandshakeDeps): Promi
   if (typeof token !== 'string' || token.length === 0) throw new AppError('token_missing', 'Connect with auth: {token: <access token>}');
   const claims = await deps.tokens.verifyAccess(token);
   if (socket.recovered && socket.data.userId !== claims.userId) throw new AppError('forbidden', 'This connection belongs to another user');
+  const cap = deps.limits.maxSocketsPerUser;
+  // Checked and listed in one synchronous step, so a burst of handshakes cannot all pass.
+  if (cap > 0 && deps.clients.ofUser(claims.userId).length >= cap) {
+    throw new AppError('rate_limited', `At most ${cap} connections per person; close another tab or device first`, { retry_after: 5 });
+  }
   const client = new ClientSession(socket, claims, deps.limits);
   // Listed before the slow checks, so a revocation or club event arriving meanwhile reaches it.
   deps.clients.add(client);

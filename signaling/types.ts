@@ -29,4 +29,9 @@ export interface SignalingLimits {
   recoveryMs: number;
   /** A node that has not refreshed its presence heartbeat for this long counts as gone. */
   presenceTtlMs: number;
+  /**
+   * Sockets one user may hold on this node; 0 = no limit. Limits are per socket, so without
+   * this a user multiplies their rates (and their presence writes) by opening more.
+   */
+  maxSocketsPerUser: number;
 }

@@ -122,7 +122,7 @@ async function signalingOnly(): Promise<{ url: string; seed: (n: number) => Prom
     redis: null,
     redisPrefix: 'bench:',
     allowedOrigins: [],
-    limits: { eventsPerSecond: 0, chatPerMinute: 0, maxMessageBytes: 65536, recoveryMs: 120_000, presenceTtlMs: 15_000 },
+    limits: { eventsPerSecond: 0, chatPerMinute: 0, maxMessageBytes: 65536, recoveryMs: 120_000, presenceTtlMs: 15_000, maxSocketsPerUser: 0 },
     logger,
   });
   await signaling.start();

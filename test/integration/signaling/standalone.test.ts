@@ -30,7 +30,7 @@ describe('signaling: standalone service', function () {
     redis: null,
     redisPrefix: 'standalone:',
     allowedOrigins: [],
-    limits: { eventsPerSecond: 100, chatPerMinute: 100, maxMessageBytes: 65536, recoveryMs: 0, presenceTtlMs: 15_000 },
+    limits: { eventsPerSecond: 100, chatPerMinute: 100, maxMessageBytes: 65536, recoveryMs: 0, presenceTtlMs: 15_000, maxSocketsPerUser: 20 },
     logger,
   });
   let url: string;
