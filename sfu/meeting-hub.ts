@@ -260,12 +260,34 @@ export class MeetingHub {
     for (const meeting of this.meetings.values()) {
       const peer = meeting.peers.get(userId);
       if (!peer) continue;
+      if (peer.transcriptionOptOut === optOut) continue;
       peer.transcriptionOptOut = optOut;
-      const mic = peer.producerFor('mic');
-      if (!mic || !this.ctx.taps) continue;
-      if (optOut) this.ctx.taps.stop(mic.producer.id);
-      else void this.ctx.taps.start(mic.slot.router, mic.producer, meeting.id, userId);
+      this.retap(meeting, peer);
+      if (peer.joined) meeting.emit('meeting:transcription', meeting.everyone(), { meeting_id: meeting.id, ...meeting.transcriptionState() });
     }
+  }
+
+  /**
+   * Reads again whether the meetings hosted here (one, or every meeting of a club) are
+   * transcribed, and follows: taps open or close, and everyone in them is told.
+   */
+  async refreshTranscription(which: { meetingId: number } | { clubId: number }): Promise<void> {
+    const meetings = [...this.meetings.values()].filter((m) => ('meetingId' in which ? m.id === which.meetingId : m.clubId === which.clubId));
+    for (const meeting of meetings) {
+      const on = await this.deps.recorder.transcription(meeting.id);
+      if (meeting.closed || meeting.transcribing === on) continue;
+      meeting.transcribing = on;
+      for (const peer of meeting.joinedPeers()) this.retap(meeting, peer);
+      meeting.emit('meeting:transcription', meeting.everyone(), { meeting_id: meeting.id, ...meeting.transcriptionState() });
+    }
+  }
+
+  /** Opens or closes the tap of a peer's microphone to match the meeting and the peer's choice. */
+  private retap(meeting: Meeting, peer: Peer): void {
+    const mic = peer.producerFor('mic');
+    if (!mic || !this.ctx.taps) return;
+    if (!meeting.tapsAudioOf(peer)) this.ctx.taps.stop(mic.producer.id);
+    else if (!this.ctx.taps.has(mic.producer.id)) void this.ctx.taps.start(mic.slot.router, mic.producer, meeting.id, peer.userId);
   }
 
   /** Where a meeting's media lives and who is in it (for tests and diagnostics). */

@@ -196,7 +196,7 @@ async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
     meeting.observeSpeech(producer.id, peer).catch((err: Error) => {
       if (!producer.closed) meeting.logger.warn({ err: err.message, meetingId: meeting.id }, 'could not observe an audio producer');
     });
-    if (!peer.transcriptionOptOut) void meeting.ctx.taps?.start(slot.router, producer, meeting.id, peer.userId);
+    if (meeting.tapsAudioOf(peer)) void meeting.ctx.taps?.start(slot.router, producer, meeting.id, peer.userId);
   }
   const info = { id: producer.id, user_id: peer.userId, kind: producer.kind, source: input.source, paused: producer.paused };
   meeting.emit('producer:new', meeting.othersThan(peer.userId), { meeting_id: meeting.id, producer: info });

@@ -10,6 +10,7 @@ import type {
   MediaServerPayloads,
   PeerLeftReason,
   ProducerClosedReason,
+  TranscriptionState,
 } from '../shared/protocol/meetings-media.js';
 import type { AudioTaps } from './audio-taps.js';
 import type { Peer } from './peer.js';
@@ -58,6 +59,8 @@ export class Meeting {
   closed = false;
   /** The dominant speaker's user id, told to peers as they join. */
   activeSpeaker: number | null = null;
+  /** Whether microphones are tapped for transcription (opted-out members' never are). */
+  transcribing = false;
   routers!: RouterSet;
   private speech!: SpeechObservers;
   private rebuilding: Promise<void> = Promise.resolve();
@@ -73,6 +76,7 @@ export class Meeting {
   static async open(id: number, clubId: number, ctx: MeetingContext, restrictions = new Map<number, Restriction>()): Promise<Meeting> {
     const meeting = new Meeting(id, clubId, ctx, restrictions);
     try {
+      meeting.transcribing = await ctx.recorder.transcription(id);
       await meeting.build();
     } catch (err) {
       clearInterval(meeting.talkTimer);
@@ -123,7 +127,17 @@ export class Meeting {
       transports: [...peer.transports.values()].map((t) => ({ id: t.transport.id, direction: t.direction })),
       producers: peer.producerInfos(),
       active_speaker: this.activeSpeaker,
+      transcription: this.transcriptionState(),
     };
+  }
+
+  transcriptionState(): TranscriptionState {
+    return { on: this.transcribing, opted_out: this.joinedPeers().filter((p) => p.transcriptionOptOut).map((p) => p.userId) };
+  }
+
+  /** Whether this peer's microphone is to be tapped. */
+  tapsAudioOf(peer: Peer): boolean {
+    return this.transcribing && !peer.transcriptionOptOut;
   }
 
   snapshot(): MeetingSnapshot {

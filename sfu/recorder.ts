@@ -12,6 +12,8 @@ export interface MeetingRecorder {
   participantJoined(meetingId: number, userId: number): Promise<number>;
   participantLeft(sessionId: number): Promise<void>;
   addTalkTime(meetingId: number, userId: number, ms: number): Promise<boolean>;
+  /** Whether the meeting is transcribed (the owner's decision, else the club's default). */
+  transcription(meetingId: number): Promise<boolean>;
 }
 
 /** Keeps everything in memory: for tests and benchmarks where the database is not the point. */
@@ -20,6 +22,8 @@ export class MemoryRecorder implements MeetingRecorder {
   readonly ended = new Set<number>();
   readonly sessions = new Map<number, { meetingId: number; userId: number; open: boolean }>();
   readonly talkMs = new Map<string, number>();
+  /** Meetings not listed are transcribed: hub-level tests tap every microphone. */
+  readonly transcribing = new Map<number, boolean>();
   private nextSession = 1;
 
   async start(meetingId: number): Promise<void> {
@@ -49,6 +53,10 @@ export class MemoryRecorder implements MeetingRecorder {
     const key = `${meetingId}:${userId}`;
     this.talkMs.set(key, (this.talkMs.get(key) ?? 0) + ms);
     return true;
+  }
+
+  async transcription(meetingId: number): Promise<boolean> {
+    return this.transcribing.get(meetingId) ?? true;
   }
 
   talkTime(meetingId: number, userId: number): number {

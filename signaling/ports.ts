@@ -98,6 +98,8 @@ export interface MeetingMedia {
   removeFromClub(clubId: number, userId: number): void;
   endClubMeetings(clubId: number): void;
   setTranscriptionOptOut(userId: number, optOut: boolean): void;
+  /** Whether hosted meetings are transcribed changed (one meeting, or a club's default): read it again. */
+  refreshTranscription(which: { meetingId: number } | { clubId: number }): Promise<void>;
   /** Whether the meeting's media is open on this node. */
   hosts(meetingId: number): boolean;
 }

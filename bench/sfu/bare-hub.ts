@@ -37,6 +37,7 @@ export class BareRouterHub implements BotHub {
       self: { user_id: intent.userId, can_publish: true, mic_locked: false },
       peers: [],
       resumed: false,
+      transcription: { on: false, opted_out: [] },
       transports: [],
       producers: [],
       active_speaker: null,

@@ -40,6 +40,7 @@ export function toClubResponse(access: ClubAccess, owner: { id: number; username
     cover_url: readable && club.cover_file_id ? `/api/clubs/${club.id}/cover` : null,
     visibility: club.visibility,
     has_password: club.join_password_hash !== null,
+    transcription_default: club.transcription_default,
     max_members: club.max_members,
     member_count: club.member_count,
     seats_left: Math.max(0, club.max_members - club.member_count),

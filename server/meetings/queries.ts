@@ -9,8 +9,9 @@ export function meetingsWithCreator(db: Db) {
   return db
     .selectFrom('meetings')
     .leftJoin('users as creator', 'creator.id', 'meetings.created_by')
+    .innerJoin('clubs', 'clubs.id', 'meetings.club_id')
     .selectAll('meetings')
-    .select('creator.username as creator_username')
+    .select(['creator.username as creator_username', 'clubs.transcription_default'])
     .select((eb) =>
       eb
         .selectFrom('meeting_participants')
@@ -40,6 +41,8 @@ export function toMeeting(row: MeetingRow): MeetingResponse {
     thumbnail_file_id: row.thumbnail_file_id,
     thumbnail_url: row.thumbnail_file_id ? `/api/meetings/${row.id}/thumbnail` : null,
     participant_count: Number(row.participant_count ?? 0),
+    transcription: row.transcription ?? row.transcription_default,
+    transcription_setting: row.transcription,
     created_by: row.created_by !== null && row.creator_username !== null ? { id: row.created_by, username: row.creator_username } : null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

@@ -111,6 +111,16 @@ export class MeetingRecords {
    * Adds talk time to the person's open session (or their latest one, for a late report).
    * Returns false when the person never joined the meeting.
    */
+  async transcription(meetingId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('meetings')
+      .innerJoin('clubs', 'clubs.id', 'meetings.club_id')
+      .select(['meetings.transcription', 'clubs.transcription_default'])
+      .where('meetings.id', '=', meetingId)
+      .executeTakeFirst();
+    return row ? (row.transcription ?? row.transcription_default) : false;
+  }
+
   async addTalkTime(meetingId: number, userId: number, ms: number): Promise<boolean> {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`talk time must be a non-negative number of milliseconds, not ${ms}`);
     const added = Math.round(ms);

@@ -59,6 +59,7 @@ export class MeetingService {
 
   /** Scheduled for later, or, with no time given, opened (live) at once. */
   async create(clubId: number, userId: number, input: MeetingCreate): Promise<MeetingResponse> {
+    if (input.transcription !== undefined) await this.gate.require(clubId, userId, 'meeting.transcription');
     await assertOwnImage(this.db, input.thumbnail_file_id, userId, 'thumbnail_file_id');
     await this.checkBook(input.book_id);
     const now = new Date();
@@ -75,6 +76,7 @@ export class MeetingService {
         started_at: scheduledAt ? null : now,
         book_id: input.book_id ?? null,
         chapters: input.chapters ?? null,
+        transcription: input.transcription ?? null,
         created_by: userId,
         created_at: now,
         updated_at: now,
@@ -115,6 +117,8 @@ export class MeetingService {
   async update(ref: MeetingRef, userId: number, input: MeetingUpdate): Promise<MeetingDetail> {
     if (ref.status !== 'scheduled' && ref.status !== 'live') throw new AppError('conflict', `This meeting is ${ref.status}; it can no longer change`);
     if (input.scheduled_at !== undefined && ref.status !== 'scheduled') throw new AppError('conflict', 'The meeting has started; its scheduled time can no longer change');
+    // Moderators arrange meetings; whether one is transcribed is the owner's decision.
+    if (input.transcription !== undefined) await this.gate.require(ref.club_id, userId, 'meeting.transcription');
     await assertOwnImage(this.db, input.thumbnail_file_id, userId, 'thumbnail_file_id');
     await this.checkBook(input.book_id);
     const { scheduled_at, ...plain } = input;

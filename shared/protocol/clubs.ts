@@ -94,6 +94,7 @@ export const clubUpdateSchema = z
     max_members: editableFields.max_members.optional(),
     keywords: editableFields.keywords.optional(),
     schedule: editableFields.schedule.optional(),
+    transcription_default: z.boolean().optional().describe("whether the club's meetings are transcribed unless the owner decides otherwise for one"),
     ...studyFields,
   })
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change' });
@@ -124,6 +125,7 @@ export const clubResponseSchema = z.object({
   cover_url: z.string().nullable(),
   visibility: z.enum(VISIBILITIES),
   has_password: z.boolean(),
+  transcription_default: z.boolean().describe("whether the club's meetings are transcribed unless the owner decides otherwise for one"),
   max_members: z.number(),
   member_count: z.number(),
   seats_left: z.number(),

@@ -198,6 +198,14 @@ export interface JoinReply {
   producers: ProducerInfo[];
   /** Who spoke last (the dominant speaker), if anybody has yet. */
   active_speaker: number | null;
+  /** Whether what is said is transcribed, and whose voice never is: told on joining and on every change. */
+  transcription: TranscriptionState;
+}
+
+export interface TranscriptionState {
+  on: boolean;
+  /** Members in the meeting who opted out of transcription: their audio is never processed. */
+  opted_out: number[];
 }
 
 export interface MediaReplies {
@@ -247,6 +255,8 @@ export interface MediaServerPayloads {
   /** Volumes in dBov (−127 silent … 0 loudest) of the members speaking, loudest first. */
   'audio-levels': { meeting_id: number; levels: { user_id: number; volume: number }[] };
   'meeting:ended': { meeting_id: number; reason: MeetingEndedReason };
+  /** Transcription was turned on or off, or someone in the meeting opted out or back in. */
+  'meeting:transcription': { meeting_id: number } & TranscriptionState;
   /**
    * The meeting moved to another media worker (the old one failed). Every transport, producer
    * and consumer is gone: close yours, load these capabilities if they differ, create new

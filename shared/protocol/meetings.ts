@@ -29,6 +29,7 @@ const fields = {
   book_id: z.number().int().positive().max(2 ** 31 - 1),
   chapters: text(200, 1),
   thumbnail_file_id: z.uuid(),
+  transcription: z.boolean().nullable().describe("on or off (the club owner's decision); null: the club's default"),
 };
 
 export const meetingCreateSchema = z.strictObject({
@@ -38,6 +39,7 @@ export const meetingCreateSchema = z.strictObject({
   book_id: fields.book_id.optional(),
   chapters: fields.chapters.optional(),
   thumbnail_file_id: fields.thumbnail_file_id.optional(),
+  transcription: fields.transcription.optional(),
 });
 export type MeetingCreate = z.infer<typeof meetingCreateSchema>;
 
@@ -49,6 +51,7 @@ export const meetingUpdateSchema = z
     book_id: fields.book_id.nullable().optional(),
     chapters: fields.chapters.nullable().optional(),
     thumbnail_file_id: fields.thumbnail_file_id.nullable().optional(),
+    transcription: fields.transcription.optional(),
   })
   // Only when every field was fine: an unknown field is its own, clearer problem.
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change', when: (payload) => payload.issues.length === 0 });
@@ -78,6 +81,8 @@ export const meetingResponseSchema = z.object({
   thumbnail_file_id: z.string().nullable(),
   thumbnail_url: z.string().nullable(),
   participant_count: z.number().describe('distinct people who joined'),
+  transcription: z.boolean().describe('whether what is said is transcribed (members who opted out never are)'),
+  transcription_setting: z.boolean().nullable().describe("the owner's decision for this meeting; null: the club's default applies"),
   created_by: personSchema.nullable(),
   created_at: z.string(),
   updated_at: z.string(),

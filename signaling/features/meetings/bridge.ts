@@ -1,6 +1,7 @@
 // Bus events that change meetings in progress: a member leaving the club loses their media at
 // once, a meeting ended or cancelled over REST (on any node) ends here, a deleted club's
-// meetings end, a changed transcription preference opens or closes the member's taps, and an
+// meetings end, a changed transcription preference (a member's, a meeting's or the club's
+// default) opens or closes taps and is told to everyone in the meeting, and an
 // ended login session takes its dropped peers out.
 // Every node hears every event and acts on the meetings it hosts.
 import type { Bus } from '../../../shared/bus.js';
@@ -27,10 +28,17 @@ export function bridgeBusToMedia(bus: Bus, media: MeetingMedia, logger: Logger):
         break;
       case 'content.changed': {
         const status = statusOf(event.data);
-        if (event.resource !== 'meeting' || event.id === null || !status || !OVER.has(status) || !media.hosts(event.id)) break;
-        media.endMeeting(event.id, { record: false }).catch((err: unknown) => logger.warn({ err, meetingId: event.id }, 'could not end a meeting'));
+        if (event.resource !== 'meeting' || event.id === null || !status || !media.hosts(event.id)) break;
+        const meetingId = event.id;
+        if (OVER.has(status)) media.endMeeting(meetingId, { record: false }).catch((err: unknown) => logger.warn({ err, meetingId }, 'could not end a meeting'));
+        else media.refreshTranscription({ meetingId }).catch((err: unknown) => logger.warn({ err, meetingId }, 'could not follow a transcription change'));
         break;
       }
+      case 'club.updated':
+        if (event.fields.includes('transcription_default')) {
+          media.refreshTranscription({ clubId }).catch((err: unknown) => logger.warn({ err, clubId }, 'could not follow a transcription change'));
+        }
+        break;
       default:
         break;
     }

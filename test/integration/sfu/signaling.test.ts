@@ -295,7 +295,7 @@ describe('meetings over signaling', function () {
 
   it('stops tapping the audio of a member who opts out of transcription, during the meeting', async () => {
     const taps = server.app.audioTaps!;
-    const meetingId = await openMeeting();
+    const meetingId = await openMeeting({ transcription: true });
     const member = await bot(await socketOf(cast.member), meetingId, cast.member);
     await eventually(() => taps.has(member.producers.mic!), 'a tap on the microphone');
     const res = await server.http.patch('/api/me', { transcription_opt_out: true }, cast.member.access);
@@ -303,7 +303,7 @@ describe('meetings over signaling', function () {
     await eventually(() => !taps.has(member.producers.mic!), 'the tap closed');
 
     // Opted out before joining: never tapped.
-    const other = await bot(await socketOf(cast.member), await openMeeting(), cast.member);
+    const other = await bot(await socketOf(cast.member), await openMeeting({ transcription: true }), cast.member);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(taps.has(other.producers.mic!), false);
     await server.http.patch('/api/me', { transcription_opt_out: false }, cast.member.access);
