@@ -62,6 +62,14 @@ import { AppError } from '../shared/errors.js';
 import { OpenApiRegistry, DOCS_PAGE } from './http/openapi.js';
 import type { FeatureDeps } from './features.js';
 import { clubNotesAuthorizer, databaseNotesLookup } from './notes/club-authorizer.js';
+import { notesAccess, type NotesAccess } from './transcripts/documents.js';
+import { transcriptRoutes } from './transcripts/routes.js';
+import { MemorySearch } from './search/memory.js';
+import { searchRoutes } from './search/routes.js';
+import { SummaryJob } from './summaries/job.js';
+import { SUMMARY_JOB, SummaryService } from './summaries/service.js';
+import { summaryRoutes } from './summaries/routes.js';
+import { loadEmbeddingReranker } from './inference/embed/reranker.js';
 
 export interface Roundtable {
   config: Config;
@@ -231,6 +239,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     let notes: NotesServer | null = null;
     let notesStore: NotesStore | null = null;
     let quotes: express.Router;
+    let intelligenceNotes: NotesAccess;
     {
       const store = new NotesStore(database.db, logger.child({ module: 'notes' }), {
         groupCommitMs: config.notes.groupCommitMs,
@@ -254,9 +263,29 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         limits: config.notes,
       });
       quotes = quoteRoutes({ db: database.db, projects, documents, authorize }, requireAuth);
+      intelligenceNotes = notesAccess(documents);
       notes = server;
       cleanup.push(() => server.close());
     }
+
+    // Meeting intelligence: transcripts, summaries (jobs of the one runner), the club's memory.
+    const reranker = config.intelligence.embedModelDir ? await loadEmbeddingReranker(config.intelligence.embedModelDir, logger.child({ module: 'embed' })) : null;
+    if (reranker) cleanup.push(() => reranker.close());
+    const memory = new MemorySearch(database.db, intelligenceNotes, { maxTexts: config.intelligence.searchMaxDocuments, reranker });
+    const summaryJob = new SummaryJob({
+      db: database.db,
+      notes: intelligenceNotes,
+      memory,
+      bus,
+      logger: logger.child({ module: 'summaries' }),
+      settings: { keyPoints: config.intelligence.summaryKeyPoints, maxSegments: config.intelligence.summaryMaxSegments, mail: Boolean(config.mail.smtpUrl), publicUrl: config.http.publicUrl },
+    });
+    jobs.handle(SUMMARY_JOB, summaryJob);
+    const intelligenceApis = [
+      transcriptRoutes({ ...features, notes: intelligenceNotes }),
+      summaryRoutes(features, new SummaryService(database.db, jobs)),
+      searchRoutes(features, memory),
+    ];
 
     await bus.ready();
     mail.start();
@@ -283,6 +312,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         ['/api', fileRoutes(database.db, blobs, requireAuth)],
         ['/api', apiDocs],
         ...featureApis.map((api): [string, express.Router] => ['/api', api.router]),
+        ...intelligenceApis.map((api): [string, express.Router] => ['/api', api.router]),
         ...(notes ? ([['/api', notes.routes(requireAuth)]] as Array<[string, express.Router]>) : []),
       ],
     });

@@ -1,6 +1,7 @@
 // The cross-node event bus: in-process on one node, Redis pub/sub across nodes.
 // Every event a node must hear about (revocations, membership, notes) is typed here.
 import type { ClubEventEnvelope } from './protocol/club-events.js';
+import type { InboxItem } from './protocol/intelligence.js';
 
 export interface BusEvents {
   /** Sessions ended: `sessionIds` null means every session of the user (logout-all, password reset). */
@@ -11,6 +12,8 @@ export interface BusEvents {
   'project.progress': { projectId: number; ownerId: number; jobId: number; done: number; total: number; status: 'running' | 'completed' | 'failed' };
   /** A user's preferences changed; the SFU stops or starts tapping their microphone in meetings in progress. */
   'user.preferences': { userId: number; transcriptionOptOut: boolean };
+  /** A new item in a member's inbox ("what you missed"); signaling pushes it to their sockets. */
+  'inbox.item': { userId: number; item: InboxItem };
 }
 
 export type BusTopic = keyof BusEvents;

@@ -90,6 +90,11 @@ export const envSchema = z.object({
   NOTES_GROUP_COMMIT_MS: integer(0, 1000).default(5),
   NOTES_COMPACT_AFTER_UPDATES: integer(10, 10_000_000).default(1000),
   NOTES_IDLE_SECONDS: integer(1, 86400).default(30),
+  TRANSCRIPT_EXPORT_MAX_SEGMENTS: integer(1, 10_000_000).default(100_000),
+  SUMMARY_MAX_SEGMENTS: integer(1, 10_000_000).default(50_000),
+  SUMMARY_KEY_POINTS: integer(0, 50).default(5),
+  SEARCH_MAX_DOCUMENTS: integer(100, 10_000_000).default(200_000),
+  EMBED_MODEL_DIR: z.string().min(1).optional(),
   SIGNALING_EVENTS_PER_SECOND: integer(0, 100_000).default(20),
   SIGNALING_CHAT_PER_MINUTE: integer(0, 1_000_000).default(60),
   SIGNALING_MAX_MESSAGE_BYTES: integer(1024, 16 * 1024 * 1024).default(64 * 1024),
@@ -205,6 +210,17 @@ export interface Config {
     maxSocketsPerUser: number;
   };
   /** maxMembers caps every club's max_members; ownedPerUser caps how many clubs one person owns. */
+  /** Meeting intelligence: transcript exports, summaries, club memory search. */
+  intelligence: {
+    exportMaxSegments: number;
+    /** Segments a summary reads at most (the earliest ones). */
+    summaryMaxSegments: number;
+    summaryKeyPoints: number;
+    /** Texts one club search indexes at most (newest first). */
+    searchMaxDocuments: number;
+    /** A sentence-embedding model (model.onnx + vocab.txt); BM25 alone without it. */
+    embedModelDir?: string;
+  };
   clubs: {
     maxMembers: number;
     ownedPerUser: number;
@@ -343,6 +359,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       groupCommitMs: env.NOTES_GROUP_COMMIT_MS,
       compactAfterUpdates: env.NOTES_COMPACT_AFTER_UPDATES,
       idleMs: env.NOTES_IDLE_SECONDS * 1000,
+    },
+    intelligence: {
+      exportMaxSegments: env.TRANSCRIPT_EXPORT_MAX_SEGMENTS,
+      summaryMaxSegments: env.SUMMARY_MAX_SEGMENTS,
+      summaryKeyPoints: env.SUMMARY_KEY_POINTS,
+      searchMaxDocuments: env.SEARCH_MAX_DOCUMENTS,
+      embedModelDir: env.EMBED_MODEL_DIR,
     },
     clubs: {
       maxMembers: env.CLUB_MAX_MEMBERS,

@@ -11,10 +11,13 @@
 //   questions  Y.Array<Y.Map> questions {id, text, status, asked_by, source}; in a club
 //                             notebook the open ones are carried into the next meeting
 //   agenda     Y.Array<string> a club notebook's standing agenda, copied into new meetings
+//   summary    Y.Map          a meeting's generated summary: `content` (SummaryContent, plain
+//                             JSON, replaced whole on each generation) and `generated_at`
 //
 // `club.<id>` is a club's notebook, `meeting.<id>` the minutes of one meeting; both use it.
 // Helpers here are pure (a Y.Doc in, plain data out, or the reverse).
 import * as Y from 'yjs';
+import type { SummaryContent } from './protocol/intelligence.js';
 
 export const NOTES_SCHEMA_VERSION = 1;
 
@@ -24,6 +27,7 @@ export const NOTES_FIELDS = {
   meta: 'meta',
   questions: 'questions',
   agenda: 'agenda',
+  summary: 'summary',
 } as const;
 
 export interface BookRef {
@@ -98,6 +102,7 @@ export const transcriptOf = (doc: Y.Doc): Y.Array<TranscriptSegment> => doc.getA
 export const metaOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(NOTES_FIELDS.meta);
 export const questionsOf = (doc: Y.Doc): Y.Array<Y.Map<unknown>> => doc.getArray<Y.Map<unknown>>(NOTES_FIELDS.questions);
 export const agendaOf = (doc: Y.Doc): Y.Array<string> => doc.getArray<string>(NOTES_FIELDS.agenda);
+export const summaryOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(NOTES_FIELDS.summary);
 
 // ---- building ----
 
@@ -197,7 +202,29 @@ export function addQuestions(doc: Y.Doc, questions: Question[]): void {
   );
 }
 
+/** Replaces the summary part with a newly generated summary. */
+export function writeSummary(doc: Y.Doc, content: SummaryContent): void {
+  doc.transact(() => {
+    const map = summaryOf(doc);
+    map.set('content', JSON.parse(JSON.stringify(content)) as unknown);
+    map.set('generated_at', content.generated_at);
+  });
+}
+
+/** Empties the summary part (the transcript it was built from is gone). */
+export function clearSummary(doc: Y.Doc): void {
+  const map = summaryOf(doc);
+  doc.transact(() => {
+    for (const key of [...map.keys()]) map.delete(key);
+  });
+}
+
 // ---- reading ----
+
+/** The summary part's content, or null when none was written (shape not checked here). */
+export function readSummary(doc: Y.Doc): unknown {
+  return summaryOf(doc).get('content') ?? null;
+}
 
 export function readMeta(doc: Y.Doc): NotesMeta {
   return metaOf(doc).toJSON() as NotesMeta;
@@ -315,4 +342,39 @@ function readListItem(node: Y.XmlElement | Y.XmlText | Y.XmlHook): Block[] {
 /** The body as plain blocks. */
 export function readBlocks(doc: Y.Doc): Block[] {
   return bodyOf(doc).toArray().flatMap(readBlock);
+}
+
+function inlineText(content: Inline[]): string {
+  return content.map((piece) => ('break' in piece ? '\n' : piece.text)).join('');
+}
+
+function collectParagraphs(block: Block, out: string[]): void {
+  switch (block.type) {
+    case 'paragraph':
+    case 'heading':
+      out.push(inlineText(block.content));
+      return;
+    case 'code_block':
+      out.push(block.text);
+      return;
+    case 'blockquote':
+      for (const inner of block.content) collectParagraphs(inner, out);
+      return;
+    case 'bullet_list':
+    case 'ordered_list':
+      for (const item of block.items) for (const inner of item) collectParagraphs(inner, out);
+      return;
+    case 'horizontal_rule':
+      return;
+  }
+}
+
+/**
+ * The body's text blocks (paragraphs, headings, list items' paragraphs, code) in document
+ * order, as plain text: summaries cite the minutes by position in this list.
+ */
+export function readParagraphs(doc: Y.Doc): string[] {
+  const out: string[] = [];
+  for (const block of readBlocks(doc)) collectParagraphs(block, out);
+  return out;
 }

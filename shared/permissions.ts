@@ -66,6 +66,14 @@ export const PERMISSIONS = {
   'notes.read': { least: 'guest' },
   'notes.write': { least: 'notetaker' },
   'presence.read': { least: 'guest', public: true },
+  // Meeting intelligence: transcripts, summaries, participation, the club's memory
+  'transcript.read': { least: 'member' },
+  'transcript.delete': { least: 'owner' },
+  'summary.read': { least: 'member' },
+  // Those who keep the minutes ask for the summary that is written into them.
+  'summary.create': { least: 'notetaker' },
+  'participation.read': { least: 'member' },
+  'memory.search': { least: 'member' },
   // Image projects shared with a club
   'project.read': { least: 'member' },
 } as const satisfies Record<string, Rule>;

@@ -1,4 +1,4 @@
-// Bus events → sockets: revocations, club events, image project progress. The bus delivers
+// Bus events → sockets: revocations, club events, image project progress, inbox items. The bus delivers
 // every event on every node, so each node acts on its own sockets only and emits with
 // `io.local`: one bus message, no second fan-out through the Socket.IO adapter, and a socket
 // still in its handshake is covered too (its cached state is updated; it joins its rooms at
@@ -57,10 +57,14 @@ export function relayBusEvents(deps: RelayDeps): () => void {
   const offProgress = bus.subscribe('project.progress', ({ projectId, ownerId, jobId, done, total, status }) => {
     deps.io.local.to(rooms.user(ownerId)).emit('project:progress', { project_id: projectId, job_id: jobId, done, total, status });
   });
+  const offInbox = bus.subscribe('inbox.item', ({ userId, item }) => {
+    deps.io.local.to(rooms.user(userId)).emit('inbox:item', item);
+  });
   return () => {
     offRevoked();
     offClub();
     offProgress();
+    offInbox();
   };
 }
 

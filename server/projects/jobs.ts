@@ -15,12 +15,23 @@ const MAX_ATTEMPTS = 3;
 
 interface ClaimedJob {
   id: number;
+  kind: string;
   project_id: number | null;
   payload: { image_ids: number[]; model_id: string };
   done: number;
   total: number;
   attempts: number;
 }
+
+/** Runs jobs of another kind than image projects (a meeting summary, say) in the same loop. */
+export interface JobHandler {
+  /** Does the whole job; throwing fails it. Must be safe to run again after an interruption. */
+  run(payload: unknown): Promise<void>;
+  /** The job failed for good (error thrown, or too many attempts). */
+  failed(payload: unknown, error: string): Promise<void>;
+}
+
+const IMAGE_JOB = 'project.images';
 
 export interface JobRunnerOptions {
   leaseMs?: number;
@@ -31,6 +42,7 @@ export class JobRunner {
   private readonly nodeId = randomUUID();
   private readonly leaseMs: number;
   private readonly worker: SerialWorker;
+  private readonly handlers = new Map<string, JobHandler>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -49,6 +61,11 @@ export class JobRunner {
 
   start(): void {
     this.worker.start(this.options.pollMs ?? 2000);
+  }
+
+  /** Jobs of `kind` go to `handler`; register before start(). */
+  handle(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
   }
 
   nudge(): void {
@@ -78,11 +95,12 @@ export class JobRunner {
         SELECT id FROM jobs
         WHERE status = 'queued' OR (status = 'running' AND claimed_until < now())
         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, project_id, payload, done, total, attempts`.execute(this.db);
+      RETURNING id, kind, project_id, payload, done, total, attempts`.execute(this.db);
     return rows[0];
   }
 
   private async run(job: ClaimedJob): Promise<void> {
+    if (job.kind !== IMAGE_JOB) return this.runHandled(job);
     const log = this.logger.child({ jobId: job.id, projectId: job.project_id });
     if (job.attempts > MAX_ATTEMPTS) return this.finish(job, 'failed', `gave up after ${MAX_ATTEMPTS} attempts`);
     let engine;
@@ -143,6 +161,23 @@ export class JobRunner {
       }
       finished.add(imageId);
       await this.progress(job, finished.size, 'running');
+    }
+    await this.finish(job, 'completed');
+  }
+
+  private async runHandled(job: ClaimedJob): Promise<void> {
+    const handler = this.handlers.get(job.kind);
+    const fail = async (error: string) => {
+      await handler?.failed(job.payload, error);
+      await this.finish(job, 'failed', error);
+    };
+    if (!handler) return fail(`no handler for ${job.kind} jobs`);
+    if (job.attempts > MAX_ATTEMPTS) return fail(`gave up after ${MAX_ATTEMPTS} attempts`);
+    try {
+      await handler.run(job.payload);
+    } catch (err) {
+      this.logger.error({ jobId: job.id, kind: job.kind, err: (err as Error).message }, 'job failed');
+      return fail((err as Error).message);
     }
     await this.finish(job, 'completed');
   }

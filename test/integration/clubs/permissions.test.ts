@@ -77,6 +77,34 @@ describe('permission matrix', function () {
     assert.equal((await server.http.get(`/api/clubs/${cast.clubId}/knocks`, token)).status, 403);
   });
 
+  // Meeting intelligence lives under /api/meetings/{id}: each endpoint names its action here and
+  // every role is tried on a real meeting of its club (the delete last, by the owner last).
+  const MEETING_OPS: Array<[string, string, Action]> = [
+    ['GET', '/api/meetings/{id}/transcript', 'transcript.read'],
+    ['GET', '/api/meetings/{id}/transcript.vtt', 'transcript.read'],
+    ['GET', '/api/meetings/{id}/transcript.srt', 'transcript.read'],
+    ['GET', '/api/meetings/{id}/transcript.md', 'transcript.read'],
+    ['GET', '/api/meetings/{id}/participation', 'participation.read'],
+    ['GET', '/api/meetings/{id}/summary', 'summary.read'],
+    ['POST', '/api/meetings/{id}/summary', 'summary.create'],
+    ['DELETE', '/api/meetings/{id}/transcript', 'transcript.delete'],
+  ];
+
+  it('answers 403 on meeting transcripts, summaries and participation exactly where the table forbids it', async () => {
+    const cast = await clubWithCast(server.http, { visibility: 'private' });
+    const meeting = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Permission probe' }, cast.owner.access);
+    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+    const wrong: string[] = [];
+    for (const role of [...ROLES].reverse()) {
+      for (const [method, path, action] of MEETING_OPS) {
+        const res = await server.http.request(method, path.replace('{id}', String(meeting.body.id)), { token: cast[role].access, body: method === 'POST' ? {} : undefined });
+        const allowed = can(role, action, { visibility: 'private' });
+        if (allowed ? res.status === 403 || res.status === 401 || res.status >= 500 : res.status !== 403) wrong.push(`${role} ${method} ${path} (${action}): ${res.status}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   it('keeps the ladder in the table itself', () => {
     // Spot checks written out by hand, so a wrong table cannot pass by agreeing with itself.
     assert.equal(can('member', 'notice.write'), false);
