@@ -90,6 +90,13 @@ export const envSchema = z.object({
   NOTES_GROUP_COMMIT_MS: integer(0, 1000).default(5),
   NOTES_COMPACT_AFTER_UPDATES: integer(10, 10_000_000).default(1000),
   NOTES_IDLE_SECONDS: integer(1, 86400).default(30),
+  NOTES_MAX_AWARENESS_BYTES: integer(64, 1024 * 1024).default(8 * 1024),
+  NOTES_MAX_AWARENESS_CLIENTS: integer(1, 64).default(4),
+  NOTES_AWARENESS_QUERY_SECONDS: integer(0, 3600).default(5),
+  NOTES_MAX_SEND_QUEUE_BYTES: integer(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  NOTES_HEARTBEAT_SECONDS: integer(1, 3600).default(30),
+  NOTES_MAX_VERSIONS: integer(1, 100_000).default(50),
+  NOTES_MAX_REFERENCED_USERS: integer(1, 1_000_000).default(5000),
   TRANSCRIPT_EXPORT_MAX_SEGMENTS: integer(1, 10_000_000).default(100_000),
   SUMMARY_MAX_SEGMENTS: integer(1, 10_000_000).default(50_000),
   SUMMARY_KEY_POINTS: integer(0, 50).default(5),
@@ -181,6 +188,19 @@ export interface Config {
     groupCommitMs: number;
     compactAfterUpdates: number;
     idleMs: number;
+    /** Largest awareness (presence) state of one client, JSON bytes. */
+    maxAwarenessBytes: number;
+    /** Awareness client ids one connection may introduce. */
+    maxAwarenessClients: number;
+    /** A connection's awareness queries are answered at most once per this many ms; 0 = always. */
+    awarenessQueryIntervalMs: number;
+    /** A client whose unsent data passes this is closed (it stopped reading). */
+    maxSendQueueBytes: number;
+    heartbeatMs: number;
+    /** Named versions per document. */
+    maxVersions: number;
+    /** Distinct user ids (speakers, askers) a document may reference. */
+    maxReferencedUsers: number;
   };
   /** consumersPerRouter: past it, a meeting spreads onto another router (pipeToRouter). Bitrate in bit/s. */
   sfu: {
@@ -359,6 +379,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       groupCommitMs: env.NOTES_GROUP_COMMIT_MS,
       compactAfterUpdates: env.NOTES_COMPACT_AFTER_UPDATES,
       idleMs: env.NOTES_IDLE_SECONDS * 1000,
+      maxAwarenessBytes: env.NOTES_MAX_AWARENESS_BYTES,
+      maxAwarenessClients: env.NOTES_MAX_AWARENESS_CLIENTS,
+      awarenessQueryIntervalMs: env.NOTES_AWARENESS_QUERY_SECONDS * 1000,
+      maxSendQueueBytes: env.NOTES_MAX_SEND_QUEUE_BYTES,
+      heartbeatMs: env.NOTES_HEARTBEAT_SECONDS * 1000,
+      maxVersions: env.NOTES_MAX_VERSIONS,
+      maxReferencedUsers: env.NOTES_MAX_REFERENCED_USERS,
     },
     intelligence: {
       exportMaxSegments: env.TRANSCRIPT_EXPORT_MAX_SEGMENTS,

@@ -6,18 +6,18 @@ import type { Database } from '../../db/types.js';
 import { can } from '../../shared/permissions.js';
 import type { ClubAccessResolver } from '../clubs/access.js';
 import type { NotesAccess } from './connection.js';
+import { numberedDoc } from './doc-name.js';
 import type { NotesAuthorizer } from './server.js';
-
-const NAME = /^(club|meeting)\.(\d{1,10})$/;
 
 /** The club a notes document belongs to, or null when there is no such document. */
 export type NotesClubLookup = (kind: 'club' | 'meeting', id: number) => Promise<number | null>;
 
 export function clubNotesAuthorizer(clubs: ClubAccessResolver, clubOf: NotesClubLookup): NotesAuthorizer {
   return async (userId, docName): Promise<NotesAccess | null> => {
-    const match = NAME.exec(docName);
-    if (!match) return null;
-    const clubId = await clubOf(match[1] as 'club' | 'meeting', Number(match[2]));
+    // Only the canonical spelling: `club.004` must not be a second document of club 4.
+    const named = numberedDoc(docName);
+    if (!named) return null;
+    const clubId = await clubOf(named.kind, named.id);
     if (clubId === null) return null;
     const access = await clubs.resolve(clubId, userId);
     if (!access) return null;

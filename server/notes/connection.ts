@@ -1,6 +1,7 @@
 // One notes WebSocket: the y-websocket protocol over a LiveDocument, with the connection's
 // access (readers' document updates are dropped and they are told so; awareness still
-// flows), a message rate limit, a document growth limit, and a heartbeat.
+// flows, through awareness-guard.ts), a message rate limit, a document size limit, a limit on
+// what may wait unsent for a client that stopped reading, and a heartbeat answered by pongs.
 //
 // Updates that arrive together (one read from the socket) are merged and applied as one
 // Yjs transaction: one broadcast and one log append instead of one per keystroke.
@@ -12,6 +13,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../shared/logger.js';
+import { guardAwareness, type NotesIdentity } from './awareness-guard.js';
 import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isEmptyUpdate, type LiveDocument, type NotesPeer } from './documents.js';
 
 export type NotesAccess = 'write' | 'read';
@@ -19,9 +21,22 @@ export type NotesAccess = 'write' | 'read';
 export interface NotesLimits {
   /** Sustained messages per second per connection (bursts of twice that); 0 = no limit (imports, benchmarks). */
   messagesPerSecond: number;
-  /** How much a document may grow, in update bytes, while loaded. */
+  /** How large a document may get, in stored bytes (snapshot + update log). */
   maxDocumentGrowthBytes: number;
+  maxAwarenessBytes: number;
+  maxAwarenessClients: number;
+  /** Awareness queries are answered at most once per this many ms per connection; 0 = always. */
+  awarenessQueryIntervalMs: number;
+  maxSendQueueBytes: number;
+  heartbeatMs: number;
+  maxReferencedUsers: number;
 }
+
+/** Time for rate limits, injectable so tests need not wait. */
+export interface NotesClock {
+  now(): number;
+}
+export const systemClock: NotesClock = { now: () => Date.now() };
 
 // WebSocket close codes (RFC 6455) with the reasons clients see.
 export const CLOSE = {
@@ -32,18 +47,23 @@ export const CLOSE = {
   goingAway: 1001,
 } as const;
 
-const HEARTBEAT_MS = 30_000;
-const growth = new WeakMap<LiveDocument, number>();
+/** A closed client that does not read its close frame is dropped after this long. */
+const CLOSE_GRACE_MS = 5_000;
 
 export class NotesConnection implements NotesPeer {
   readonly awarenessIds = new Set<number>();
   private tokens: number;
-  private lastRefill = Date.now();
+  private lastRefill: number;
   private alive = true;
-  private deniedNotice = 0;
+  private deniedNotice = -Infinity;
+  private lastAwarenessQuery = -Infinity;
   private batch: Uint8Array[] = [];
   private batchQueued = false;
-  private readonly heartbeat: NodeJS.Timeout;
+  private closed = false;
+
+  get userId(): number {
+    return this.identity.userId;
+  }
 
   get docName(): string {
     return this.live.name;
@@ -53,50 +73,67 @@ export class NotesConnection implements NotesPeer {
     readonly id: string,
     private readonly ws: WebSocket,
     private readonly live: LiveDocument,
-    readonly userId: number,
+    private readonly identity: NotesIdentity,
     readonly sessionId: string,
     public access: NotesAccess,
     private readonly limits: NotesLimits,
     private readonly logger: Logger,
+    private readonly clock: NotesClock = systemClock,
   ) {
     this.tokens = limits.messagesPerSecond * 2;
+    this.lastRefill = clock.now();
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      // Any traffic proves the peer alive: a pong queued behind a long burst of updates
-      // must not get a busy client cut off.
-      this.alive = true;
-      this.receive(data, isBinary);
-    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('close', () => this.cleanup());
     ws.on('error', () => this.cleanup());
+    // Only a pong proves the peer reads what it is sent: a client that keeps writing but
+    // stopped reading would otherwise stay (and keep its unsent data) for ever.
     ws.on('pong', () => (this.alive = true));
-    this.heartbeat = setInterval(() => {
-      if (!this.alive) return ws.terminate();
-      this.alive = false;
-      ws.ping();
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
     live.join(this);
   }
 
+  /** One heartbeat (the server calls it every NOTES_HEARTBEAT_SECONDS): no pong since the last one drops the connection. */
+  checkAlive(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.logger.info({ doc: this.live.name, userId: this.userId }, 'notes client missed its heartbeat');
+      this.ws.terminate();
+      this.cleanup();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
   send(message: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(message);
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    // Checked before queueing, so one large message (a big document's first sync) still goes
+    // to a client that keeps up; what waits for one that does not is bounded.
+    if (this.ws.bufferedAmount > this.limits.maxSendQueueBytes) {
+      this.logger.warn({ doc: this.live.name, userId: this.userId, buffered: this.ws.bufferedAmount }, 'notes client too slow: send queue limit exceeded');
+      return this.close(CLOSE.policy, 'send queue limit exceeded');
+    }
+    this.ws.send(message);
   }
 
   close(code: number, reason: string): void {
+    if (this.closed) return;
     this.ws.close(code, reason);
+    // The close frame waits behind unsent data: a client that does not read it is dropped.
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
     this.cleanup();
   }
 
   private cleanup(): void {
-    clearInterval(this.heartbeat);
+    if (this.closed) return;
+    this.closed = true;
     this.applyBatch(); // what was accepted before the close is kept
     this.live.leave(this);
   }
 
   private allow(): boolean {
     if (this.limits.messagesPerSecond === 0) return true;
-    const now = Date.now();
+    const now = this.clock.now();
     const cap = this.limits.messagesPerSecond * 2;
     this.tokens = Math.min(cap, this.tokens + ((now - this.lastRefill) / 1000) * this.limits.messagesPerSecond);
     this.lastRefill = now;
@@ -106,6 +143,7 @@ export class NotesConnection implements NotesPeer {
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
     if (!isBinary) return this.close(CLOSE.unsupported, 'binary y-websocket messages only');
     if (!this.allow()) return this.close(CLOSE.policy, 'rate limit exceeded');
     try {
@@ -116,10 +154,13 @@ export class NotesConnection implements NotesPeer {
           return this.sync(decoder);
         case MESSAGE_AWARENESS:
           this.applyBatch();
-          awarenessProtocol.applyAwarenessUpdate(this.live.awareness, decoding.readVarUint8Array(decoder), this);
-          return;
+          return this.awareness(decoding.readVarUint8Array(decoder));
         case MESSAGE_QUERY_AWARENESS: {
           this.applyBatch();
+          // Each answer encodes everyone's presence: answered once per interval, the rest dropped.
+          const now = this.clock.now();
+          if (now - this.lastAwarenessQuery < this.limits.awarenessQueryIntervalMs) return;
+          this.lastAwarenessQuery = now;
           const encoder = encoding.createEncoder();
           encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
           encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.live.awareness, [...this.live.awareness.getStates().keys()]));
@@ -133,6 +174,16 @@ export class NotesConnection implements NotesPeer {
       this.logger.warn({ doc: this.live.name, userId: this.userId, err: (err as Error).message }, 'malformed notes message');
       this.close(CLOSE.malformed, 'malformed message');
     }
+  }
+
+  private awareness(update: Uint8Array): void {
+    const guarded = guardAwareness(update, this, this.identity, (peer, id, max) => this.live.claimAwareness(peer, id, max), this.limits);
+    if (!guarded.ok) {
+      if (guarded.reason === 'too-large') return this.close(CLOSE.tooBig, 'awareness state too large');
+      if (guarded.reason === 'too-many-clients') return this.close(CLOSE.policy, 'too many awareness client ids');
+      return this.close(CLOSE.malformed, 'malformed awareness state');
+    }
+    if (guarded.update) awarenessProtocol.applyAwarenessUpdate(this.live.awareness, guarded.update, this);
   }
 
   private sync(decoder: decoding.Decoder): void {
@@ -153,8 +204,8 @@ export class NotesConnection implements NotesPeer {
     if (this.access !== 'write') {
       // Told once in a while, not for every keystroke; and not for the state every client
       // sends back when it connects, unless that holds something the document lacks.
-      if (Date.now() - this.deniedNotice > 5000 && !Y.snapshotContainsUpdate(Y.snapshot(this.live.doc), update)) {
-        this.deniedNotice = Date.now();
+      if (this.clock.now() - this.deniedNotice > 5000 && !Y.snapshotContainsUpdate(Y.snapshot(this.live.doc), update)) {
+        this.deniedNotice = this.clock.now();
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MESSAGE_AUTH);
         authProtocol.writePermissionDenied(encoder, 'read-only: your changes are not saved');
@@ -162,9 +213,9 @@ export class NotesConnection implements NotesPeer {
       }
       return;
     }
-    const grown = (growth.get(this.live) ?? 0) + update.length;
-    if (grown > this.limits.maxDocumentGrowthBytes) return this.close(CLOSE.tooBig, 'document size limit reached');
-    growth.set(this.live, grown);
+    // Exports look up every person a document names: a bounded number of them.
+    if (!this.live.admitUsers(update, this.limits.maxReferencedUsers)) return this.close(CLOSE.policy, 'document names too many people');
+    if (!this.live.grow(update.length, this.limits.maxDocumentGrowthBytes)) return this.close(CLOSE.tooBig, 'document size limit reached');
     this.batch.push(update);
     if (!this.batchQueued) {
       this.batchQueued = true;

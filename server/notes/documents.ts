@@ -6,6 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { Logger } from '../../shared/logger.js';
+import { userIdsIn, userIdsOf } from './referenced-users.js';
 import { RELAYED, type NotesRelay, type RelayMessage } from './relay.js';
 import type { NotesStore, StoredDocument } from './store.js';
 
@@ -18,9 +19,12 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export interface NotesPeer {
   readonly id: string;
   send(message: Uint8Array): void;
-  /** Awareness client ids this connection controls (removed when it leaves). */
+  /** Awareness client ids this connection introduced and alone may speak for (removed when it leaves). */
   readonly awarenessIds: Set<number>;
 }
+
+/** Whether a connection may speak for an awareness client id (see LiveDocument.claimAwareness). */
+export type AwarenessClaim = 'ours' | 'taken' | 'too-many';
 
 /** Reads another document's current state (a copy the caller destroys). */
 export type DocumentReader = (name: string) => Promise<Y.Doc>;
@@ -61,10 +65,16 @@ export class LiveDocument {
   /** The state as loaded, until the first change: what a new client needs, already encoded. */
   private pristine: Uint8Array | null;
   private destroyed = false;
+  /** Which connection on this node introduced each awareness client id. */
+  private readonly awarenessOwners = new Map<number, NotesPeer>();
+  /** Stored size plus what was applied since loading: the size limit counts from here. */
+  private bytes: number;
+  /** User ids the content names (computed on the first write that needs it). */
+  private referencedUsers: Set<number> | null = null;
 
   constructor(
     readonly name: string,
-    stored: Pick<StoredDocument, 'doc' | 'state' | 'deferred'>,
+    stored: Pick<StoredDocument, 'doc' | 'state' | 'deferred' | 'bytes'>,
     private readonly store: NotesStore,
     private readonly relay: NotesRelay | null,
     private readonly logger: Logger,
@@ -73,6 +83,7 @@ export class LiveDocument {
   ) {
     this.ydoc = stored.doc;
     this.ydoc.gc = true;
+    this.bytes = stored.bytes;
     this.pristine = stored.state;
     this.deferred = stored.deferred && stored.state ? { state: stored.state, stateVector: Y.encodeStateVectorFromUpdate(stored.state) } : null;
     this.awareness = new awarenessProtocol.Awareness(this.ydoc);
@@ -80,10 +91,6 @@ export class LiveDocument {
     this.ydoc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
     this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       const changed = [...added, ...updated, ...removed];
-      if (isPeer(origin)) {
-        for (const id of added) origin.awarenessIds.add(id);
-        for (const id of removed) origin.awarenessIds.delete(id);
-      }
       const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
       this.broadcast(message(MESSAGE_AWARENESS, (e) => encoding.writeVarUint8Array(e, update)), null);
       if (origin !== RELAYED) this.relay?.publish(this.name, { type: 'awareness', update });
@@ -123,6 +130,40 @@ export class LiveDocument {
     if (pendingAfter.some((p, i) => p && p !== pendingBefore[i])) this.keep(update, edits);
   }
 
+  /**
+   * Lets `peer` speak for awareness client `id`: an id it introduced, or a new one while it has
+   * fewer than `max`. An id present here through anyone else (another connection, another
+   * node, the server itself) is theirs: taking it over would forge or erase their presence.
+   */
+  claimAwareness(peer: NotesPeer, id: number, max: number): AwarenessClaim {
+    const owner = this.awarenessOwners.get(id);
+    if (owner) return owner === peer ? 'ours' : 'taken';
+    if (id === this.awareness.clientID || this.awareness.getStates().has(id)) return 'taken';
+    if (peer.awarenessIds.size >= max) return 'too-many';
+    this.awarenessOwners.set(id, peer);
+    peer.awarenessIds.add(id);
+    return 'ours';
+  }
+
+  /** Counts `bytes` against the document's size limit; false (nothing counted) when it would pass `max`. */
+  grow(bytes: number, max: number): boolean {
+    if (this.bytes + bytes > max) return false;
+    this.bytes += bytes;
+    return true;
+  }
+
+  /** False when the update would make the document name more than `max` distinct users; else they are counted. */
+  admitUsers(update: Uint8Array, max: number): boolean {
+    const incoming = userIdsIn(update);
+    if (incoming.size === 0) return true;
+    this.referencedUsers ??= userIdsOf(this.doc);
+    const known = this.referencedUsers;
+    const added = [...incoming].filter((id) => !known.has(id));
+    if (known.size + added.length > max) return false;
+    for (const id of added) known.add(id);
+    return true;
+  }
+
   /** Sync step 2 for a client's state vector: everything it lacks. */
   writeSyncStep2(encoder: encoding.Encoder, stateVector: Uint8Array): void {
     // A client with nothing (a first open) gets the stored bytes as they are, unencoded again.
@@ -146,7 +187,15 @@ export class LiveDocument {
 
   leave(peer: NotesPeer): void {
     if (!this.peers.delete(peer)) return;
-    if (peer.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+    const ids = [...peer.awarenessIds];
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+    // Forgotten entirely (Awareness keeps a clock per id it ever saw): a stream of new ids
+    // across reconnects must not grow the document's awareness for as long as it is loaded.
+    for (const id of ids) {
+      this.awarenessOwners.delete(id);
+      this.awareness.meta.delete(id);
+    }
+    peer.awarenessIds.clear();
     if (this.peers.size === 0 && !this.destroyed) this.startIdleTimer();
   }
 
@@ -165,6 +214,7 @@ export class LiveDocument {
   fromRelay(relayed: RelayMessage, from: string): void {
     switch (relayed.type) {
       case 'update':
+        this.bytes += relayed.update.length; // stored by the node that took it
         return Y.applyUpdate(this.doc, relayed.update, RELAYED);
       case 'sync-reply':
         if (relayed.to === this.relay?.nodeId) Y.applyUpdate(this.doc, relayed.update, RELAYED);
@@ -304,7 +354,7 @@ export class DocumentRegistry {
     if (!template) return stored;
     if (await this.store.seed(name, template)) {
       Y.applyUpdate(stored.doc, template);
-      return { ...stored, empty: false, state: template };
+      return { ...stored, empty: false, state: template, bytes: template.length };
     }
     // Another node seeded it first: use theirs, so the template is never there twice.
     stored.doc.destroy();

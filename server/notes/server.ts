@@ -20,15 +20,18 @@ import type { Logger } from '../../shared/logger.js';
 import type { SessionService } from '../auth/sessions.js';
 import { authOf } from '../http/authenticate.js';
 import { parse } from '../http/validate.js';
-import { CLOSE, NotesConnection, type NotesAccess, type NotesLimits } from './connection.js';
+import type { NotesIdentity } from './awareness-guard.js';
+import { CLOSE, NotesConnection, systemClock, type NotesAccess, type NotesClock, type NotesLimits } from './connection.js';
+import { DOC_SHAPE, parseDocName } from './doc-name.js';
 import type { DocumentRegistry } from './documents.js';
 import { notesVersionRoutes } from './versions.js';
 
 export type NotesAuthorizer = (userId: number, docName: string) => Promise<NotesAccess | null>;
 
-export const DOC_NAME = /^[a-z]+\.[A-Za-z0-9_-]{1,64}$/;
+/** The shape of a name (for other modules' schemas); the club authorizer also refuses non-canonical ids. */
+export const DOC_NAME = DOC_SHAPE;
 const TICKET_TTL_MS = 30_000;
-export const ticketSchema = z.strictObject({ doc: z.string().regex(DOC_NAME, { error: 'must be a document name like meeting.12' }) });
+export const ticketSchema = z.strictObject({ doc: z.string().refine((doc) => parseDocName(doc) !== null, { error: 'must be a document name like meeting.12' }) });
 
 export interface NotesServerDeps {
   db: Kysely<Database>;
@@ -39,7 +42,9 @@ export interface NotesServerDeps {
   logger: Logger;
   allowedOrigins: string[];
   authorize: NotesAuthorizer;
-  limits: NotesLimits & { maxMessageBytes: number };
+  limits: NotesLimits & { maxMessageBytes: number; maxVersions: number };
+  /** Time for rate limits (tests pass their own). */
+  clock?: NotesClock;
 }
 
 const digest = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
@@ -61,8 +66,11 @@ export class NotesServer {
     // Guest passes end without an event: every open connection is asked about once a minute.
     const sweep = setInterval(() => this.reauthorize(() => true), REAUTHORIZE_EVERY_MS);
     sweep.unref();
+    const heartbeat = setInterval(() => this.heartbeat(), deps.limits.heartbeatMs);
+    heartbeat.unref();
     this.unsubscribe = [
       () => clearInterval(sweep),
+      () => clearInterval(heartbeat),
       deps.bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
         for (const conn of this.connections) {
           if (conn.userId === userId && (!sessionIds || sessionIds.includes(conn.sessionId))) conn.close(CLOSE.policy, 'session revoked');
@@ -88,6 +96,11 @@ export class NotesServer {
         })
         .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'notes re-authorization failed'));
     }
+  }
+
+  /** Pings every connection; one that did not answer the previous ping with a pong is dropped. */
+  heartbeat(): void {
+    for (const conn of this.connections) conn.checkAlive();
   }
 
   get connectionCount(): number {
@@ -116,13 +129,18 @@ export class NotesServer {
       const { userId, sessionId } = authOf(res);
       if (!(await this.deps.authorize(userId, doc))) throw new AppError('forbidden', 'You may not open this document');
       const ticket = randomBytes(24).toString('base64url');
+      // Spent and expired tickets go as new ones come: the table holds about a TTL's worth.
+      await this.deps.db
+        .deleteFrom('collab_tickets')
+        .where((eb) => eb.or([eb('expires_at', '<', new Date()), eb('used_at', 'is not', null)]))
+        .execute();
       await this.deps.db
         .insertInto('collab_tickets')
         .values({ token_hash: digest(ticket), user_id: userId, session_id: sessionId, doc, expires_at: new Date(Date.now() + TICKET_TTL_MS) })
         .execute();
       res.status(201).json({ ticket, doc, expires_in: TICKET_TTL_MS / 1000 });
     });
-    router.use(notesVersionRoutes({ db: this.deps.db, documents: this.deps.documents, authorize: this.deps.authorize, docName: DOC_NAME }, requireAuth));
+    router.use(notesVersionRoutes({ db: this.deps.db, documents: this.deps.documents, authorize: this.deps.authorize, maxVersions: this.deps.limits.maxVersions }, requireAuth));
     return router;
   }
 
@@ -138,21 +156,34 @@ export class NotesServer {
   }
 
   private async accept(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
-    const docName = decodeURIComponent(url.pathname.slice('/collab/'.length));
-    if (!DOC_NAME.test(docName)) return refuse(socket, 404, 'Not Found');
+    let docName: string | null;
+    try {
+      docName = parseDocName(decodeURIComponent(url.pathname.slice('/collab/'.length)));
+    } catch {
+      docName = null; // malformed percent-encoding
+    }
+    if (docName === null) return refuse(socket, 404, 'Not Found');
     const origin = req.headers.origin;
     if (origin && !this.deps.allowedOrigins.includes(origin)) return refuse(socket, 403, 'Origin not allowed');
     const who = await this.identify(url, docName);
     if (!who) return refuse(socket, 401, 'Unauthorized');
     const access = await this.deps.authorize(who.userId, docName);
     if (!access) return refuse(socket, 403, 'Forbidden');
+    const identity = await this.identityOf(who.userId);
+    if (!identity) return refuse(socket, 401, 'Unauthorized');
     const live = await this.deps.documents.open(docName);
     if (this.closing) return refuse(socket, 503, 'Service Unavailable');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new NotesConnection(randomUUID(), ws, live, who.userId, who.sessionId, access, this.deps.limits, this.deps.logger);
+      const conn = new NotesConnection(randomUUID(), ws, live, identity, who.sessionId, access, this.deps.limits, this.deps.logger, this.deps.clock ?? systemClock);
       this.connections.add(conn);
       ws.on('close', () => this.connections.delete(conn));
     });
+  }
+
+  /** The name others see in this person's presence: the account's, never what a client claims. */
+  private async identityOf(userId: number): Promise<NotesIdentity | null> {
+    const user = await this.deps.db.selectFrom('users').select(['username', 'nickname']).where('id', '=', userId).executeTakeFirst();
+    return user ? { userId, name: user.nickname || user.username } : null;
   }
 
   /** A single-use ticket (preferred) or an access token, from the query string. */

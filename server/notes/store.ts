@@ -45,6 +45,8 @@ export interface StoredDocument {
   state: Uint8Array | null;
   /** `state` is not applied to `doc` yet (the caller asked to apply it when needed). */
   deferred: boolean;
+  /** Bytes stored for it (snapshot + log): what its size limit counts from after a reload. */
+  bytes: number;
 }
 
 /** What this node knows of a document it serves, since its snapshot. */
@@ -144,11 +146,11 @@ export class NotesStore {
     if (rows.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(rows.map((r) => r.update)));
     const upto = snapshot ? Number(snapshot.upto_seq) : 0;
     const seq = rows.length > 0 ? Number(rows[rows.length - 1]?.seq) : upto;
+    const bytes = rows.reduce((n, r) => n + r.update.length, 0);
     if (serve) {
-      const bytes = rows.reduce((n, r) => n + r.update.length, 0);
       this.logs.set(doc, { updates: rows.length, bytes, snapshotBytes: snapshot?.state.length ?? 0, snapshotUpto: upto, loadedUpto: seq, own: new Set() });
     }
-    return { doc: ydoc, seq, empty: !snapshot && rows.length === 0, state: snapshot && rows.length === 0 ? snapshot.state : null, deferred };
+    return { doc: ydoc, seq, empty: !snapshot && rows.length === 0, state: snapshot && rows.length === 0 ? snapshot.state : null, deferred, bytes: bytes + (snapshot?.state.length ?? 0) };
   }
 
   /**

@@ -21,9 +21,8 @@ import {
   type Inline,
   type Question,
 } from '../../shared/notes-schema.js';
+import { numberedDoc } from './doc-name.js';
 import type { DocumentReader, DocumentSeeder } from './documents.js';
-
-const MEETING_DOC = /^meeting\.(\d{1,10})$/;
 
 export interface MeetingTemplateInput {
   meeting: { id: number; club_id: number; title: string; description: string; chapters: string | null };
@@ -75,9 +74,9 @@ export function buildMeetingTemplate(doc: Y.Doc, input: MeetingTemplateInput): v
 
 /** The template update for `meeting.<id>`, or null for any other document or a missing meeting. */
 export async function seedMeetingDocument(db: Kysely<Database>, docName: string, readDocument: DocumentReader): Promise<Uint8Array | null> {
-  const match = MEETING_DOC.exec(docName);
-  const id = Number(match?.[1]);
-  if (!match || id > 2 ** 31 - 1) return null;
+  const named = numberedDoc(docName);
+  if (named?.kind !== 'meeting') return null;
+  const { id } = named;
   const meeting = await db.selectFrom('meetings').select(['id', 'club_id', 'title', 'description', 'book_id', 'chapters']).where('id', '=', id).executeTakeFirst();
   if (!meeting) return null;
   const book = meeting.book_id === null ? undefined : await db.selectFrom('books').select(['id', 'title', 'author']).where('id', '=', meeting.book_id).executeTakeFirst();

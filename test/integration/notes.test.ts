@@ -59,7 +59,7 @@ describe('shared notes over y-websocket', function () {
     const reader = track(await openProvider(server, carol, 'test.readonly'));
     await until(() => reader.text.toString() === 'Decisions: meet on Friday.', 'reader sees the text');
     reader.provider.awareness.setLocalStateField('user', { name: 'carol' });
-    await until(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === 'carol'), 'reader presence');
+    await until(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === carol.username && s.user?.id === carol.id), 'reader presence (the account name, not the claimed one)');
     reader.text.insert(0, 'VANDALISM ');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(writer.text.toString(), 'Decisions: meet on Friday.');
