@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { openProvider, policy, until, type NotesClient } from '../helpers/notes.js';
+import { openProvider, policy, type NotesClient } from '../helpers/notes.js';
 import { createScratchDatabase, type ScratchDatabase } from '../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { requireServices } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('shared notes on two nodes with Postgres and Redis', function () {
   this.timeout(60_000);
@@ -47,19 +48,19 @@ describe('shared notes on two nodes with Postgres and Redis', function () {
     const b = track(await openProvider(nodeB, bob, 'test.two-nodes'));
     a.text.insert(0, 'Chapter 3. ');
     b.text.insert(0, 'Agenda: ');
-    await until(() => a.text.toString() === b.text.toString() && a.text.length === 'Chapter 3. Agenda: '.length, 'both nodes to converge');
+    await waitFor(() => a.text.toString() === b.text.toString() && a.text.length === 'Chapter 3. Agenda: '.length, 'both nodes to converge');
     for (let i = 0; i < 20; i += 1) {
       const client = i % 2 ? a : b;
       client.text.insert(client.text.length, `${i};`);
     }
     const markers = (c: NotesClient) => (c.text.toString().match(/\d+;/g) ?? []).map((m) => parseInt(m, 10)).sort((x, y) => x - y);
-    await until(() => a.text.toString() === b.text.toString() && markers(a).length === 20, 'a burst from both sides');
+    await waitFor(() => a.text.toString() === b.text.toString() && markers(a).length === 20, 'a burst from both sides');
     assert.deepEqual(markers(a), Array.from({ length: 20 }, (_, i) => i));
 
     b.provider.awareness.setLocalStateField('user', { name: 'bob' });
-    await until(() => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'bob'), 'bob\'s presence on node A');
+    await waitFor(() => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'bob'), 'bob\'s presence on node A');
     b.close();
-    await until(() => ![...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'bob'), 'bob\'s presence to leave node A');
+    await waitFor(() => ![...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'bob'), 'bob\'s presence to leave node A');
 
     // Each node stored what its own client typed, nothing it only relayed.
     const storeA = nodeA.app.notesStore;
@@ -82,7 +83,7 @@ describe('shared notes on two nodes with Postgres and Redis', function () {
       if (i % 7 === 0 && client.text.length > 10) client.text.delete(0, 2);
       if (i % 10 === 9) await new Promise((r) => setTimeout(r, 15)); // let group commits and compactions run
     }
-    await until(() => a.text.toString() === b.text.toString() && Y.encodeStateVector(a.doc).join() === Y.encodeStateVector(b.doc).join(), 'both nodes to converge');
+    await waitFor(() => a.text.toString() === b.text.toString() && Y.encodeStateVector(a.doc).join() === Y.encodeStateVector(b.doc).join(), 'both nodes to converge');
     await nodeA.app.notesStore?.flush();
     await nodeB.app.notesStore?.flush();
     const snapshot = await nodeA.app.database.db.selectFrom('notes_snapshots').select('upto_seq').where('doc', '=', 'test.compacting').executeTakeFirst();
@@ -109,7 +110,7 @@ describe('shared notes on two nodes with Postgres and Redis', function () {
         const reader = track(await openProvider(nodeB, bob, docName));
         await new Promise((r) => setTimeout(r, 150));
         clearInterval(typing);
-        await until(() => reader.text.toString() === writer.text.toString(), `node B to hold all ${sent} edits (round ${round})`);
+        await waitFor(() => reader.text.toString() === writer.text.toString(), `node B to hold all ${sent} edits (round ${round})`);
         const markers = reader.text.toString().split(';').filter(Boolean).map(Number);
         assert.deepEqual(markers, Array.from({ length: sent }, (_, i) => i));
         assert.deepEqual(Y.encodeStateVector(reader.doc), Y.encodeStateVector(writer.doc));

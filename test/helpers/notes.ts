@@ -7,21 +7,17 @@ import type { NotesAccess } from '../../server/notes/connection.js';
 import type { NotesAuthorizer } from '../../server/notes/server.js';
 import type { TestAccount } from './accounts.js';
 import type { TestServer } from './server.js';
+import { waitFor } from './wait.js';
 
 /** The tests' stand-in for club roles: an explicit table of who may do what on test.* docs. */
 export function policy(roles: Map<number, NotesAccess>): NotesAuthorizer {
   return async (userId, doc) => (doc.startsWith('test.') ? (roles.get(userId) ?? null) : null);
 }
 
-export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** The name the notes suites know waitFor by. */
+export const until = waitFor;
 
-/** Like until(), but checks on every update of `doc` instead of polling (waits of ~1 ms). */
+/** Like waitFor(), but checks on every update of `doc` instead of polling (waits of ~1 ms). */
 export function untilUpdated(doc: Y.Doc, check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   if (check()) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -87,7 +83,7 @@ export async function openProvider(
       () => {}, // refused (revoked, removed): stay offline, as the server decided
     );
   });
-  await until(() => provider.synced, `${account.username} synced on ${docName}`);
+  await waitFor(() => provider.synced, `${account.username} synced on ${docName}`);
   return {
     provider,
     doc,
@@ -97,7 +93,7 @@ export async function openProvider(
       provider.params.ticket = await fetchTicket();
       provider.connect();
       // Done once synced, or once disconnect() was called meanwhile.
-      await until(() => provider.synced || !provider.shouldConnect, `${account.username} synced again on ${docName}`, 10_000);
+      await waitFor(() => provider.synced || !provider.shouldConnect, `${account.username} synced again on ${docName}`, 10_000);
     },
     // Destroying the doc also stops its Awareness timer (the provider alone leaves it running).
     close() {

@@ -303,12 +303,3 @@ function asksForKeyFrame(packet: Buffer): boolean {
   }
   return false;
 }
-
-/** Resolves when `check` holds, polling; rejects with `what` after timeoutMs. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

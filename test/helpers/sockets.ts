@@ -100,9 +100,34 @@ export function collect<K extends ServerEvent>(socket: TestSocket, event: K): Ar
   return seen;
 }
 
-/** Asserts that no `event` (matching `accept`) arrives for `ms`. */
-export async function silence<K extends ServerEvent>(socket: TestSocket, event: K, ms = 300, accept: (payload: Payload<K>) => boolean = () => true): Promise<void> {
-  await assert.rejects(nextEvent(socket, event, accept, ms), /no .* within/, `unexpected ${event}`);
+/**
+ * Asserts that no `event` (matching `accept`) reaches the socket before `control` is done, and
+ * returns what `control` returned. The control is the positive half of the assertion: it waits
+ * for something the server sends this socket after it would have sent the unwanted event (a
+ * later event on the same path, or an ack), so the check holds however slow the machine is.
+ */
+export async function noneBefore<K extends ServerEvent, T>(socket: TestSocket, event: K, control: () => Promise<T>, accept: (payload: Payload<K>) => boolean = () => true): Promise<T> {
+  const target = socket as unknown as { on(e: string, l: (p: Payload<K>) => void): void; off(e: string, l: (p: Payload<K>) => void): void };
+  const unwanted: Array<Payload<K>> = [];
+  const listener = (payload: Payload<K>) => {
+    if (accept(payload)) unwanted.push(payload);
+  };
+  target.on(event, listener);
+  try {
+    const result = await control();
+    assert.deepEqual(unwanted, [], `unexpected ${event}`);
+    return result;
+  } finally {
+    target.off(event, listener);
+  }
+}
+
+/**
+ * One request and its reply: whatever the server sent this socket before handling it has
+ * arrived once this resolves (a socket's packets arrive in the order they were sent).
+ */
+export async function roundTrip(socket: TestSocket): Promise<void> {
+  await request(socket, 'presence:list', { club_id: 1 });
 }
 
 export function disconnected(socket: TestSocket, timeoutMs = 3000): Promise<string> {
@@ -118,14 +143,6 @@ export function disconnected(socket: TestSocket, timeoutMs = 3000): Promise<stri
 
 export function closeSockets(...sockets: Array<TestSocket | undefined>): void {
   for (const socket of sockets) socket?.close();
-}
-
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The sockets a suite opens, closed together after each test. */

@@ -10,8 +10,9 @@ import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
 import { addQuestions, appendBlocks, metaOf, paragraph, text } from '../../shared/notes-schema.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { openProvider, policy, until, type NotesClient } from '../helpers/notes.js';
+import { openProvider, policy, type NotesClient } from '../helpers/notes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const RUNS = Number(process.env.NOTES_RANDOM_RUNS ?? 10);
 const STEPS = Number(process.env.NOTES_RANDOM_STEPS ?? 250);
@@ -156,7 +157,7 @@ describe('randomized convergence through a delaying proxy', function () {
       await Promise.all(reconnecting);
       await Promise.all(clients.map((c) => c.reconnect()));
       const same = () => clients.every((c) => assertSameState(c.doc, (clients[0] as NotesClient).doc));
-      await until(same, `all ${CLIENTS} providers to converge`, 20_000);
+      await waitFor(same, `all ${CLIENTS} providers to converge`, 20_000);
       for (const c of clients) assert.deepEqual(contentOf(c.doc), contentOf((clients[0] as NotesClient).doc));
 
       // What the server stored is that same document.

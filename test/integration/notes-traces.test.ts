@@ -10,8 +10,9 @@ import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
 import { signUpAndLogin } from '../helpers/accounts.js';
-import { openProvider, until, untilUpdated } from '../helpers/notes.js';
+import { openProvider, untilUpdated } from '../helpers/notes.js';
 import { startTestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 type Patch = [number, number, string];
 interface Trace {
@@ -79,12 +80,12 @@ describe('real editing traces through the notes server', function () {
         while ((writer.provider.ws?.bufferedAmount ?? 0) > 256 * 1024) await new Promise((r) => setTimeout(r, 1));
       }
       assert.equal(writer.text.toString(), trace.endContent);
-      await until(() => reader.text.length === trace.endContent.length && reader.text.toString() === trace.endContent, 'the reader at endContent', 60_000);
+      await waitFor(() => reader.text.length === trace.endContent.length && reader.text.toString() === trace.endContent, 'the reader at endContent', 60_000);
       console.log(`      [automerge-paper: ${trace.txns.length} keystrokes in ${Math.ceil(trace.txns.length / PAPER_BATCH)} updates, converged in ${Date.now() - started} ms]`);
       writer.close();
       reader.close();
 
-      await until(() => server.logs.some((l) => l.includes('notes document unloaded') && l.includes('test.paper')), 'the document to be unloaded', 30_000);
+      await waitFor(() => server.logs.some((l) => l.includes('notes document unloaded') && l.includes('test.paper')), 'the document to be unloaded', 30_000);
       const stored = await server.app.notesStore?.load('test.paper');
       assert.equal(stored?.doc.getText('minutes').toString(), trace.endContent, 'the database holds endContent');
       stored?.doc.destroy();
@@ -135,7 +136,7 @@ describe('real editing traces through the notes server', function () {
         Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(branch, before));
         if (neededLater.has(i)) states.set(i, Y.encodeStateAsUpdate(branch));
       }
-      await until(() => clients.every((c) => c.text.toString() === trace.endContent), 'both providers at endContent', 60_000);
+      await waitFor(() => clients.every((c) => c.text.toString() === trace.endContent), 'both providers at endContent', 60_000);
       for (const c of clients) c.close();
       for (const b of branches) b.destroy();
     } finally {

@@ -24,8 +24,9 @@ import {
   type Block,
 } from '../../shared/notes-schema.js';
 import { clubWithCast, type ClubCast } from '../helpers/clubs.js';
-import { openProvider, until, type NotesClient } from '../helpers/notes.js';
+import { openProvider, type NotesClient } from '../helpers/notes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('notes export (pure)', () => {
   it('renders every block kind, marks, the transcript and the questions as Markdown and as text', () => {
@@ -124,7 +125,7 @@ describe('meeting minutes: template, versions and export', function () {
       ]);
     });
     const check = track(await openProvider(server, cast.member, `club.${cast.clubId}`));
-    await until(() => readQuestions(check.doc).length === 2, 'the notebook to reach the server');
+    await waitFor(() => readQuestions(check.doc).length === 2, 'the notebook to reach the server');
     const book = await server.http.post('/api/books', { title: 'The Remains of the Day', author: 'Kazuo Ishiguro' }, cast.owner.access);
     assert.equal(book.status, 201, JSON.stringify(book.body));
     bookId = book.body.id;
@@ -211,7 +212,7 @@ describe('meeting minutes: template, versions and export', function () {
       appendBlocks(writer.doc, [paragraph(text('Stevens is '), text('unreliable', { strong: true }), text(', we agreed.'))]);
       appendTranscript(writer.doc, [{ id: 't1', speaker_id: cast.member.id, start_ms: 5_000, end_ms: 8_000, text: 'He hides behind dignity.' }]);
     });
-    await until(() => readBlocks(reader.doc).length === 8, 'the reader to see the new paragraph');
+    await waitFor(() => readBlocks(reader.doc).length === 8, 'the reader to see the new paragraph');
 
     const url = `/api/collab/${name}/versions`;
     assert.equal((await server.http.post(url, { name: 'Member draft' }, cast.member.access)).status, 403, 'readers cannot save versions');
@@ -223,7 +224,7 @@ describe('meeting minutes: template, versions and export', function () {
     assert.equal(saved.body.created_by, cast.notetaker.id);
 
     writer.doc.transact(() => appendBlocks(writer.doc, [paragraph(text('We voted for Dune next.'))]));
-    await until(() => readBlocks(reader.doc).length === 9, 'the reader to see the vote');
+    await waitFor(() => readBlocks(reader.doc).length === 9, 'the reader to see the vote');
 
     const list = await server.http.get(url, cast.member.access);
     assert.equal(list.status, 200);

@@ -9,8 +9,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { NotesAccess } from '../../server/notes/connection.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { openProvider, policy, until } from '../helpers/notes.js';
+import { openProvider, policy } from '../helpers/notes.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait.js';
 
 function rawSocket(server: TestServer, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status?: number; ws?: WebSocket }> {
   return new Promise((resolve) => {
@@ -48,18 +49,18 @@ describe('shared notes over y-websocket', function () {
     const b = track(await openProvider(server, bob, 'test.converge'));
     a.text.insert(0, 'Chapter 3: ');
     b.text.insert(0, 'Agenda. ');
-    await until(() => a.text.toString() === b.text.toString() && a.text.length === 'Chapter 3: Agenda. '.length, 'convergence');
+    await waitFor(() => a.text.toString() === b.text.toString() && a.text.length === 'Chapter 3: Agenda. '.length, 'convergence');
     b.text.insert(b.text.length, 'Who is the narrator?');
-    await until(() => a.text.toString().endsWith('Who is the narrator?'), 'second edit');
+    await waitFor(() => a.text.toString().endsWith('Who is the narrator?'), 'second edit');
   });
 
   it('a reader sees edits and shares presence, but the server drops the reader\'s changes', async () => {
     const writer = track(await openProvider(server, alice, 'test.readonly'));
     writer.text.insert(0, 'Decisions: meet on Friday.');
     const reader = track(await openProvider(server, carol, 'test.readonly'));
-    await until(() => reader.text.toString() === 'Decisions: meet on Friday.', 'reader sees the text');
+    await waitFor(() => reader.text.toString() === 'Decisions: meet on Friday.', 'reader sees the text');
     reader.provider.awareness.setLocalStateField('user', { name: 'carol' });
-    await until(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === carol.username && s.user?.id === carol.id), 'reader presence (the account name, not the claimed one)');
+    await waitFor(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === carol.username && s.user?.id === carol.id), 'reader presence (the account name, not the claimed one)');
     reader.text.insert(0, 'VANDALISM ');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(writer.text.toString(), 'Decisions: meet on Friday.');
@@ -121,7 +122,7 @@ describe('shared notes over y-websocket', function () {
     assert.deepEqual(await code4, [1008, 'rate limit exceeded']);
     good.text.insert(0, 'still fine');
     const check = track(await openProvider(server, bob, 'test.limits'));
-    await until(() => check.text.toString() === 'still fine', 'others still served');
+    await waitFor(() => check.text.toString() === 'still fine', 'others still served');
   });
 });
 
@@ -152,7 +153,7 @@ describe('shared notes persistence', function () {
         ws.send(encoding.toUint8Array(encoder));
       };
       send(d);
-      await until(() => (store.committed.get('test.pending') ?? 0) >= 1, 'the waiting update to be stored');
+      await waitFor(() => (store.committed.get('test.pending') ?? 0) >= 1, 'the waiting update to be stored');
       await store.compact('test.pending');
       const log = await server.app.database.db.selectFrom('notes_updates').select('seq').where('doc', '=', 'test.pending').execute();
       assert.equal(log.length, 0, 'the log was folded into the snapshot');
@@ -160,7 +161,7 @@ describe('shared notes persistence', function () {
       assert.ok(folded.doc.store.pendingStructs, 'the snapshot still holds the waiting update');
       folded.doc.destroy();
       send(abc);
-      await until(() => (store.committed.get('test.pending') ?? 0) >= 2, 'the first update to be stored');
+      await waitFor(() => (store.committed.get('test.pending') ?? 0) >= 2, 'the first update to be stored');
       await store.flush();
       const stored = await store.load('test.pending');
       assert.equal(stored.doc.getText('minutes').toString(), 'abcd');
@@ -183,7 +184,7 @@ describe('shared notes persistence', function () {
     a.text.delete(0, 7); // "line 0\n"
     const expected = a.text.toString();
     const expectedState = Y.encodeStateAsUpdate(a.doc);
-    await until(() => (first.app.notesStore?.committed.get('test.durable') ?? 0) >= 61, 'all updates committed');
+    await waitFor(() => (first.app.notesStore?.committed.get('test.durable') ?? 0) >= 61, 'all updates committed');
     a.close();
     await first.close();
 

@@ -2,8 +2,9 @@
 // are refused, and a role change reaches documents that are already open.
 import assert from 'node:assert/strict';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
-import { openProvider, until } from '../../helpers/notes.js';
+import { openProvider } from '../../helpers/notes.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('notes and club roles', () => {
   let server: TestServer;
@@ -35,7 +36,7 @@ describe('notes and club roles', () => {
     const writer = track(await openProvider(server, cast.notetaker, doc));
     const reader = track(await openProvider(server, cast.member, doc));
     writer.text.insert(0, 'Agenda: chapter 4.');
-    await until(() => reader.text.toString() === 'Agenda: chapter 4.', 'reader sees the agenda');
+    await waitFor(() => reader.text.toString() === 'Agenda: chapter 4.', 'reader sees the agenda');
     reader.text.insert(0, 'X ');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(writer.text.toString(), 'Agenda: chapter 4.', 'a member edit is dropped');
@@ -45,7 +46,7 @@ describe('notes and club roles', () => {
     assert.equal((await server.http.patch(`/api/clubs/${cast.clubId}/members/${cast.member.id}`, { role: 'notetaker' }, cast.owner.access)).status, 200);
     await new Promise((r) => setTimeout(r, 200));
     promoted.text.insert(promoted.text.length, ' Questions?');
-    await until(() => writer.text.toString().endsWith(' Questions?'), 'the promoted member writes');
+    await waitFor(() => writer.text.toString().endsWith(' Questions?'), 'the promoted member writes');
 
     // Demote the note-taker: its later edits are dropped.
     assert.equal((await server.http.patch(`/api/clubs/${cast.clubId}/members/${cast.notetaker.id}`, { role: 'member' }, cast.owner.access)).status, 200);
@@ -61,6 +62,6 @@ describe('notes and club roles', () => {
     const closes: number[] = [];
     member.provider.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? 0));
     assert.equal((await server.http.delete(`/api/clubs/${fresh.clubId}/members/${fresh.member.id}`, fresh.owner.access)).status, 204);
-    await until(() => closes.includes(1008), 'the removed member is disconnected');
+    await waitFor(() => closes.includes(1008), 'the removed member is disconnected');
   });
 });

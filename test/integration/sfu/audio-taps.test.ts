@@ -3,9 +3,10 @@
 // no UDP socket or mediasoup transport behind.
 import assert from 'node:assert/strict';
 import type { TapInfo, TapPacket } from '../../../sfu/audio-taps.js';
-import { eventually, intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { readRtp } from '../../helpers/rtp-packets.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const udpHandles = () => process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap').length;
 
@@ -33,7 +34,7 @@ describe('sfu: audio taps', function () {
     const private_ = await RtpBot.join(sfu.hub, intentFor(51, 2, { transcriptionOptOut: true }));
     const viewer = await RtpBot.join(sfu.hub, intentFor(51, 3), { audio: false, video: 'simple' });
     bots.push(speaker, private_, viewer);
-    await eventually(() => packets.filter((p) => p.userId === 1).length > 10, 'tapped packets of the speaker');
+    await waitFor(() => packets.filter((p) => p.userId === 1).length > 10, 'tapped packets of the speaker', 10_000);
     assert.deepEqual(started.map((t) => [t.userId, t.producerId, t.meetingId]), [[1, speaker.producers.mic, 51]]);
     assert.equal(started[0]!.codec.mimeType.toLowerCase(), 'audio/opus');
     assert.equal(started[0]!.codec.clockRate, 48000);
@@ -44,7 +45,7 @@ describe('sfu: audio taps', function () {
 
     // Opting in opens a tap for the live microphone; opting out again closes it.
     sfu.hub.setTranscriptionOptOut(2, false);
-    await eventually(() => packets.some((p) => p.userId === 2), 'a tap after opting in');
+    await waitFor(() => packets.some((p) => p.userId === 2), 'a tap after opting in', 10_000);
     sfu.hub.setTranscriptionOptOut(2, true);
     assert.ok(stopped.some((t) => t.userId === 2));
     assert.deepEqual(sfu.taps.open, [speaker.producers.mic]);
@@ -60,7 +61,7 @@ describe('sfu: audio taps', function () {
 
     // A closed producer closes its tap.
     await sfu.hub.closeProducer(1, { meeting_id: 51, producer_id: speaker.producers.mic! });
-    await eventually(() => stopped.some((t) => t.producerId === speaker.producers.mic), 'the tap to stop with its producer');
+    await waitFor(() => stopped.some((t) => t.producerId === speaker.producers.mic), 'the tap to stop with its producer', 10_000);
     assert.deepEqual(sfu.taps.open, []);
 
     for (const bot of bots) {
@@ -68,8 +69,8 @@ describe('sfu: audio taps', function () {
       await sfu.hub.leave(bot.userId, { meeting_id: 51 });
     }
     unsubscribe();
-    await eventually(() => udpHandles() === baselineUdp, 'every UDP socket to close');
+    await waitFor(() => udpHandles() === baselineUdp, 'every UDP socket to close', 10_000);
     const load = sfu.pool.load(sfu.pool.live()[0]!)!;
-    await eventually(() => load.transports.size === 0 && load.consumers === 0 && load.routers === 0, 'every mediasoup object to close');
+    await waitFor(() => load.transports.size === 0 && load.consumers === 0 && load.routers === 0, 'every mediasoup object to close', 10_000);
   });
 });

@@ -9,10 +9,11 @@ import type { TestAccount } from '../../helpers/accounts.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { joinOverSocket } from '../../helpers/meeting-sockets.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../helpers/postgres.js';
-import { eventually, type RtpBot } from '../../helpers/rtp-bots.js';
+import { type RtpBot } from '../../helpers/rtp-bots.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { requireServices } from '../../helpers/services.js';
-import { closeSockets, connect, fails, nextEvent, ok, until, type TestSocket } from '../../helpers/sockets.js';
+import { closeSockets, connect, fails, nextEvent, ok, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('sfu: meetings on two nodes', function () {
   this.timeout(60_000);
@@ -85,7 +86,7 @@ describe('sfu: meetings on two nodes', function () {
     assert.equal((await joined).peer.user_id, cast.member.id);
 
     await ownerBot.consumeBots([memberBot]);
-    await eventually(() => ownerBot.packetsFrom(memberBot.producers.mic!) > 10, "the member's microphone to reach the owner");
+    await waitFor(() => ownerBot.packetsFrom(memberBot.producers.mic!) > 10, "the member's microphone to reach the owner", 10_000);
   });
 
   it('refuses moderation on the node without the media, naming the hosting node', async () => {
@@ -113,7 +114,7 @@ describe('sfu: meetings on two nodes', function () {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal((await endedForOwner).reason, 'ended');
     assert.equal((await endedForMember).reason, 'ended');
-    await until(() => nodeA.app.meetings!.describe(meetingId) === null, "node A to close the meeting's media");
+    await waitFor(() => nodeA.app.meetings!.describe(meetingId) === null, "node A to close the meeting's media", 10_000);
   });
 
   it('takes a member removed from the club over REST on the other node out of the meeting', async () => {

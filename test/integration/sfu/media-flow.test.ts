@@ -1,9 +1,10 @@
 // Bots send real RTP (Opus, VP8) into a meeting and count what their consumers receive.
 import assert from 'node:assert/strict';
 import { MemoryRecorder } from '../../../sfu/recorder.js';
-import { eventually, intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('sfu: media flow', function () {
   this.timeout(60_000);
@@ -36,11 +37,11 @@ describe('sfu: media flow', function () {
     assert.equal(sfu.received('producer:new', 1).filter((e) => e.producer.user_id === 2).length, 2);
     await a.consumeBots([b]);
     await b.consumeBots([a]);
-    await eventually(() => a.packetsFrom(b.producers.mic!) > 20 && a.packetsFrom(b.producers.camera!) > 10, 'a to receive b');
-    await eventually(() => b.packetsFrom(a.producers.mic!) > 20 && b.packetsFrom(a.producers.camera!) > 10, 'b to receive a');
+    await waitFor(() => a.packetsFrom(b.producers.mic!) > 20 && a.packetsFrom(b.producers.camera!) > 10, 'a to receive b', 10_000);
+    await waitFor(() => b.packetsFrom(a.producers.mic!) > 20 && b.packetsFrom(a.producers.camera!) > 10, 'b to receive a', 10_000);
     await sfu.hub.leave(2, { meeting_id: 11 });
     assert.ok(sfu.received('peer:left', 1).some((e) => e.user_id === 2 && e.reason === 'left'));
-    await eventually(() => sfu.received('consumer:closed', 1).length === 2, 'a to be told its consumers of b closed');
+    await waitFor(() => sfu.received('consumer:closed', 1).length === 2, 'a to be told its consumers of b closed', 10_000);
     assert.deepEqual(recorder.openSessions(11), [1]);
   });
 
@@ -66,7 +67,7 @@ describe('sfu: media flow', function () {
     await sfu.hub.resumeProducer(1, { meeting_id: 13, producer_id: a.producers.mic! });
     assert.ok(sfu.received('producer:resumed', 2).some((e) => e.producer_id === a.producers.mic));
     await sfu.hub.closeProducer(1, { meeting_id: 13, producer_id: a.producers.mic! });
-    await eventually(() => sfu.received('consumer:closed', 2).some((e) => e.consumer_id === consumer!.id), 'consumer:closed');
+    await waitFor(() => sfu.received('consumer:closed', 2).some((e) => e.consumer_id === consumer!.id), 'consumer:closed', 10_000);
     assert.ok(sfu.received('producer:closed', 2).some((e) => e.producer_id === a.producers.mic && e.reason === 'closed'));
     assert.equal(sfu.received('producer:closed', 1).filter((e) => e.producer_id === a.producers.mic).length, 0, 'the owner closed it itself');
   });
@@ -76,11 +77,11 @@ describe('sfu: media flow', function () {
     const b = await join(14, 2, { audio: false });
     const [consumer] = await b.consume([a.producers.camera!]);
     assert.equal(consumer!.type, 'simulcast');
-    await eventually(() => b.packetsFrom(a.producers.camera!) > 10, 'simulcast video to arrive');
+    await waitFor(() => b.packetsFrom(a.producers.camera!) > 10, 'simulcast video to arrive', 10_000);
     const layersOf = () => sfu.received('consumer:layers', 2).filter((e) => e.consumer_id === consumer!.id);
-    await eventually(() => layersOf().some((e) => e.spatial_layer === 2), 'the top layer to be forwarded');
+    await waitFor(() => layersOf().some((e) => e.spatial_layer === 2), 'the top layer to be forwarded', 10_000);
     await sfu.hub.setConsumerLayers(2, { meeting_id: 14, consumer_id: consumer!.id, spatial_layer: 0, temporal_layer: 0, priority: 10 });
-    await eventually(() => layersOf().at(-1)?.spatial_layer === 0, 'the lowest layer after the preference changed');
+    await waitFor(() => layersOf().at(-1)?.spatial_layer === 0, 'the lowest layer after the preference changed', 10_000);
     await assert.rejects(
       sfu.hub.setConsumerLayers(2, { meeting_id: 14, consumer_id: 'nope', spatial_layer: 0 }),
       (err: Error & { code?: string }) => err.code === 'not_found',
@@ -89,15 +90,15 @@ describe('sfu: media flow', function () {
 
   it('names the active speaker, reports audio levels and records talk time', async () => {
     const talker = await join(15, 1, { levelDbov: 15 });
-    await eventually(() => sfu.received('active-speaker', 1).some((e) => e.user_id === 1 && e.producer_id === talker.producers.mic), 'active-speaker');
+    await waitFor(() => sfu.received('active-speaker', 1).some((e) => e.user_id === 1 && e.producer_id === talker.producers.mic), 'active-speaker', 10_000);
     const quiet = await join(15, 2, { levelDbov: 127 });
     assert.equal(quiet.joinReply.active_speaker, 1, 'a peer joining learns who speaks');
-    await eventually(() => sfu.received('audio-levels', 2).some((e) => e.levels.some((l) => l.user_id === 1)), 'audio levels');
+    await waitFor(() => sfu.received('audio-levels', 2).some((e) => e.levels.some((l) => l.user_id === 1)), 'audio levels', 10_000);
     assert.ok(sfu.received('audio-levels').every((e) => e.levels.every((l) => l.user_id !== 2)), 'silence is not talking');
     await new Promise((resolve) => setTimeout(resolve, 600));
     await sfu.hub.leave(1, { meeting_id: 15 });
     await sfu.hub.leave(2, { meeting_id: 15 });
-    await eventually(() => recorder.talkTime(15, 1) >= 400, 'talk time to be recorded');
+    await waitFor(() => recorder.talkTime(15, 1) >= 400, 'talk time to be recorded', 10_000);
     assert.equal(recorder.talkTime(15, 2), 0);
     assert.equal(quiet.tally().received, 0);
     assert.equal(sfu.hub.describe(15), null, 'an empty meeting releases its routers');

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin } from '../../helpers/accounts.js';
 import { admit, createClub } from '../../helpers/clubs.js';
 import { joinOverSocket } from '../../helpers/meeting-sockets.js';
-import { eventually, type RtpBot } from '../../helpers/rtp-bots.js';
+import { type RtpBot } from '../../helpers/rtp-bots.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { closeSockets, connect, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** The value of one sample (`name{labels} value`), or null when absent. */
 function sample(text: string, name: string, labels = ''): number | null {
@@ -67,7 +68,7 @@ describe('sfu: GET /metrics', function () {
       const second = await joinOverSocket(b, hub, meeting.body.id, member.id);
       bots.push(second);
       await second.consumeBots([first]);
-      await eventually(() => second.packetsFrom(first.producers.mic!) > 10, 'audio to flow');
+      await waitFor(() => second.packetsFrom(first.producers.mic!) > 10, 'audio to flow', 10_000);
 
       const { status, text } = await scrape(server);
       assert.equal(status, 200);
@@ -75,7 +76,7 @@ describe('sfu: GET /metrics', function () {
       assert.equal(sample(text, 'sfu_peers'), 2);
       assert.ok(sample(text, 'sfu_consumers', '{worker="0"}')! >= 1, text);
       // Byte counts are read from the transports at most once a second: a later scrape shows the audio.
-      await eventually(async () => sample((await scrape(server)).text, 'sfu_bytes_received_total', '{worker="0"}')! > 0, 'sfu_bytes_received_total to count the audio', 3000);
+      await waitFor(async () => sample((await scrape(server)).text, 'sfu_bytes_received_total', '{worker="0"}')! > 0, 'sfu_bytes_received_total to count the audio', 3000);
     });
   });
 

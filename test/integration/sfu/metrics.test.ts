@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { metricsRouter, sfuMetrics } from '../../../sfu/metrics.js';
-import { eventually, intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
+import { waitFor } from '../../helpers/wait.js';
 
 function sample(text: string, name: string, labels = ''): number | null {
   const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
@@ -43,7 +44,7 @@ describe('sfu: metrics', function () {
     bots.push(a, b);
     await a.consumeBots([b]);
     await b.consumeBots([a]);
-    await eventually(() => b.packetsFrom(a.producers.camera!) > 10 && sfu.taps.open.length === 2, 'media to flow');
+    await waitFor(() => b.packetsFrom(a.producers.camera!) > 10 && sfu.taps.open.length === 2, 'media to flow', 10_000);
 
     const res = await fetch(url);
     assert.equal(res.status, 200);

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { MeetingRecords } from '../../../server/meetings/records.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
-import { eventually, intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface Participant {
   user: { id: number };
@@ -52,7 +53,7 @@ describe('sfu: meeting records', function () {
 
     // Talk time is written while the meeting goes on, not only at the end.
     const talkMs = async (userId: number) => (await meeting(meetingId)).participants.find((p) => p.user.id === userId)?.talk_ms ?? 0;
-    await eventually(async () => (await talkMs(cast.moderator.id)) >= 400, 'talk time during the meeting', 15_000);
+    await waitFor(async () => (await talkMs(cast.moderator.id)) >= 400, 'talk time during the meeting', 15_000);
 
     talker.close();
     listener.close();

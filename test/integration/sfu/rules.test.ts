@@ -2,9 +2,10 @@
 // removal), club removal, meeting end, participant caps, reconnecting within the grace period.
 import assert from 'node:assert/strict';
 import { MemoryRecorder } from '../../../sfu/recorder.js';
-import { eventually, intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const GRACE_MS = 500;
 const withCode = (code: string) => (err: Error & { code?: string }) => err.code === code;
@@ -36,7 +37,7 @@ describe('sfu: meeting rules', function () {
     const member = await join(21, 2);
     const listener = await join(21, 3, { audio: false });
     await listener.consume([member.producers.mic!]);
-    await eventually(() => listener.packetsFrom(member.producers.mic!) > 5, 'audio before the mute');
+    await waitFor(() => listener.packetsFrom(member.producers.mic!) > 5, 'audio before the mute', 10_000);
     const rights = await sfu.hub.mute({ meeting_id: 21, user_id: 2, muted: true });
     assert.deepEqual(rights, { user_id: 2, can_publish: true, mic_locked: true });
     assert.ok(sfu.received('producer:paused', 2).some((e) => e.by_moderator && e.producer_id === member.producers.mic));
@@ -149,7 +150,7 @@ describe('sfu: meeting rules', function () {
     assert.ok(sfu.hub.describe(26)!.peers.some((p) => p.user_id === 2), 'rejoining cancelled the timeout');
 
     sfu.hub.disconnected(26, 2);
-    await eventually(() => sfu.received('peer:left', 3).some((e) => e.user_id === 2 && e.reason === 'timeout'), 'the peer to time out');
+    await waitFor(() => sfu.received('peer:left', 3).some((e) => e.user_id === 2 && e.reason === 'timeout'), 'the peer to time out', 10_000);
     assert.equal(sfu.hub.describe(26)!.peers.length, 1);
   });
 });

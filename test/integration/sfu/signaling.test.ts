@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import type { ClubCast } from '../../helpers/clubs.js';
 import { clubWithCast } from '../../helpers/clubs.js';
 import { FAKE_DTLS, joinOverSocket } from '../../helpers/meeting-sockets.js';
-import { eventually, type RtpBot } from '../../helpers/rtp-bots.js';
+import { type RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { collect, fails, nextEvent, ok, OpenSockets, request, type TestSocket } from '../../helpers/sockets.js';
 import type { TestAccount } from '../../helpers/accounts.js';
 import type { MeetingHub } from '../../../sfu/meeting-hub.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const GRACE_MS = 1500;
 
@@ -116,7 +117,7 @@ describe('meetings over signaling', function () {
     const speaker = nextEvent(ownerSocket, 'active-speaker', (e) => e.user_id === cast.member.id, 5000);
     const member = await bot(memberSocket, meetingId, cast.member, { audio: true, video: 'simple', levelDbov: 20 });
     await owner.consumeBots([member]);
-    await eventually(() => owner.packetsFrom(member.producers.mic!) > 20 && owner.packetsFrom(member.producers.camera!) > 20, 'audio and video from the member');
+    await waitFor(() => owner.packetsFrom(member.producers.mic!) > 20 && owner.packetsFrom(member.producers.camera!) > 20, 'audio and video from the member', 10_000);
     assert.equal((await speaker).producer_id, member.producers.mic);
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
@@ -124,9 +125,9 @@ describe('meetings over signaling', function () {
     const res = await server.http.post(`/api/meetings/${meetingId}/end`, {}, cast.owner.access);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal((await ended).reason, 'ended');
-    await eventually(() => hub.describe(meetingId) === null, 'the media closed');
+    await waitFor(() => hub.describe(meetingId) === null, 'the media closed', 10_000);
 
-    await eventually(async () => {
+    await waitFor(async () => {
       const detail = await server.http.get(`/api/meetings/${meetingId}`, cast.owner.access);
       const talker = detail.body.participants.find((p: { user: { id: number } }) => p.user.id === cast.member.id);
       return detail.body.status === 'ended' && talker?.talk_ms >= 500 && talker.present === false;
@@ -145,7 +146,7 @@ describe('meetings over signaling', function () {
     const listener = await bot(moderatorSocket, meetingId, cast.moderator, { audio: false });
     const member = await bot(memberSocket, meetingId, cast.member, { audio: true, video: 'simple' });
     await listener.consumeBots([member]);
-    await eventually(() => listener.packetsFrom(member.producers.mic!) > 5, 'audio before the mute');
+    await waitFor(() => listener.packetsFrom(member.producers.mic!) > 5, 'audio before the mute', 10_000);
 
     // A member may not moderate; a moderator may not moderate the owner.
     assert.equal((await fails(memberSocket, 'peer:mute', { meeting_id: meetingId, user_id: cast.moderator.id, muted: true })).code, 'forbidden');
@@ -188,7 +189,7 @@ describe('meetings over signaling', function () {
     const owner = await bot(ownerSocket, meetingId, cast.owner, { audio: false });
     const member = await bot(memberSocket, meetingId, cast.member);
     await owner.consumeBots([member]);
-    await eventually(() => owner.packetsFrom(member.producers.mic!) > 5, 'audio from the member');
+    await waitFor(() => owner.packetsFrom(member.producers.mic!) > 5, 'audio from the member', 10_000);
 
     const told = nextEvent(memberSocket, 'peer:left', (e) => e.user_id === cast.member.id && e.reason === 'removed_from_club');
     const others = nextEvent(ownerSocket, 'producer:closed', (e) => e.producer_id === member.producers.mic);
@@ -232,7 +233,7 @@ describe('meetings over signaling', function () {
     const memberSocket = await socketOf(cast.member);
     await ok(memberSocket, 'meeting:join', { meeting_id: meetingId });
     memberSocket.disconnect();
-    await eventually(() => hub.describe(meetingId)?.peers.find((p) => p.user_id === cast.member.id)?.connected === false, 'the member waiting out the grace period');
+    await waitFor(() => hub.describe(meetingId)?.peers.find((p) => p.user_id === cast.member.id)?.connected === false, 'the member waiting out the grace period', 10_000);
     const gone = nextEvent(ownerSocket, 'peer:left', (e) => e.user_id === cast.member.id, GRACE_MS / 2);
     const res = await server.http.post('/auth/logout-all', {}, cast.member.access);
     assert.equal(res.status, 204, JSON.stringify(res.body));
@@ -266,7 +267,7 @@ describe('meetings over signaling', function () {
     await ok(socket, 'transport:create', { meeting_id: meetingId, direction: 'recv' });
     // And the peer still follows the socket: dropping it starts the grace period.
     socket.disconnect();
-    await eventually(() => hub.describe(meetingId)?.peers.find((p) => p.user_id === cast.member.id)?.connected === false, 'the grace period');
+    await waitFor(() => hub.describe(meetingId)?.peers.find((p) => p.user_id === cast.member.id)?.connected === false, 'the grace period', 10_000);
   });
 
   it('starts a scheduled meeting only when a moderator joins, and caps it at the club size', async () => {
@@ -297,17 +298,17 @@ describe('meetings over signaling', function () {
     const taps = server.app.audioTaps!;
     const meetingId = await openMeeting({ transcription: true });
     const member = await bot(await socketOf(cast.member), meetingId, cast.member);
-    await eventually(() => taps.has(member.producers.mic!), 'a tap on the microphone');
+    await waitFor(() => taps.has(member.producers.mic!), 'a tap on the microphone', 10_000);
     const res = await server.http.patch('/api/me', { transcription_opt_out: true }, cast.member.access);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    await eventually(() => !taps.has(member.producers.mic!), 'the tap closed');
+    await waitFor(() => !taps.has(member.producers.mic!), 'the tap closed', 10_000);
 
     // Opted out before joining: never tapped.
     const other = await bot(await socketOf(cast.member), await openMeeting({ transcription: true }), cast.member);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(taps.has(other.producers.mic!), false);
     await server.http.patch('/api/me', { transcription_opt_out: false }, cast.member.access);
-    await eventually(() => taps.has(other.producers.mic!), 'tapped again once opted back in');
+    await waitFor(() => taps.has(other.producers.mic!), 'tapped again once opted back in', 10_000);
   });
 
   it('lets a client negotiate a full meeting in one burst, within a limit', async () => {

@@ -1,8 +1,9 @@
 // A meeting past its router's consumer budget spreads onto a router on another worker; media
 // crosses between them through pipeToRouter, both ways, and closes across them too.
 import assert from 'node:assert/strict';
-import { eventually, intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('sfu: spreading a meeting over routers', function () {
   this.timeout(60_000);
@@ -36,12 +37,12 @@ describe('sfu: spreading a meeting over routers', function () {
     await c.consumeBots([a, b]);
     await a.consumeBots([c]);
     await b.consumeBots([c]);
-    await eventually(() => c.packetsFrom(a.producers.mic!) > 10 && c.packetsFrom(b.producers.camera!) > 5, 'the second router to receive from the first');
-    await eventually(() => a.packetsFrom(c.producers.mic!) > 10 && b.packetsFrom(c.producers.mic!) > 10, 'the first router to receive from the second');
-    await eventually(() => sfu.received('audio-levels').some((e) => e.levels.some((l) => l.user_id === 3)), 'speech on the second router to be observed');
+    await waitFor(() => c.packetsFrom(a.producers.mic!) > 10 && c.packetsFrom(b.producers.camera!) > 5, 'the second router to receive from the first', 10_000);
+    await waitFor(() => a.packetsFrom(c.producers.mic!) > 10 && b.packetsFrom(c.producers.mic!) > 10, 'the first router to receive from the second', 10_000);
+    await waitFor(() => sfu.received('audio-levels').some((e) => e.levels.some((l) => l.user_id === 3)), 'speech on the second router to be observed', 10_000);
 
     await sfu.hub.closeProducer(3, { meeting_id: 41, producer_id: c.producers.mic! });
-    await eventually(() => sfu.received('consumer:closed', 1).some((e) => e.producer_id === c.producers.mic), 'the piped consumer to close');
-    await eventually(() => sfu.received('consumer:closed', 2).some((e) => e.producer_id === c.producers.mic), 'the piped consumer to close');
+    await waitFor(() => sfu.received('consumer:closed', 1).some((e) => e.producer_id === c.producers.mic), 'the piped consumer to close', 10_000);
+    await waitFor(() => sfu.received('consumer:closed', 2).some((e) => e.producer_id === c.producers.mic), 'the piped consumer to close', 10_000);
   });
 });

@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { joinOverSocket } from '../../helpers/meeting-sockets.js';
-import { eventually, type RtpBot } from '../../helpers/rtp-bots.js';
+import { type RtpBot } from '../../helpers/rtp-bots.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { nextEvent, ok, OpenSockets } from '../../helpers/sockets.js';
 import type { MeetingHub } from '../../../sfu/meeting-hub.js';
 import type { AudioTaps } from '../../../sfu/audio-taps.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('meetings: transcription consent', function () {
   this.timeout(60_000);
@@ -64,12 +65,12 @@ describe('meetings: transcription consent', function () {
     assert.equal(on.status, 200, JSON.stringify(on.body));
     assert.equal(on.body.transcription, true);
     assert.deepEqual(await told, { meeting_id: meetingId, on: true, opted_out: [] });
-    await eventually(() => taps.has(mic), "the member's microphone tapped once transcription is on");
+    await waitFor(() => taps.has(mic), "the member's microphone tapped once transcription is on", 10_000);
 
     const toldOff = nextEvent(watcher, 'meeting:transcription');
     assert.equal((await server.http.patch(`/api/meetings/${meetingId}`, { transcription: false }, cast.owner.access)).status, 200);
     assert.deepEqual(await toldOff, { meeting_id: meetingId, on: false, opted_out: [] });
-    await eventually(() => !taps.has(mic), 'the tap closed once transcription is off');
+    await waitFor(() => !taps.has(mic), 'the tap closed once transcription is off', 10_000);
   });
 
   it("follows the club's default, and tells everyone who opted out", async () => {
@@ -86,12 +87,12 @@ describe('meetings: transcription consent', function () {
     assert.equal(club.status, 200, JSON.stringify(club.body));
     assert.equal(club.body.transcription_default, true);
     assert.deepEqual(await told, { meeting_id: meetingId, on: true, opted_out: [] });
-    await eventually(() => taps.has(mic), 'tapped under the club default');
+    await waitFor(() => taps.has(mic), 'tapped under the club default', 10_000);
 
     const optedOut = nextEvent(watcher, 'meeting:transcription');
     assert.equal((await server.http.patch('/api/me', { transcription_opt_out: true }, cast.member.access)).status, 200);
     assert.deepEqual(await optedOut, { meeting_id: meetingId, on: true, opted_out: [cast.member.id] });
-    await eventually(() => !taps.has(mic), "an opted-out member's tap closes");
+    await waitFor(() => !taps.has(mic), "an opted-out member's tap closes", 10_000);
 
     // A new meeting of the club is transcribed from the start; the owner may still say no for one.
     const next = await openMeeting();

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { collect, fails, nextEvent, ok, silence, OpenSockets } from '../../helpers/sockets.js';
+import { collect, fails, nextEvent, noneBefore, ok, OpenSockets, type Payload, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 import type { TestAccount } from '../../helpers/accounts.js';
 import type { ChatMessage } from '../../../shared/protocol/signaling.js';
 
@@ -20,6 +21,20 @@ describe('signaling: chat', function () {
     cast = await clubWithCast(server.http);
   });
   afterEach(() => open.closeAll());
+
+  /** Typing indicators are volatile (dropped rather than queued when a connection is busy), so
+   * clients repeat them while the user types; so does this, until `watcher` sees one. */
+  async function typedUntilSeen(typist: TestSocket, typistId: number, watcher: TestSocket, clubId: number): Promise<Payload<'chat:typing'>> {
+    for (let attempt = 1; ; attempt += 1) {
+      const seen = nextEvent(watcher, 'chat:typing', (t) => t.typing && t.user_id === typistId, 400);
+      await ok(typist, 'chat:typing', { club_id: clubId, typing: true });
+      try {
+        return await seen;
+      } catch (err) {
+        if (attempt === 5) throw err;
+      }
+    }
+  }
   after(() => server.close());
 
   it('stores a message before broadcasting it; the ack carries its id and time', async () => {
@@ -41,7 +56,14 @@ describe('signaling: chat', function () {
     const seen = await inHistory;
     assert.deepEqual(seen.message, message);
     assert.equal(seen.stored, true, 'the broadcast message was already in the history');
-    await silence(memberSocket, 'chat:message', 200);
+    // The sender is not sent its own message back, while the owner's later reply does reach it.
+    const reply = await noneBefore(memberSocket, 'chat:message', async () => {
+      const next = nextEvent(memberSocket, 'chat:message');
+      const sent = await ok(ownerSocket, 'chat:send', { club_id: clubId, client_id: clientId(), body: 'It was' });
+      assert.equal((await next).id, sent.message.id);
+      return sent;
+    }, (m) => m.id === message.id);
+    assert.equal(reply.message.body, 'It was');
   });
 
   it('does not duplicate a message resent with the same client_id', async () => {
@@ -53,7 +75,9 @@ describe('signaling: chat', function () {
     const again = await ok(memberSocket, 'chat:send', { club_id: clubId, client_id: id, body: 'Only once, please' });
     assert.equal(again.duplicate, true);
     assert.deepEqual(again.message, first.message);
-    await new Promise((r) => setTimeout(r, 200));
+    // A later message reaches the owner, and the first one reached it once before that.
+    const later = await ok(memberSocket, 'chat:send', { club_id: clubId, client_id: clientId(), body: 'And this one' });
+    await waitFor(() => received.some((m) => m.id === later.message.id), 'the later message');
     assert.equal(received.filter((m) => m.client_id === id).length, 1);
     const stored = (await history(owner, '?limit=20')).body.items.filter((m: ChatMessage) => m.client_id === id);
     assert.equal(stored.length, 1);
@@ -116,17 +140,10 @@ describe('signaling: chat', function () {
   it('shows others who is typing', async () => {
     const { clubId, owner, member } = cast;
     const [ownerSocket, memberSocket] = await Promise.all([online(owner), online(member)]);
-    // Typing indicators are volatile (dropped rather than queued when a connection is busy), so
-    // clients repeat them while the user types; so does this one.
-    const typing = nextEvent(ownerSocket, 'chat:typing');
-    let seen = false;
-    void typing.then(() => (seen = true), () => {});
-    for (let i = 0; i < 5 && !seen; i += 1) {
-      await ok(memberSocket, 'chat:typing', { club_id: clubId, typing: true });
-      await new Promise((r) => setTimeout(r, 400));
-    }
-    assert.deepEqual(await typing, { club_id: clubId, user_id: member.id, typing: true });
-    await silence(memberSocket, 'chat:typing', 200);
+    assert.deepEqual(await typedUntilSeen(memberSocket, member.id, ownerSocket, clubId), { club_id: clubId, user_id: member.id, typing: true });
+    // The typist is not told about itself, while the owner typing after it does reach it.
+    const ownerTyping = await noneBefore(memberSocket, 'chat:typing', () => typedUntilSeen(ownerSocket, owner.id, memberSocket, clubId), (t) => t.user_id === member.id);
+    assert.equal(ownerTyping.user_id, owner.id);
     assert.equal((await fails(await online(cast.outsider), 'chat:typing', { club_id: clubId, typing: true })).code, 'forbidden');
   });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { admit, createClub } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { fails, nextEvent, ok, silence, type TestSocket, OpenSockets } from '../../helpers/sockets.js';
+import { fails, nextEvent, noneBefore, ok, roundTrip, type TestSocket, OpenSockets } from '../../helpers/sockets.js';
 
 describe('signaling: moderation and club events', function () {
   let server: TestServer;
@@ -29,7 +29,7 @@ describe('signaling: moderation and club events', function () {
   after(() => server.close());
 
   it('puts a role change in force at once', async () => {
-    const { clubId, owner, member, memberSocket } = await smallClub();
+    const { clubId, owner, member, ownerSocket, memberSocket } = await smallClub();
     const knocker = await signUpAndLogin(server.http);
     const promoted = nextEvent(memberSocket, 'member:role_changed');
     assert.equal((await server.http.patch(`/api/clubs/${clubId}/members/${member.id}`, { role: 'moderator' }, owner.access)).status, 200);
@@ -44,8 +44,14 @@ describe('signaling: moderation and club events', function () {
     await server.http.patch(`/api/clubs/${clubId}/members/${member.id}`, { role: 'member' }, owner.access);
     assert.equal((await demoted).role, 'member');
     const late = await signUpAndLogin(server.http);
-    const lateKnock = await server.http.post(`/api/clubs/${clubId}/knocks`, {}, late.access);
-    await silence(memberSocket, 'membership:requested', 300);
+    // The owner is told of a later knock; the demoted member, asked something after that, is not.
+    const toOwner = nextEvent(ownerSocket, 'membership:requested');
+    const lateKnock = await noneBefore(memberSocket, 'membership:requested', async () => {
+      const knocked = await server.http.post(`/api/clubs/${clubId}/knocks`, {}, late.access);
+      assert.equal((await toOwner).knock.id, knocked.body.id);
+      await roundTrip(memberSocket);
+      return knocked;
+    });
     assert.equal((await fails(memberSocket, 'membership:decide', { club_id: clubId, knock_id: lateKnock.body.id, decision: 'admit_member' })).code, 'forbidden');
   });
 
@@ -71,8 +77,14 @@ describe('signaling: moderation and club events', function () {
       // The rights are gone at once: no chat in, none out; the socket itself stays for other clubs.
       const refused = await fails(memberSocket, 'chat:send', { club_id: clubId, client_id: `gone-${reason}`, body: 'Still here?' });
       assert.equal(refused.code, 'forbidden');
-      await say(ownerSocket, clubId, 'After they went');
-      await silence(memberSocket, 'chat:message', 300);
+      // The owner's message reaches the rest of the club; the member, asked something after, did not get it.
+      const others = await online(owner);
+      const heard = nextEvent(others, 'chat:message', (m) => m.body === 'After they went');
+      await noneBefore(memberSocket, 'chat:message', async () => {
+        await say(ownerSocket, clubId, 'After they went');
+        await heard;
+        await roundTrip(memberSocket);
+      });
       assert.equal(memberSocket.connected, true);
       if (how === 'banned') assert.equal((await fails(memberSocket, 'club:watch', { club_id: clubId })).code, 'banned');
     });
@@ -93,7 +105,12 @@ describe('signaling: moderation and club events', function () {
     assert.equal(envelope.actor_id, owner.id);
     assert.deepEqual(envelope.event, { type: 'club.updated', fields: ['title'] });
     assert.deepEqual(await toWatcher, envelope);
-    await silence(elsewhere.memberSocket, 'club:event', 200);
+    // The other club's member heard nothing of it before a change to their own club.
+    await noneBefore(elsewhere.memberSocket, 'club:event', async () => {
+      const own = nextEvent(elsewhere.memberSocket, 'club:event', (e) => e.club_id === elsewhere.clubId);
+      assert.equal((await server.http.patch(`/api/clubs/${elsewhere.clubId}`, { title: 'Fast readers' }, elsewhere.owner.access)).status, 200);
+      await own;
+    }, (e) => e.club_id === clubId);
 
     const notice = nextEvent(memberSocket, 'club:event', (e) => e.event.type === 'content.changed');
     const posted = await server.http.post(`/api/clubs/${clubId}/notices`, { title: 'Next week: chapters 4-6' }, owner.access);
@@ -119,10 +136,13 @@ describe('signaling: moderation and club events', function () {
     await admit(server.http, clubId, owner, newcomer);
     await joinedForMember;
     // The member list is for members: a guest does not hear who joined.
-    await silence(guestSocket, 'club:event', 300, (e) => e.event.type === 'member.joined');
-    const updated = nextEvent(guestSocket, 'club:event', (e) => e.event.type === 'club.updated');
-    await server.http.patch(`/api/clubs/${clubId}`, { summary: 'Now reading Woolf' }, owner.access);
-    assert.deepEqual((await updated).event, { type: 'club.updated', fields: ['summary'] });
+    // The next thing the guest hears is the club's later update.
+    const updated = await noneBefore(guestSocket, 'club:event', async () => {
+      const next = nextEvent(guestSocket, 'club:event', (e) => e.event.type === 'club.updated');
+      await server.http.patch(`/api/clubs/${clubId}`, { summary: 'Now reading Woolf' }, owner.access);
+      return next;
+    }, (e) => e.event.type === 'member.joined');
+    assert.deepEqual(updated.event, { type: 'club.updated', fields: ['summary'] });
   });
 
   it('tells members when their club is deleted and drops its room', async () => {

@@ -1,9 +1,10 @@
 // Presence: who is online in each club, with several tabs of one user counted once.
 import assert from 'node:assert/strict';
-import { signUpAndLogin } from '../../helpers/accounts.js';
+import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { clubWithCast, createClub, type ClubCast } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { fails, nextEvent, ok, silence, OpenSockets } from '../../helpers/sockets.js';
+import { fails, nextEvent, noneBefore, ok, roundTrip, OpenSockets, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('signaling: presence', function () {
   let server: TestServer;
@@ -16,6 +17,13 @@ describe('signaling: presence', function () {
     cast = await clubWithCast(server.http);
   });
   afterEach(() => open.closeAll());
+
+  /** Brings `who` online and waits until `watcher` sees it. */
+  async function cameOnline(watcher: TestSocket, clubId: number, who: TestAccount): Promise<void> {
+    const seen = nextEvent(watcher, 'presence:update', (u) => u.club_id === clubId && u.online.includes(who.id));
+    await online(who.access);
+    await seen;
+  }
   after(() => server.close());
 
   it('shows who is online, counting several tabs of one user once', async () => {
@@ -26,19 +34,22 @@ describe('signaling: presence', function () {
     const update = await joined;
     assert.deepEqual(update.online, [owner.id, member.id].sort((a, b) => a - b));
 
-    // A second tab changes nothing anyone sees.
+    // A second tab changes nothing anyone sees: the next update the owner gets is the moderator's arrival.
     const tab2 = await online(member.access);
-    await silence(ownerSocket, 'presence:update', 300);
+    await noneBefore(ownerSocket, 'presence:update', () => cameOnline(ownerSocket, clubId, cast.moderator), (u) => !u.online.includes(cast.moderator.id));
     const listed = await ok(tab2, 'presence:list', { club_id: clubId });
-    assert.deepEqual(listed.online, update.online);
+    const byId = (a: number, b: number) => a - b;
+    assert.deepEqual(listed.online, [...update.online, cast.moderator.id].sort(byId));
     assert.ok(listed.version >= update.version);
 
     // Closing one tab keeps the member online; closing the last one does not.
+    const sockets = server.app.signaling.connectionCount;
     tab1.close();
-    await silence(ownerSocket, 'presence:update', 300);
+    await waitFor(() => server.app.signaling.connectionCount === sockets - 1, 'the server to see the tab go');
+    await noneBefore(ownerSocket, 'presence:update', () => cameOnline(ownerSocket, clubId, cast.notetaker), (u) => !u.online.includes(cast.notetaker.id));
     const left = nextEvent(ownerSocket, 'presence:update', (u) => u.club_id === clubId && !u.online.includes(member.id));
     tab2.close();
-    assert.deepEqual((await left).online, [owner.id]);
+    assert.deepEqual((await left).online, [owner.id, cast.moderator.id, cast.notetaker.id].sort(byId));
     assert.ok((await left).version > update.version);
   });
 
@@ -48,7 +59,7 @@ describe('signaling: presence', function () {
     const watched = await ok(watcher, 'club:watch', { club_id: clubId });
     assert.deepEqual(watched, { club_id: clubId, role: 'outsider', room: 'watchers' });
     const seen = nextEvent(watcher, 'presence:update', (u) => u.club_id === clubId && u.online.includes(member.id));
-    await online(member.access);
+    const memberSocket = await online(member.access);
     await seen;
     assert.ok((await ok(watcher, 'presence:list', { club_id: clubId })).online.includes(member.id));
 
@@ -60,9 +71,11 @@ describe('signaling: presence', function () {
 
     // Unwatching stops the updates.
     await ok(watcher, 'club:unwatch', { club_id: clubId });
-    const ownerSocket = await online(cast.owner.access);
-    await silence(watcher, 'presence:update', 300);
-    assert.ok(ownerSocket.connected);
+    // The member sees the owner arrive; the watcher, asked something after that, was not told.
+    await noneBefore(watcher, 'presence:update', async () => {
+      await cameOnline(memberSocket, clubId, cast.owner);
+      await roundTrip(watcher);
+    });
   });
 
   it('counts a guest admitted once while its socket follows the club', async () => {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { admit, createClub } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, connect, nextEvent, ok, until, type TestSocket } from '../../helpers/sockets.js';
+import { closeSockets, connect, nextEvent, ok, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const DROP_MS = 5000;
 
@@ -28,7 +29,7 @@ function dropTransport(socket: TestSocket): Promise<void> {
  * history after a reconnect, and with it they have everything.
  */
 async function assertResumedDelivery(server: TestServer, token: string, clubId: number, sent: string[], received: string[]): Promise<void> {
-  await until(() => received.at(-1) === sent.at(-1), 'the last message', 3000);
+  await waitFor(() => received.at(-1) === sent.at(-1), 'the last message', 3000);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(new Set(received).size, received.length, 'no message twice');
   const order = received.map((b) => sent.indexOf(b));
@@ -94,7 +95,7 @@ describe('signaling: connection state recovery', function () {
     const received: string[] = [];
     receiver.on('chat:message', (m) => received.push(m.body));
     await ok(sender, 'chat:send', { club_id: clubId, client_id: 'burst-first', body: 'first' });
-    await until(() => received.length === 1, 'the first message');
+    await waitFor(() => received.length === 1, 'the first message');
 
     // Back-to-back messages across the whole reconnection: some land while the server checks the session.
     const sent = ['first'];
@@ -120,7 +121,7 @@ describe('signaling: connection state recovery', function () {
     const received: string[] = [];
     receiver.on('chat:message', (m) => received.push(m.body));
     await ok(sender, 'chat:send', { club_id: clubId, client_id: 'before-drop', body: 'before' });
-    await until(() => received.length === 1, 'the first message');
+    await waitFor(() => received.length === 1, 'the first message');
 
     // Once the server has seen the drop (the member left presence), the member is removed.
     const seenGone = nextEvent(sender, 'presence:update', (u) => !u.online.includes(member.id));

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { closeSockets, connect, disconnected, refusal, until, type TestSocket } from '../../helpers/sockets.js';
+import { closeSockets, connect, disconnected, refusal, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('signaling: connections per person', function () {
   let server: TestServer;
@@ -37,7 +38,7 @@ describe('signaling: connections per person', function () {
     const gone = disconnected(first);
     first.close();
     await gone;
-    await until(async () => {
+    await waitFor(async () => {
       const attempt = await connect(server.url, person.access).catch(() => null);
       if (attempt) open.push(attempt);
       return attempt !== null;

@@ -9,7 +9,8 @@ import { TokenService } from '../../../shared/auth/tokens.js';
 import { AppError } from '../../../shared/errors.js';
 import { createLogger } from '../../../shared/logger.js';
 import { SignalingServer } from '../../../signaling/server.js';
-import { closeSockets, connect, fails, nextEvent, ok, silence, type TestSocket } from '../../helpers/sockets.js';
+import { closeSockets, connect, fails, nextEvent, noneBefore, ok, type TestSocket } from '../../helpers/sockets.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('signaling: standalone service', function () {
   const logger = createLogger('silent');
@@ -53,7 +54,12 @@ describe('signaling: standalone service', function () {
     const progress = nextEvent(owner, 'project:progress');
     await bus.publish('project.progress', { projectId: 9, ownerId: 1, jobId: 4, done: 2, total: 5, status: 'running' });
     assert.deepEqual(await progress, { project_id: 9, job_id: 4, done: 2, total: 5, status: 'running' });
-    await silence(other, 'project:progress', 200);
+    // The other user's own progress, published after, reaches them; the owner's did not.
+    await noneBefore(other, 'project:progress', async () => {
+      const own = nextEvent(other, 'project:progress');
+      await bus.publish('project.progress', { projectId: 10, ownerId: 2, jobId: 5, done: 1, total: 1, status: 'completed' });
+      assert.equal((await own).project_id, 10);
+    }, (p) => p.project_id === 9);
   });
 
   it('lets a feature plug into connections, and refuses a second handler for an event', async () => {
@@ -67,7 +73,7 @@ describe('signaling: standalone service', function () {
     assert.equal((await fails(socket, 'chat:send', { club_id: 1, client_id: 'a', body: 'b' })).code, 'not_found');
     assert.deepEqual(await ok(socket, 'auth:refresh', { token: await tokens.signAccess(3, 's-4') }).then((r) => typeof r.expires_at), 'string');
     socket.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => seen.length === 2, 'the disconnect hook');
     assert.deepEqual(seen, ['connect 3', 'disconnect 3']);
   });
 });
