@@ -1,9 +1,22 @@
 // Okapi BM25 over character n-grams (see ./ngrams.ts). Built in memory from a club's texts;
 // postings per term, so a query touches only the documents that share a gram with it.
-import { termCounts } from './ngrams.js';
+import { normalise, termCounts, words } from './ngrams.js';
 
 const K1 = 1.2;
 const B = 0.75;
+/**
+ * A hit must contain the first 60% (at least two characters) of some query word: grams match
+ * by accident across words ("Gethen" and "Genly … the story" share five of nine), and such a
+ * hit is noise. A prefix is a cheap stem: 영혜의 keeps 영혜 (영혜가), decided keeps decid (decision).
+ */
+const STEM_SHARE = 0.6;
+
+function stems(query: string): string[] {
+  return words(query).map((w) => {
+    const chars = [...w];
+    return chars.slice(0, Math.max(Math.min(2, chars.length), Math.ceil(chars.length * STEM_SHARE))).join('');
+  });
+}
 
 export interface Scored<T> {
   doc: T;
@@ -13,6 +26,8 @@ export interface Scored<T> {
 export class Bm25Index<T> {
   private readonly docs: T[] = [];
   private readonly lengths: number[] = [];
+  /** Normalised texts, for the stem check. */
+  private readonly texts: string[] = [];
   private readonly postings = new Map<string, Array<[number, number]>>();
   private totalLength = 0;
 
@@ -27,6 +42,7 @@ export class Bm25Index<T> {
       list.push([index, count]);
     }
     this.docs.push(doc);
+    this.texts.push(normalise(text));
     this.lengths.push(length);
     this.totalLength += length;
   }
@@ -41,6 +57,7 @@ export class Bm25Index<T> {
     if (n === 0) return [];
     const avg = this.totalLength / n;
     const scores = new Map<number, number>();
+    const queryStems = stems(query);
     for (const term of termCounts(query).keys()) {
       const list = this.postings.get(term);
       if (!list) continue;
@@ -52,6 +69,8 @@ export class Bm25Index<T> {
     }
     const ranked: Array<Scored<T>> = [];
     for (const [index, score] of scores) {
+      const text = this.texts[index]!;
+      if (!queryStems.some((stem) => text.includes(stem))) continue;
       const doc = this.docs[index]!;
       if (accept(doc)) ranked.push({ doc, score });
     }
