@@ -61,12 +61,19 @@ describe('shared notes over y-websocket', function () {
     await waitFor(() => reader.text.toString() === 'Decisions: meet on Friday.', 'reader sees the text');
     reader.provider.awareness.setLocalStateField('user', { name: 'carol' });
     await waitFor(() => [...writer.provider.awareness.getStates().values()].some((s) => s.user?.name === carol.username && s.user?.id === carol.id), 'reader presence (the account name, not the claimed one)');
+    // The reader's edit does not arrive, while the writer's later one does (made once the
+    // reader's next message, its presence, had reached the writer).
+    const observer = track(await openProvider(server, bob, 'test.readonly'));
     reader.text.insert(0, 'VANDALISM ');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(writer.text.toString(), 'Decisions: meet on Friday.');
+    reader.provider.awareness.setLocalStateField('cursor', { index: 0 });
+    await waitFor(() => [...writer.provider.awareness.getStates().values()].some((s) => s.cursor?.index === 0), 'the reader\'s later presence');
+    writer.text.insert(writer.text.length, ' Bring snacks.');
+    await waitFor(() => observer.text.toString().endsWith(' Bring snacks.'), 'the writer\'s later edit');
+    assert.equal(observer.text.toString(), 'Decisions: meet on Friday. Bring snacks.');
+    assert.equal(writer.text.toString(), 'Decisions: meet on Friday. Bring snacks.');
     // A fresh client loads what the server kept.
     const later = track(await openProvider(server, bob, 'test.readonly'));
-    assert.equal(later.text.toString(), 'Decisions: meet on Friday.');
+    assert.equal(later.text.toString(), 'Decisions: meet on Friday. Bring snacks.');
   });
 
   it('refuses users without access, spent tickets, bad tokens and foreign origins', async () => {

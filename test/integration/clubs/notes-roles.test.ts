@@ -1,8 +1,9 @@
 // Club roles decide the shared notes: note-takers write, members and guests read, outsiders
 // are refused, and a role change reaches documents that are already open.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
-import { openProvider } from '../../helpers/notes.js';
+import { openProvider, type NotesClient } from '../../helpers/notes.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -23,6 +24,13 @@ describe('notes and club roles', () => {
   });
   after(() => server.close());
 
+  /** Resolves once `to` has `from`'s awareness marker: the server has handled all `from` sent before it. */
+  async function handled(from: NotesClient, to: NotesClient): Promise<void> {
+    const marker = randomBytes(16).toString('hex');
+    from.provider.awareness.setLocalStateField('marker', marker);
+    await waitFor(() => [...to.provider.awareness.getStates().values()].some((state) => state.marker === marker), 'the awareness marker');
+  }
+
   it('gives tickets by role: writers, readers, and nobody else', async () => {
     for (const role of ['owner', 'moderator', 'notetaker', 'member', 'guest'] as const) {
       assert.equal((await server.http.post('/api/collab/tickets', { doc }, cast[role].access)).status, 201, role);
@@ -37,9 +45,14 @@ describe('notes and club roles', () => {
     const reader = track(await openProvider(server, cast.member, doc));
     writer.text.insert(0, 'Agenda: chapter 4.');
     await waitFor(() => reader.text.toString() === 'Agenda: chapter 4.', 'reader sees the agenda');
+    // The reader's edit does not arrive, while the writer's later one does.
+    const observer = track(await openProvider(server, cast.guest, doc));
     reader.text.insert(0, 'X ');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(writer.text.toString(), 'Agenda: chapter 4.', 'a member edit is dropped');
+    await handled(reader, writer);
+    writer.text.insert(writer.text.length, ' Snacks.');
+    await waitFor(() => observer.text.toString().endsWith(' Snacks.'), 'the writer\'s later edit');
+    assert.equal(observer.text.toString(), 'Agenda: chapter 4. Snacks.', 'a member edit is dropped');
+    assert.equal(writer.text.toString(), 'Agenda: chapter 4. Snacks.');
 
     // Promote the member: a connection opened as a reader becomes a writer without reconnecting.
     const promoted = track(await openProvider(server, cast.member, doc));
@@ -52,8 +65,11 @@ describe('notes and club roles', () => {
     assert.equal((await server.http.patch(`/api/clubs/${cast.clubId}/members/${cast.notetaker.id}`, { role: 'member' }, cast.owner.access)).status, 200);
     await new Promise((r) => setTimeout(r, 200));
     writer.text.insert(0, 'LATE ');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(promoted.text.toString().startsWith('LATE'), false, 'a demoted writer cannot write');
+    // The demoted writer's edit does not arrive, while the promoted member's later one does.
+    await handled(writer, promoted);
+    promoted.text.insert(promoted.text.length, ' Done.');
+    await waitFor(() => observer.text.toString().endsWith(' Done.'), 'the promoted member\'s later edit');
+    assert.equal(observer.text.toString().startsWith('LATE'), false, 'a demoted writer cannot write');
   });
 
   it('closes the notes of a member who is removed', async () => {
