@@ -22,7 +22,7 @@ export function rtpPacket(f: RtpFields): Buffer {
   header.writeUInt32BE(f.timestamp >>> 0, 4);
   header.writeUInt32BE((f.ssrc ?? 0x1234abcd) >>> 0, 8);
   csrcs.forEach((c, i) => header.writeUInt32BE(c >>> 0, 12 + i * 4));
-  const parts = [header];
+  const parts: Buffer[] = [header];
   if (f.extension) {
     if (f.extension.length % 4 !== 0) throw new Error('extension body must be whole words');
     const ext = Buffer.alloc(4);
