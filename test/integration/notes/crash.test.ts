@@ -9,8 +9,8 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { HttpClient } from '../helpers/http.js';
-import { signUpAndLogin } from '../helpers/accounts.js';
+import { HttpClient } from '../../helpers/http.js';
+import { signUpAndLogin } from '../../helpers/accounts.js';
 
 const EDIT_INTERVAL_MS = 2;
 

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as Y from 'yjs';
-import type { NotesAccess } from '../../server/notes/connection.js';
-import { addQuestions, appendBlocks, metaOf, paragraph, text } from '../../shared/notes-schema.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { openProvider, policy, type NotesClient } from '../helpers/notes.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
+import type { NotesAccess } from '../../../server/notes/connection.js';
+import { addQuestions, appendBlocks, metaOf, paragraph, text } from '../../../shared/notes-schema.js';
+import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
+import { openProvider, policy, type NotesClient } from '../../helpers/notes.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const RUNS = Number(process.env.NOTES_RANDOM_RUNS ?? 10);
 const STEPS = Number(process.env.NOTES_RANDOM_STEPS ?? 250);

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
-import type { NotesAccess } from '../../server/notes/connection.js';
-import { signUpAndLogin } from '../helpers/accounts.js';
-import { openProvider, untilUpdated } from '../helpers/notes.js';
-import { startTestServer } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
+import type { NotesAccess } from '../../../server/notes/connection.js';
+import { signUpAndLogin } from '../../helpers/accounts.js';
+import { openProvider, untilUpdated } from '../../helpers/notes.js';
+import { startTestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 type Patch = [number, number, string];
 interface Trace {
@@ -21,7 +21,7 @@ interface Trace {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const TRACES = path.resolve(here, '../../../shared/data/editing-traces');
+const TRACES = path.resolve(here, '../../../../shared/data/editing-traces');
 const TRACE = path.join(TRACES, 'friendsforever.json.gz');
 const PAPER = path.join(TRACES, 'automerge-paper.json.gz');
 /** Keystrokes per Yjs transaction: a fast typist's few seconds, in trace order. */

@@ -3,11 +3,11 @@
 // back; documents export to Markdown and plain text. Club roles decide throughout.
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { DocumentRegistry } from '../../server/notes/documents.js';
-import { exportNotes } from '../../server/notes/export.js';
-import { NotesStore } from '../../server/notes/store.js';
-import { meetingTemplateSeeder } from '../../server/notes/template.js';
-import { createLogger } from '../../shared/logger.js';
+import { DocumentRegistry } from '../../../server/notes/documents.js';
+import { exportNotes } from '../../../server/notes/export.js';
+import { NotesStore } from '../../../server/notes/store.js';
+import { meetingTemplateSeeder } from '../../../server/notes/template.js';
+import { createLogger } from '../../../shared/logger.js';
 import {
   addQuestions,
   agendaOf,
@@ -22,11 +22,11 @@ import {
   setMeta,
   text,
   type Block,
-} from '../../shared/notes-schema.js';
-import { clubWithCast, type ClubCast } from '../helpers/clubs.js';
-import { openProvider, type NotesClient } from '../helpers/notes.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
+} from '../../../shared/notes-schema.js';
+import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
+import { openProvider, type NotesClient } from '../../helpers/notes.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('notes export (pure)', () => {
   it('renders every block kind, marks, the transcript and the questions as Markdown and as text', () => {

@@ -7,11 +7,11 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import type { NotesAccess } from '../../server/notes/connection.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { openProvider, policy } from '../helpers/notes.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { waitFor } from '../helpers/wait.js';
+import type { NotesAccess } from '../../../server/notes/connection.js';
+import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
+import { openProvider, policy } from '../../helpers/notes.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 function rawSocket(server: TestServer, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status?: number; ws?: WebSocket }> {
   return new Promise((resolve) => {
