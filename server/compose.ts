@@ -29,11 +29,13 @@ import { MailDispatcher } from './mail/outbox.js';
 import { ModelRegistry, readModelDefinitions } from './inference/registry.js';
 import { JobRunner } from './projects/jobs.js';
 import { projectRoutes } from './projects/routes.js';
-import { quoteRoutes } from './projects/quotes.js';
+import { QuoteService } from './projects/quotes.js';
 import { ProjectService } from './projects/service.js';
+import { FileService } from './uploads/files.js';
 import { fileRoutes } from './uploads/routes.js';
 import { UploadSlots } from './uploads/slots.js';
 import { BlobStore } from './uploads/store.js';
+import { ProfileService } from './users/profiles.js';
 import { userRoutes } from './users/routes.js';
 import { DocumentRegistry } from './notes/documents.js';
 import { NotesServer, type NotesAuthorizer } from './notes/server.js';
@@ -59,7 +61,9 @@ import { DatabaseMeetingCatalog } from './meetings/catalog.js';
 import { LocalMeetingLocator, RedisMeetingLocator } from './meetings/locator.js';
 import { MeetingRecords } from './meetings/records.js';
 import { AppError } from '../shared/errors.js';
-import { OpenApiRegistry, DOCS_PAGE } from './http/openapi.js';
+import { OpenApiRegistry } from './http/openapi.js';
+import { docsRoutes } from './http/docs-routes.js';
+import type { ApiDeps } from './http/api.js';
 import type { FeatureDeps } from './features.js';
 import { clubNotesAuthorizer, databaseNotesLookup } from './notes/club-authorizer.js';
 import { notesAccess, type NotesAccess } from './transcripts/documents.js';
@@ -76,6 +80,8 @@ export interface Roundtable {
   logger: Logger;
   database: DatabaseHandle;
   server: http.Server;
+  /** The Express app the server runs (its router stack lists every mounted route). */
+  app: express.Express;
   /** http://host:port the server actually listens on. */
   url: string;
   sfu: WorkerPool | null;
@@ -195,9 +201,9 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     const blobs = new BlobStore(path.join(config.dataDir, 'files'));
     const jobs = new JobRunner(database.db, models, blobs, bus, logger.child({ module: 'jobs' }));
     cleanup.push(() => jobs.close());
-    const projects = new ProjectService(database.db, blobs, models, jobs, { ...config.uploads });
-
     const clubAccess = new ClubAccessService(database.db);
+    const projects = new ProjectService(database.db, blobs, models, jobs, clubAccess, { ...config.uploads });
+
     const clubService = new ClubService(database.db, clubAccess, bus, config.clubs);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
@@ -215,7 +221,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       sfuMetrics(pool, metrics, hub);
     }
     const registry = new OpenApiRegistry();
-    const features: FeatureDeps = { db: database.db, config, logger, registry, requireAuth, clubs: clubAccess, events: clubService, blobs };
+    const apiDeps: ApiDeps = { registry, requireAuth, clubs: clubAccess };
+    const features: FeatureDeps = { ...apiDeps, db: database.db, config, logger, events: clubService, blobs };
     // Order matters: fixed paths (/clubs/recommended) before /clubs/:clubId.
     const featureApis = [
       discoveryRoutes(features),
@@ -227,18 +234,11 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       meetingsRoutes(features),
       chatRoutes(features),
     ];
-    const apiDocs = express.Router();
-    apiDocs.get('/openapi.json', (_req, res) => {
-      res.json(registry.document({ title: 'Roundtable', version: '0.1.0', serverUrl: config.http.publicUrl }));
-    });
-    apiDocs.get('/docs', (_req, res) => {
-      res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
-      res.type('html').send(DOCS_PAGE);
-    });
+    const apiDocs = docsRoutes(apiDeps, { title: 'Roundtable', version: '0.1.0', serverUrl: config.http.publicUrl });
 
     let notes: NotesServer | null = null;
     let notesStore: NotesStore | null = null;
-    let quotes: express.Router;
+    let quotes: QuoteService;
     let intelligenceNotes: NotesAccess;
     {
       const store = new NotesStore(database.db, logger.child({ module: 'notes' }), {
@@ -262,7 +262,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         authorize,
         limits: config.notes,
       });
-      quotes = quoteRoutes({ db: database.db, projects, documents, authorize }, requireAuth);
+      quotes = new QuoteService({ db: database.db, projects, documents, authorize });
       intelligenceNotes = notesAccess(documents);
       notes = server;
       cleanup.push(() => server.close());
@@ -298,19 +298,24 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       logger,
       health: healthRoutes(readiness),
       routes: [
-        ['/auth', authRoutes({ accounts, sessions, tokens, limits, requireAuth })],
+        ['/auth', authRoutes({ ...apiDeps, accounts, sessions, tokens, limits }).router],
         ['/', metricsRouter(metrics, { token: config.metricsToken })],
-        ['/api', userRoutes(database.db, requireAuth, bus)],
+        ['/api', userRoutes(apiDeps, new ProfileService(database.db, bus)).router],
         [
           '/api',
-          projectRoutes(projects, models, requireAuth, {
-            limits: { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes, memoryBytes: config.uploads.memoryBytes, tempDir: blobs.tempDir },
-            slots: new UploadSlots(config.uploads.concurrencyPerUser),
-          }),
+          projectRoutes({
+            ...apiDeps,
+            projects,
+            models,
+            quotes,
+            uploads: {
+              limits: { maxFileBytes: config.uploads.maxBytes, maxFiles: config.uploads.maxFiles, maxRequestBytes: config.uploads.requestMaxBytes, memoryBytes: config.uploads.memoryBytes, tempDir: blobs.tempDir },
+              slots: new UploadSlots(config.uploads.concurrencyPerUser),
+            },
+          }).router,
         ],
-        ['/api', quotes],
-        ['/api', fileRoutes(database.db, blobs, requireAuth)],
-        ['/api', apiDocs],
+        ['/api', fileRoutes(apiDeps, new FileService(database.db), blobs).router],
+        ['/api', apiDocs.router],
         ...featureApis.map((api): [string, express.Router] => ['/api', api.router]),
         ...intelligenceApis.map((api): [string, express.Router] => ['/api', api.router]),
         ...(notes ? ([['/api', notes.routes(requireAuth)]] as Array<[string, express.Router]>) : []),
@@ -412,7 +417,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       })();
       return closing;
     };
-    return { config, logger, database, server, url, sfu, meetings, audioTaps, notesStore, signaling, joinPasswords, close };
+    return { config, logger, database, server, app, url, sfu, meetings, audioTaps, notesStore, signaling, joinPasswords, close };
   } catch (err) {
     await closeAll();
     throw err;

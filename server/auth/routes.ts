@@ -1,5 +1,5 @@
-// /auth: djoser-style account and token endpoints.
-import { Router, type Request, type RequestHandler } from 'express';
+// /auth: djoser-style account and token endpoints, declared like every other endpoint.
+import type { Request } from 'express';
 import type { TokenService } from '../../shared/auth/tokens.js';
 import {
   emailOnlySchema,
@@ -7,15 +7,17 @@ import {
   resetPasswordConfirmSchema,
   setPasswordSchema,
   signUpSchema,
+  createdUserSchema,
   tokenCreateSchema,
+  tokenPairSchema,
   tokenRefreshSchema,
   tokenVerifySchema,
   uidTokenSchema,
+  verifiedSchema,
 } from '../../shared/protocol/auth.js';
-import { authOf } from '../http/authenticate.js';
+import { Api, type ApiDeps } from '../http/api.js';
 import { locals } from '../http/context.js';
 import { clientKey, type RateLimiter } from '../http/rate-limit.js';
-import { parse } from '../http/validate.js';
 import type { AccountService } from './accounts.js';
 import type { SessionService } from './sessions.js';
 
@@ -24,37 +26,30 @@ export interface AuthRateLimits {
   perAccount: RateLimiter;
 }
 
-export interface AuthRouteDeps {
+export interface AuthRouteDeps extends ApiDeps {
   accounts: AccountService;
   sessions: SessionService;
   tokens: TokenService;
   limits: AuthRateLimits;
-  requireAuth: RequestHandler;
 }
 
 function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-function ipBucket(req: Request): string {
-  return clientKey(clientIp(req));
-}
-
-export function authRoutes({ accounts, sessions, tokens, limits, requireAuth }: AuthRouteDeps): Router {
-  const router = Router();
-  const limitIp = (action: string, req: Request) => limits.perIp.consume(`${action}:ip:${ipBucket(req)}`);
+export function authRoutes(deps: AuthRouteDeps): Api {
+  const { accounts, sessions, tokens, limits } = deps;
+  const api = new Api(deps, '/auth', 'Auth');
+  // The client's budget is spent before the body is read, so malformed attempts count too.
+  const perIp = (action: string) => (req: Request) => limits.perIp.consume(`${action}:ip:${clientKey(clientIp(req))}`);
   const limitAccount = (action: string, account: string) => limits.perAccount.consume(`${action}:acct:${account.toLowerCase()}`);
 
-  router.post('/users', async (req, res) => {
-    await limitIp('signup', req);
-    const body = parse(signUpSchema, req.body);
+  api.open('post', '/users', { summary: 'Sign up (an activation mail follows when addresses must be verified)', body: signUpSchema, response: createdUserSchema, before: perIp('signup'), rateLimited: true }, async ({ body }) => {
     await limitAccount('signup', body.email);
-    res.status(201).json(await accounts.signUp(body));
+    return accounts.signUp(body);
   });
 
-  router.post('/jwt/create', async (req, res) => {
-    await limitIp('login', req);
-    const body = parse(tokenCreateSchema, req.body);
+  api.open('post', '/jwt/create', { summary: 'Log in with username or email: an access and a refresh token', body: tokenCreateSchema, response: tokenPairSchema, status: 200, before: perIp('login'), rateLimited: true }, async ({ body, req }) => {
     const identifier = (body.username ?? body.email) as string;
     // One budget per account, however it is named (username or email).
     const account = (await accounts.accountKey(identifier)) ?? identifier.toLowerCase();
@@ -62,70 +57,49 @@ export function authRoutes({ accounts, sessions, tokens, limits, requireAuth }: 
     const pair = await accounts.login(identifier, body.password, { ip: clientIp(req), userAgent: req.get('user-agent') });
     // A successful login clears the account's failure budget; the IP budget stays.
     await limits.perAccount.reset(`login:acct:${account}`);
-    res.json(pair);
+    return pair;
   });
 
-  router.post('/jwt/refresh', async (req, res) => {
-    const { refresh } = parse(tokenRefreshSchema, req.body);
-    res.json(await sessions.rotate(refresh));
-  });
+  api.open('post', '/jwt/refresh', { summary: 'Trade a refresh token for a new pair (the old one is spent)', body: tokenRefreshSchema, response: tokenPairSchema, status: 200 }, ({ body }) =>
+    sessions.rotate(body.refresh),
+  );
 
-  router.post('/jwt/verify', async (req, res) => {
-    const { token } = parse(tokenVerifySchema, req.body);
-    const claims = await tokens.verifyAccess(token);
+  api.open('post', '/jwt/verify', { summary: 'Check an access token (valid, live session)', body: tokenVerifySchema, response: verifiedSchema, status: 200 }, async ({ body }) => {
+    const claims = await tokens.verifyAccess(body.token);
     await sessions.assertLive(claims);
-    res.json({});
+    return {};
   });
 
-  router.post('/logout', requireAuth, async (req, res) => {
-    parse(logoutSchema, req.body);
-    const { userId, sessionId } = authOf(res);
+  api.authed('post', '/logout', { summary: "End this token's session", body: logoutSchema, status: 204 }, async ({ userId, sessionId }) => {
     await sessions.revoke(userId, sessionId, 'logout');
-    res.status(204).end();
   });
 
-  router.post('/logout-all', requireAuth, async (_req, res) => {
-    await sessions.revokeAll(authOf(res).userId, 'logout_all');
-    res.status(204).end();
+  api.authed('post', '/logout-all', { summary: 'End every session of the account', status: 204 }, async ({ userId }) => {
+    await sessions.revokeAll(userId, 'logout_all');
   });
 
-  router.post('/users/activation', async (req, res) => {
-    await limitIp('activation', req);
-    const { uid, token } = parse(uidTokenSchema, req.body);
-    await accounts.activate(uid, token);
-    res.status(204).end();
+  api.open('post', '/users/activation', { summary: 'Activate an account with the uid and token from its mail', body: uidTokenSchema, status: 204, before: perIp('activation'), rateLimited: true }, async ({ body }) => {
+    await accounts.activate(body.uid, body.token);
   });
 
-  router.post('/users/resend_activation', async (req, res) => {
-    await limitIp('mail', req);
-    const { email } = parse(emailOnlySchema, req.body);
-    await limitAccount('mail', email);
-    accounts.requestMail('activation', email, (err) => locals(res).log.error({ err: err.message }, 'activation mail request failed'));
-    res.status(204).end();
+  api.open('post', '/users/resend_activation', { summary: 'Mail the activation link again (answers the same whether or not the address is known)', body: emailOnlySchema, status: 204, before: perIp('mail'), rateLimited: true }, async ({ body, res }) => {
+    await limitAccount('mail', body.email);
+    accounts.requestMail('activation', body.email, (err) => locals(res).log.error({ err: err.message }, 'activation mail request failed'));
   });
 
-  router.post('/users/reset_password', async (req, res) => {
-    await limitIp('mail', req);
-    const { email } = parse(emailOnlySchema, req.body);
-    await limitAccount('mail', email);
-    accounts.requestMail('password_reset', email, (err) => locals(res).log.error({ err: err.message }, 'password reset request failed'));
-    res.status(204).end();
+  api.open('post', '/users/reset_password', { summary: 'Mail a password reset link (answers the same whether or not the address is known)', body: emailOnlySchema, status: 204, before: perIp('mail'), rateLimited: true }, async ({ body, res }) => {
+    await limitAccount('mail', body.email);
+    accounts.requestMail('password_reset', body.email, (err) => locals(res).log.error({ err: err.message }, 'password reset request failed'));
   });
 
-  router.post('/users/reset_password_confirm', async (req, res) => {
-    await limitIp('activation', req);
-    const body = parse(resetPasswordConfirmSchema, req.body);
+  api.open('post', '/users/reset_password_confirm', { summary: 'Set a new password with the uid and token from the reset mail', body: resetPasswordConfirmSchema, status: 204, before: perIp('activation'), rateLimited: true }, async ({ body }) => {
     await accounts.confirmPasswordReset(body.uid, body.token, body.new_password);
-    res.status(204).end();
   });
 
-  router.post('/users/set_password', requireAuth, async (req, res) => {
-    const body = parse(setPasswordSchema, req.body);
-    const { userId, sessionId } = authOf(res);
+  api.authed('post', '/users/set_password', { summary: "Change the account's password (other sessions end)", body: setPasswordSchema, status: 204, rateLimited: true }, async ({ body, userId, sessionId }) => {
     await limitAccount('set_password', String(userId));
     await accounts.setPassword(userId, sessionId, body.current_password, body.new_password);
-    res.status(204).end();
   });
 
-  return router;
+  return api;
 }

@@ -1,9 +1,9 @@
 // Who the caller is to a club: the one place a club role is worked out. REST, signaling,
 // notes and meetings all ask here, then ask shared/permissions what that role may do.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { ClubsTable } from '../../db/tables/clubs.js';
-import type { Role } from '../../shared/permissions.js';
+import { CLUB_ROLES, can, type Role } from '../../shared/permissions.js';
 
 export type ClubRow = Omit<Selectable<ClubsTable>, 'search' | 'total_money'> & { total_money: number };
 
@@ -105,4 +105,41 @@ export class ClubAccessService implements ClubAccessResolver {
       .execute();
     return rows.map((r) => ({ clubId: r.club_id, role: r.role }));
   }
+}
+
+/** The member roles that see the image projects shared with their club (permission project.read). */
+const PROJECT_READERS = CLUB_ROLES.filter((role) => can(role, 'project.read'));
+
+/**
+ * Who may see an image project, its images, results and files: the one rule, as a condition on
+ * `projects` so that lists, single projects and file downloads all filter with it. Its owner may;
+ * so may an active member of the club it is shared with whose role may read projects, as long
+ * as the owner is still an active member there too (an owner who left or was banned no longer
+ * publishes into the club). Guests and outsiders never do: `project.read` is not public.
+ */
+export function projectVisibleTo(eb: ExpressionBuilder<Database, 'projects'>, userId: number): Expression<SqlBool> {
+  const activeIn = (alias: 'viewer' | 'owner') =>
+    eb
+      .selectFrom(`memberships as ${alias}`)
+      .select(`${alias}.user_id`)
+      .whereRef(`${alias}.club_id`, '=', 'projects.club_id')
+      .where(`${alias}.status`, '=', 'active');
+  return eb.or([
+    eb('projects.owner_id', '=', userId),
+    eb.and([
+      eb.exists(activeIn('viewer').where('viewer.user_id', '=', userId).where('viewer.role', 'in', PROJECT_READERS)),
+      eb.exists(activeIn('owner').whereRef('owner.user_id', '=', 'projects.owner_id')),
+    ]),
+  ]);
+}
+
+/** The ids of the projects `userId` may see, as a subquery: `where('project_id', 'in', visibleProjectIds(db, userId))`. */
+export function visibleProjectIds(db: Kysely<Database>, userId: number) {
+  return db.selectFrom('projects').select('projects.id').where((eb) => projectVisibleTo(eb, userId));
+}
+
+/** Whether this user may share projects into the club (see its projects there). */
+export async function maySeeClubProjects(clubs: ClubAccessResolver, clubId: number, userId: number): Promise<boolean> {
+  const access = await clubs.resolve(clubId, userId);
+  return access !== null && access.status === 'active' && can(access.role, 'project.read', access.club);
 }

@@ -7,9 +7,18 @@ import { idSchema } from '../../shared/protocol/common.js';
 import type { Action } from '../../shared/permissions.js';
 import type { ClubAccess, ClubAccessResolver } from '../clubs/access.js';
 import { ClubGate } from '../clubs/gate.js';
+import { readMultipart, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
 import { authOf } from './authenticate.js';
 import type { HttpMethod, OpenApiRegistry } from './openapi.js';
 import { parse } from './validate.js';
+
+/** A multipart/form-data request body: files under `field`, read as they arrive within `limits`. */
+export interface MultipartSpec {
+  field: string;
+  /** What the files must be, for the document (e.g. "PNG, JPEG or WebP images"). */
+  accepts: string;
+  limits: MultipartLimits;
+}
 
 interface SpecBase<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   summary: string;
@@ -18,7 +27,22 @@ interface SpecBase<B extends z.ZodType | undefined, Q extends z.ZodType | undefi
   response?: z.ZodType;
   /** Defaults: 201 for POST, 200 otherwise; a handler returning undefined answers 204. */
   status?: number;
-  produces?: string;
+  /** Other statuses the handler answers with on success (e.g. 400 for an upload of only bad files). */
+  alsoAnswers?: Record<number, string>;
+  /**
+   * Content type of a response that is not JSON: a string result is sent as it is. A list names
+   * every type the endpoint may answer with (a format query, say); the first is the default.
+   */
+  produces?: string | string[];
+  /** A download that honours Range (206 Partial Content); the handler sends the bytes itself. */
+  ranged?: boolean;
+  /** Path parameters that are not serial ids (the default): their schema checks them (a bad one is a 404). */
+  params?: Record<string, z.ZodType<string>>;
+  multipart?: MultipartSpec;
+  /** Runs before the body is parsed: limits that must count malformed attempts too. */
+  before?: (req: Request, res: Response) => Promise<void>;
+  /** The endpoint has its own rate limit (429 with Retry-After). */
+  rateLimited?: boolean;
 }
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -28,8 +52,12 @@ export interface EndpointContext<B, Q> {
   res: Response;
   body: B;
   query: Q;
-  /** A numeric path parameter; a malformed one is a 404, like a missing row. */
-  id: (name: string) => number;
+  /** A numeric path parameter; a malformed one is a 404, like a missing row (`what` names it). */
+  id: (name: string, what?: string) => number;
+  /** A path parameter declared in the spec's `params`, checked by its schema (else a 404). */
+  param: (name: string, what?: string) => string;
+  /** The files of a `multipart` endpoint (temp files are the handler's to discard). */
+  parts: () => Promise<UploadedPart[]>;
   /** Answers with another status than the spec's (e.g. 200 when a POST created nothing). */
   status: (code: number) => void;
 }
@@ -49,11 +77,17 @@ export interface ApiDeps {
   clubs: ClubAccessResolver;
 }
 
-function numericParam(req: Request, name: string): number {
+function notFound(what?: string): AppError {
+  return new AppError('not_found', what ? `${what} not found` : 'Not found');
+}
+
+function numericParam(req: Request, name: string, what?: string): number {
   const parsed = idSchema.safeParse(req.params[name]);
-  if (!parsed.success) throw new AppError('not_found', 'Not found');
+  if (!parsed.success) throw notFound(what);
   return parsed.data;
 }
+
+type AnySpec = SpecBase<z.ZodType | undefined, z.ZodType | undefined>;
 
 /** One tag's endpoints, mounted under `mount` (e.g. /api). */
 export class Api {
@@ -110,17 +144,37 @@ export class Api {
     });
   }
 
-  private context<B, Q>(req: Request, res: Response, spec: SpecBase<z.ZodType | undefined, z.ZodType | undefined>): EndpointContext<B, Q> {
+  private context<B, Q>(req: Request, res: Response, spec: AnySpec): EndpointContext<B, Q> {
     // The query is parsed first: a bad query is the caller's problem even without a body.
     const query = (spec.query ? parse(spec.query, req.query) : undefined) as Q;
     const body = (spec.body ? parse(spec.body, req.body) : undefined) as B;
-    return { req, res, body, query, id: (name) => numericParam(req, name), status: (code) => void (res.locals.statusOverride = code) };
+    const param = (name: string, what?: string): string => {
+      const schema = spec.params?.[name];
+      if (!schema) throw new Error(`path parameter ${name} is not declared in the spec's params`);
+      const parsed = schema.safeParse(req.params[name]);
+      if (!parsed.success) throw notFound(what);
+      return parsed.data;
+    };
+    const parts = (): Promise<UploadedPart[]> => {
+      if (!spec.multipart) throw new Error('parts() needs a multipart spec');
+      return readMultipart(req, spec.multipart.limits);
+    };
+    return {
+      req,
+      res,
+      body,
+      query,
+      id: (name, what) => numericParam(req, name, what),
+      param,
+      parts,
+      status: (code) => void (res.locals.statusOverride = code),
+    };
   }
 
   private register(
     method: HttpMethod,
     path: string,
-    spec: SpecBase<z.ZodType | undefined, z.ZodType | undefined>,
+    spec: AnySpec,
     auth: boolean,
     action: Action | undefined,
     middleware: RequestHandler[],
@@ -138,16 +192,24 @@ export class Api {
       query: spec.query,
       response: spec.response,
       status: defaultStatus,
+      alsoAnswers: spec.alsoAnswers,
       produces: spec.produces,
+      ranged: spec.ranged,
+      params: spec.params,
+      multipart: spec.multipart && { field: spec.multipart.field, accepts: spec.multipart.accepts, maxFiles: spec.multipart.limits.maxFiles, maxFileBytes: spec.multipart.limits.maxFileBytes, maxRequestBytes: spec.multipart.limits.maxRequestBytes },
+      rateLimited: spec.rateLimited,
     });
+    const before = spec.before;
+    const produces = Array.isArray(spec.produces) ? spec.produces[0] : spec.produces;
     this.router[method](path, ...middleware, async (req: Request, res: Response) => {
+      if (before) await before(req, res);
       const result = await run(req, res);
       if (res.headersSent) return;
       const status = (res.locals.statusOverride as number | undefined) ?? defaultStatus;
       if (result === undefined) {
         res.status(204).end();
-      } else if (spec.produces && typeof result === 'string') {
-        res.status(status).type(spec.produces).send(result);
+      } else if (produces && typeof result === 'string') {
+        res.status(status).type(produces).send(result);
       } else {
         res.status(status).json(result);
       }

@@ -18,8 +18,18 @@ export interface OperationSpec {
   query?: z.ZodType;
   response?: z.ZodType;
   status: number;
-  /** Content type of the response when it is not JSON. */
-  produces?: string;
+  /** Other success-path statuses, with what they mean. */
+  alsoAnswers?: Record<number, string>;
+  /** Content type(s) of the response when it is not (only) JSON. */
+  produces?: string | string[];
+  /** A download honouring Range requests. */
+  ranged?: boolean;
+  /** Path parameters that are not serial ids. */
+  params?: Record<string, z.ZodType>;
+  /** A multipart/form-data body with files under `field`. */
+  multipart?: { field: string; accepts: string; maxFiles: number; maxFileBytes: number; maxRequestBytes: number };
+  /** Has its own rate limit. */
+  rateLimited?: boolean;
 }
 
 type JsonSchema = Record<string, unknown>;
@@ -48,6 +58,28 @@ const errorBody = {
   },
 };
 
+/** The schema of a non-JSON response body: text for text types, bytes for the rest. */
+function bodySchemaOf(contentType: string): JsonSchema {
+  return contentType.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' };
+}
+
+function requestBodyOf(op: OperationSpec): JsonSchema | undefined {
+  if (op.multipart) {
+    const { field, accepts, maxFiles, maxFileBytes, maxRequestBytes } = op.multipart;
+    return {
+      required: true,
+      description: `${accepts}: at most ${maxFiles} files of ${maxFileBytes} bytes each, ${maxRequestBytes} bytes in all`,
+      content: {
+        'multipart/form-data': {
+          schema: { type: 'object', required: [field], properties: { [field]: { type: 'array', maxItems: maxFiles, items: { type: 'string', format: 'binary' } } } },
+        },
+      },
+    };
+  }
+  if (op.body) return { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } };
+  return undefined;
+}
+
 export class OpenApiRegistry {
   private readonly operations: OperationSpec[] = [];
 
@@ -65,27 +97,43 @@ export class OpenApiRegistry {
       const pathParams = [...op.path.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
       const openApiPath = op.path.replace(/:(\w+)/g, '{$1}');
       const parameters = [
-        ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
+        ...pathParams.map((name) => {
+          const declared = op.params?.[name];
+          return { name, in: 'path', required: true, schema: declared ? toSchema(declared, 'input') : { type: 'integer', minimum: 1 } };
+        }),
         ...(op.query ? queryParameters(op.query) : []),
+        ...(op.ranged ? [{ name: 'Range', in: 'header', required: false, description: 'One byte range, e.g. bytes=0-1023', schema: { type: 'string' } }] : []),
       ];
-      const success: JsonSchema = op.status === 204 ? { description: 'Done' } : {
-        description: 'Success',
-        content: { [op.produces ?? 'application/json']: { schema: op.response ? toSchema(op.response, 'output') : {} } },
-      };
+      const contentTypes = op.produces === undefined ? ['application/json'] : [op.produces].flat();
+      const content = Object.fromEntries(
+        contentTypes.map((type) => [type, { schema: type === 'application/json' ? (op.response ? toSchema(op.response, 'output') : {}) : bodySchemaOf(type) }]),
+      );
+      const success: JsonSchema = op.status === 204 ? { description: 'Done' } : { description: 'Success', content };
       const responses: Record<string, JsonSchema> = { [String(op.status)]: success };
       const errorResponse = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-      if (op.body || op.query) responses['400'] = { description: 'Invalid input (code validation_failed, details lists each field)', ...errorResponse };
+      for (const [status, description] of Object.entries(op.alsoAnswers ?? {})) responses[status] = { description, content };
+      if (op.ranged) {
+        responses['206'] = { description: 'Partial Content: the requested range (Content-Range says which)', content };
+        responses['416'] = { description: 'Range Not Satisfiable' };
+      }
+      if (op.body || op.query || op.multipart) responses['400'] ??= { description: 'Invalid input (code validation_failed, details lists each field)', ...errorResponse };
       if (op.auth) responses['401'] = { description: 'Missing, invalid, expired or revoked access token', ...errorResponse };
       if (op.action) responses['403'] = { description: `Forbidden: needs permission "${op.action}"`, ...errorResponse };
       if (pathParams.length > 0) responses['404'] = { description: 'Not found', ...errorResponse };
+      if (op.multipart) {
+        responses['413'] = { description: 'Body larger than the request limit (payload_too_large)', ...errorResponse };
+        responses['415'] = { description: 'Not multipart/form-data (unsupported_media_type)', ...errorResponse };
+      }
+      if (op.rateLimited) responses['429'] = { description: 'Over a limit (rate_limited, or too_many_uploads at once); Retry-After, when sent, says when to try again', ...errorResponse };
+      const requestBody = requestBodyOf(op);
       (paths[openApiPath] ??= {})[op.method] = {
         tags: [op.tag],
         summary: op.summary,
-        operationId: `${op.method}_${op.path.replace(/^\/api\//, '').replace(/[/:]+/g, '_').replace(/_+$/, '')}`,
+        operationId: `${op.method}_${op.path.replace(/^\/(api\/)?/, '').replace(/[/:]+/g, '_').replace(/_+$/, '')}`,
         ...(op.action ? { 'x-permission': op.action } : {}),
         ...(op.auth ? { security: [{ bearer: [] }] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
-        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } } : {}),
+        ...(requestBody ? { requestBody } : {}),
         responses,
       };
     }

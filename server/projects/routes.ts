@@ -1,19 +1,24 @@
 // /api/models and /api/projects (the seed API's paths; trailing slashes accepted).
-import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import { idParamSchema, projectCreateSchema, projectUpdateSchema } from '../../shared/protocol/projects.js';
-import { authOf } from '../http/authenticate.js';
-import { parse } from '../http/validate.js';
+import {
+  imageResponseSchema,
+  jobResponseSchema,
+  modelSummarySchema,
+  projectCreateSchema,
+  projectResponseSchema,
+  projectUpdateSchema,
+  quoteResponseSchema,
+  quoteSchema,
+  resultResponseSchema,
+  uploadResponseSchema,
+} from '../../shared/protocol/projects.js';
+import { Api, type ApiDeps } from '../http/api.js';
 import type { ModelRegistry } from '../inference/registry.js';
-import { discardParts, readMultipart, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
+import { discardParts, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
 import type { UploadSlots } from '../uploads/slots.js';
+import type { QuoteService } from './quotes.js';
 import type { ProjectService } from './service.js';
-
-function id(value: unknown, what: string): number {
-  const parsed = idParamSchema.safeParse(value);
-  if (!parsed.success) throw new AppError('not_found', `${what} not found`);
-  return parsed.data;
-}
 
 export interface UploadDeps {
   limits: MultipartLimits;
@@ -21,85 +26,98 @@ export interface UploadDeps {
   slots: UploadSlots;
 }
 
-export function projectRoutes(projects: ProjectService, models: ModelRegistry, requireAuth: RequestHandler, uploads: UploadDeps): Router {
-  const router = Router();
+export interface ProjectRouteDeps extends ApiDeps {
+  projects: ProjectService;
+  models: ModelRegistry;
+  quotes: QuoteService;
+  uploads: UploadDeps;
+}
 
-  router.get('/models', requireAuth, (_req, res) => {
-    res.json(models.list());
+export function projectRoutes({ projects, models, quotes, uploads, ...deps }: ProjectRouteDeps): Api {
+  const api = new Api(deps, '/api', 'Projects');
+  const project = (id: (name: string, what?: string) => number) => id('id', 'Project');
+
+  api.authed('get', '/models', { summary: 'The recognition models and whether each is ready', response: z.array(modelSummarySchema) }, () => models.list());
+
+  api.authed('get', '/projects', { summary: 'Your projects and those shared with your clubs, newest first', response: z.array(projectResponseSchema) }, ({ userId }) => projects.list(userId));
+
+  api.authed('post', '/projects', { summary: 'Create a project (club_id shares it with a club you belong to)', body: projectCreateSchema, response: projectResponseSchema }, ({ userId, body }) =>
+    projects.create(userId, body),
+  );
+
+  api.authed('get', '/projects/:id', { summary: 'A project with its images', response: projectResponseSchema }, ({ userId, id }) => projects.get(userId, project(id)));
+
+  api.authed('patch', '/projects/:id', { summary: 'Change your project', body: projectUpdateSchema, response: projectResponseSchema }, ({ userId, id, body }) =>
+    projects.update(userId, project(id), body),
+  );
+
+  api.authed('delete', '/projects/:id', { summary: 'Delete your project, its images and results' }, async ({ userId, id }) => {
+    await projects.remove(userId, project(id));
   });
 
-  router.get('/projects', requireAuth, async (_req, res) => {
-    res.json(await projects.list(authOf(res).userId));
+  api.authed(
+    'post',
+    '/projects/:id/images',
+    {
+      summary: 'Upload images to your project: the good ones are stored, each bad one is named with its reason',
+      multipart: { field: 'images', accepts: 'PNG, JPEG or WebP images', limits: uploads.limits },
+      response: uploadResponseSchema,
+      alsoAnswers: { 400: 'No file was stored: bad_images says why for each' },
+      rateLimited: true,
+    },
+    async ({ userId, id, parts: readParts, status }) => {
+      const projectId = project(id);
+      await projects.assertOwned(userId, projectId); // 404 before reading a body nobody may send here
+      const release = uploads.slots.take(userId);
+      let parts: UploadedPart[] = [];
+      try {
+        parts = await readParts();
+        const result = await projects.addImages(userId, projectId, parts);
+        if (result.data.length === 0) status(400);
+        return result;
+      } finally {
+        // The slot is held until the last image is checked and stored, not only while the body
+        // arrives; temp files are gone before the answer.
+        await discardParts(parts);
+        release();
+      }
+    },
+  );
+
+  api.authed('get', '/projects/:id/images', { summary: "A project's images", response: z.array(imageResponseSchema) }, async ({ userId, id }) => (await projects.get(userId, project(id))).images);
+
+  api.authed('get', '/projects/:id/images/:imageId', { summary: 'One image of a project', response: imageResponseSchema }, ({ userId, id }) =>
+    projects.image(userId, project(id), id('imageId', 'Image')),
+  );
+
+  api.authed('delete', '/projects/:id/images/:imageId', { summary: 'Remove an image from your project' }, async ({ userId, id }) => {
+    await projects.removeImage(userId, project(id), id('imageId', 'Image'));
   });
 
-  router.post('/projects', requireAuth, async (req, res) => {
-    res.status(201).json(await projects.create(authOf(res).userId, parse(projectCreateSchema, req.body)));
-  });
+  api.authed('post', '/projects/:id/start', { summary: 'Recognise the text of every image (a job; answers at once)', response: jobResponseSchema, status: 202 }, ({ userId, id }) =>
+    projects.start(userId, project(id), false),
+  );
 
-  router.get('/projects/:id', requireAuth, async (req, res) => {
-    res.json(await projects.get(authOf(res).userId, id(req.params.id, 'Project')));
-  });
+  api.authed('post', '/projects/:id/start_rest', { summary: 'Recognise the images that have no result yet', response: jobResponseSchema, status: 202 }, ({ userId, id }) =>
+    projects.start(userId, project(id), true),
+  );
 
-  router.patch('/projects/:id', requireAuth, async (req, res) => {
-    res.json(await projects.update(authOf(res).userId, id(req.params.id, 'Project'), parse(projectUpdateSchema, req.body)));
-  });
+  api.authed('get', '/projects/:id/results', { summary: "The recognised text of a project's images", response: z.array(resultResponseSchema) }, ({ userId, id }) =>
+    projects.results(userId, project(id)),
+  );
 
-  router.delete('/projects/:id', requireAuth, async (req, res) => {
-    await projects.remove(authOf(res).userId, id(req.params.id, 'Project'));
-    res.status(204).end();
-  });
-
-  router.post('/projects/:id/images', requireAuth, async (req, res) => {
-    const userId = authOf(res).userId;
-    const projectId = id(req.params.id, 'Project');
-    await projects.assertOwned(userId, projectId); // 404 before reading a body nobody may send here
-    const release = uploads.slots.take(userId);
-    let parts: UploadedPart[] = [];
-    let result;
-    try {
-      parts = await readMultipart(req, uploads.limits);
-      result = await projects.addImages(userId, projectId, parts);
-    } finally {
-      // The slot is held until the last image is checked and stored, not only while the body
-      // arrives; temp files are gone before the answer.
-      await discardParts(parts);
-      release();
-    }
-    res.status(result.data.length > 0 ? 201 : 400).json(result);
-  });
-
-  router.get('/projects/:id/images', requireAuth, async (req, res) => {
-    const userId = authOf(res).userId;
-    const projectId = id(req.params.id, 'Project');
-    res.json((await projects.get(userId, projectId)).images);
-  });
-
-  router.get('/projects/:id/images/:imageId', requireAuth, async (req, res) => {
-    res.json(await projects.image(authOf(res).userId, id(req.params.id, 'Project'), id(req.params.imageId, 'Image')));
-  });
-
-  router.delete('/projects/:id/images/:imageId', requireAuth, async (req, res) => {
-    await projects.removeImage(authOf(res).userId, id(req.params.id, 'Project'), id(req.params.imageId, 'Image'));
-    res.status(204).end();
-  });
-
-  router.post('/projects/:id/start', requireAuth, async (req, res) => {
-    res.status(202).json(await projects.start(authOf(res).userId, id(req.params.id, 'Project'), false));
-  });
-
-  router.post('/projects/:id/start_rest', requireAuth, async (req, res) => {
-    res.status(202).json(await projects.start(authOf(res).userId, id(req.params.id, 'Project'), true));
-  });
-
-  router.get('/projects/:id/results', requireAuth, async (req, res) => {
-    res.json(await projects.results(authOf(res).userId, id(req.params.id, 'Project')));
-  });
-
-  router.get('/projects/:id/results/:imageId', requireAuth, async (req, res) => {
-    const [result] = await projects.results(authOf(res).userId, id(req.params.id, 'Project'), id(req.params.imageId, 'Image'));
+  api.authed('get', '/projects/:id/results/:imageId', { summary: 'The recognised text of one image', response: resultResponseSchema }, async ({ userId, id }) => {
+    const [result] = await projects.results(userId, project(id), id('imageId', 'Image'));
     if (!result) throw new AppError('not_found', 'No result for that image yet');
-    res.json(result);
+    return result;
   });
 
-  return router;
+  api.authed(
+    'post',
+    '/projects/:id/results/:imageId/quote',
+    { summary: 'Put chosen lines of a result into a notes document as a quote (needs write access to the document)', body: quoteSchema, response: quoteResponseSchema },
+    ({ userId, id, body }) => quotes.quote(userId, id('id', 'Project'), id('imageId', 'Project'), body),
+  );
+
+  return api;
 }

@@ -1,12 +1,12 @@
 // Image projects: their rows, their images (stored through the blob store), and the jobs
-// that process them. The owner changes a project; when it belongs to a club, the club's
-// members (permission project.read) may also see it, its images and its results, as long as
-// the owner is still an active member of that club.
+// that process them. The owner changes a project; who else may see it, its images and its
+// results is decided by projectVisibleTo (server/clubs/access.ts), the same rule file
+// downloads use.
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
-import { can } from '../../shared/permissions.js';
+import { maySeeClubProjects, projectVisibleTo, visibleProjectIds, type ClubAccessResolver } from '../clubs/access.js';
 import type { ImageResponse, JobResponse, ProjectResponse, ResultResponse, UploadResponse } from '../../shared/protocol/projects.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { claimQuota } from '../uploads/quota.js';
@@ -66,39 +66,23 @@ export class ProjectService {
     private readonly blobs: BlobStore,
     private readonly models: ModelRegistry,
     private readonly jobs: JobRunner,
+    private readonly clubs: ClubAccessResolver,
     private readonly settings: ProjectSettings,
   ) {}
 
-  /** The clubs whose projects this user may see. */
-  private async readableClubs(userId: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('memberships')
-      .innerJoin('clubs', 'clubs.id', 'memberships.club_id')
-      .select(['memberships.club_id', 'memberships.role', 'clubs.visibility'])
-      .where('memberships.user_id', '=', userId)
-      .where('memberships.status', '=', 'active')
-      .execute();
-    return rows.filter((r) => can(r.role, 'project.read', r)).map((r) => r.club_id);
-  }
-
+  /** A project is shared only with a club whose projects its owner may see. */
   private async assertClubReadable(userId: number, clubId: number): Promise<void> {
-    if (!(await this.readableClubs(userId)).includes(clubId)) {
+    if (!(await maySeeClubProjects(this.clubs, clubId, userId))) {
       throw new AppError('validation_failed', 'Invalid request: club_id: is not a club you belong to', [{ path: 'club_id', message: 'is not a club you belong to' }]);
     }
   }
 
   /** Own projects and those shared with the user's clubs, newest first. */
   async list(userId: number): Promise<ProjectResponse[]> {
-    const clubs = await this.readableClubs(userId);
     const rows = await this.db
       .selectFrom('projects')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb('owner_id', '=', userId),
-          ...(clubs.length > 0 ? [eb.and([eb('club_id', 'in', clubs), eb.exists(this.ownerStillIn(eb))])] : []),
-        ]),
-      )
+      .where((eb) => projectVisibleTo(eb, userId))
       .orderBy('id', 'desc')
       .limit(500)
       .execute();
@@ -112,8 +96,9 @@ export class ProjectService {
       .selectAll('projects')
       .select('users.username as owner_username')
       .where('projects.id', '=', projectId)
+      .where('projects.id', 'in', visibleProjectIds(this.db, userId))
       .executeTakeFirst();
-    if (!project || !(await this.visible(userId, project))) throw notFound();
+    if (!project) throw notFound();
     const images = await this.images(projectId);
     return {
       id: project.id,
@@ -347,33 +332,9 @@ export class ProjectService {
     return toImage(row);
   }
 
-  /** The project owner's active membership in the club the project is shared with. */
-  private ownerStillIn(eb: ExpressionBuilder<Database, 'projects'>) {
-    return eb
-      .selectFrom('memberships as owner')
-      .select('owner.user_id')
-      .whereRef('owner.club_id', '=', 'projects.club_id')
-      .whereRef('owner.user_id', '=', 'projects.owner_id')
-      .where('owner.status', '=', 'active');
-  }
-
-  private async visible(userId: number, project: { owner_id: number; club_id: number | null }): Promise<boolean> {
-    if (project.owner_id === userId) return true;
-    if (project.club_id === null || !(await this.readableClubs(userId)).includes(project.club_id)) return false;
-    // An owner who left or was banned no longer publishes into the club.
-    const owner = await this.db
-      .selectFrom('memberships')
-      .select('user_id')
-      .where('club_id', '=', project.club_id)
-      .where('user_id', '=', project.owner_id)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    return owner !== undefined;
-  }
-
   private async assertVisible(userId: number, projectId: number): Promise<void> {
-    const project = await this.db.selectFrom('projects').select(['owner_id', 'club_id']).where('id', '=', projectId).executeTakeFirst();
-    if (!project || !(await this.visible(userId, project))) throw notFound();
+    const project = await this.db.selectFrom('projects').select('id').where('id', '=', projectId).where((eb) => projectVisibleTo(eb, userId)).executeTakeFirst();
+    if (!project) throw notFound();
   }
 
   async assertOwned(ownerId: number, projectId: number): Promise<void> {

@@ -73,4 +73,8 @@ export const setPasswordSchema = z.strictObject({
 });
 
 export const tokenPairSchema = z.object({ access: z.string(), refresh: z.string() });
+/** The account a sign-up created. */
+export const createdUserSchema = z.object({ id: z.number().int(), username: z.string(), email: z.string(), first_name: z.string(), last_name: z.string() });
+/** /auth/jwt/verify answers an empty object for a good token, as djoser does. */
+export const verifiedSchema = z.strictObject({});
 export type TokenPair = z.infer<typeof tokenPairSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ReadingStreak } from './books.js';
+import { readingStreakSchema, type ReadingStreak } from './books.js';
 
 const MAX_INTERESTS = 30;
 
@@ -65,3 +65,24 @@ export interface PublicProfile {
   created_at: string;
   reading_streak: ReadingStreak;
 }
+
+/** The shapes above for the API document. */
+export const publicProfileSchema = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  first_name: z.string(),
+  nickname: z.string().nullable(),
+  bio: z.string().nullable(),
+  interests: z.array(z.string()),
+  created_at: z.string(),
+  reading_streak: readingStreakSchema,
+}) satisfies z.ZodType<PublicProfile>;
+
+export const meResponseSchema = publicProfileSchema.extend({
+  email: z.string(),
+  last_name: z.string(),
+  phone: z.string().nullable(),
+  birth_date: z.string().nullable(),
+  email_verified: z.boolean(),
+  transcription_opt_out: z.boolean(),
+}) satisfies z.ZodType<MeResponse>;
