@@ -318,7 +318,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         ['/api', apiDocs.router],
         ...featureApis.map((api): [string, express.Router] => ['/api', api.router]),
         ...intelligenceApis.map((api): [string, express.Router] => ['/api', api.router]),
-        ...(notes ? ([['/api', notes.routes(requireAuth)]] as Array<[string, express.Router]>) : []),
+        ...(notes ? ([['/api', notes.routes(apiDeps).router]] as Array<[string, express.Router]>) : []),
       ],
     });
     const server = http.createServer(app);

@@ -8,30 +8,28 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Router, type RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
-import { z } from 'zod';
 import type { Database } from '../../db/types.js';
 import type { TokenService } from '../../shared/auth/tokens.js';
 import type { Bus } from '../../shared/bus.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SessionService } from '../auth/sessions.js';
-import { authOf } from '../http/authenticate.js';
-import { parse } from '../http/validate.js';
+import { Api, type ApiDeps } from '../http/api.js';
 import type { NotesIdentity } from './awareness-guard.js';
 import { CLOSE, NotesConnection, systemClock, type NotesAccess, type NotesClock, type NotesLimits } from './connection.js';
 import { DOC_SHAPE, parseDocName } from './doc-name.js';
 import type { DocumentRegistry } from './documents.js';
+import { NotesVersionStore } from './version-store.js';
 import { notesVersionRoutes } from './versions.js';
+import { ticketResponseSchema, ticketSchema } from '../../shared/protocol/notes.js';
 
 export type NotesAuthorizer = (userId: number, docName: string) => Promise<NotesAccess | null>;
 
 /** The shape of a name (for other modules' schemas); the club authorizer also refuses non-canonical ids. */
 export const DOC_NAME = DOC_SHAPE;
 const TICKET_TTL_MS = 30_000;
-export const ticketSchema = z.strictObject({ doc: z.string().refine((doc) => parseDocName(doc) !== null, { error: 'must be a document name like meeting.12' }) });
 
 export interface NotesServerDeps {
   db: Kysely<Database>;
@@ -122,26 +120,29 @@ export class NotesServer {
     return true;
   }
 
-  routes(requireAuth: RequestHandler): Router {
-    const router = Router();
-    router.post('/collab/tickets', requireAuth, async (req, res) => {
-      const { doc } = parse(ticketSchema, req.body);
-      const { userId, sessionId } = authOf(res);
-      if (!(await this.deps.authorize(userId, doc))) throw new AppError('forbidden', 'You may not open this document');
-      const ticket = randomBytes(24).toString('base64url');
-      // Spent and expired tickets go as new ones come: the table holds about a TTL's worth.
-      await this.deps.db
-        .deleteFrom('collab_tickets')
-        .where((eb) => eb.or([eb('expires_at', '<', new Date()), eb('used_at', 'is not', null)]))
-        .execute();
-      await this.deps.db
-        .insertInto('collab_tickets')
-        .values({ token_hash: digest(ticket), user_id: userId, session_id: sessionId, doc, expires_at: new Date(Date.now() + TICKET_TTL_MS) })
-        .execute();
-      res.status(201).json({ ticket, doc, expires_in: TICKET_TTL_MS / 1000 });
+  /** The REST side: WebSocket tickets, named versions and exports, under /api. */
+  routes(deps: ApiDeps): Api {
+    const api = new Api(deps, '/api', 'Notes');
+    api.authed('post', '/collab/tickets', { summary: 'A one-time ticket that opens a notes document over the WebSocket (/collab/{doc}?ticket=)', body: ticketSchema, response: ticketResponseSchema }, async ({ body, userId, sessionId }) => {
+      if (!(await this.deps.authorize(userId, body.doc))) throw new AppError('forbidden', 'You may not open this document');
+      return this.issueTicket(userId, sessionId, body.doc);
     });
-    router.use(notesVersionRoutes({ db: this.deps.db, documents: this.deps.documents, authorize: this.deps.authorize, maxVersions: this.deps.limits.maxVersions }, requireAuth));
-    return router;
+    notesVersionRoutes(api, { store: new NotesVersionStore(this.deps.db, this.deps.limits.maxVersions), documents: this.deps.documents, authorize: this.deps.authorize });
+    return api;
+  }
+
+  private async issueTicket(userId: number, sessionId: string, doc: string): Promise<{ ticket: string; doc: string; expires_in: number }> {
+    const ticket = randomBytes(24).toString('base64url');
+    // Spent and expired tickets go as new ones come: the table holds about a TTL's worth.
+    await this.deps.db
+      .deleteFrom('collab_tickets')
+      .where((eb) => eb.or([eb('expires_at', '<', new Date()), eb('used_at', 'is not', null)]))
+      .execute();
+    await this.deps.db
+      .insertInto('collab_tickets')
+      .values({ token_hash: digest(ticket), user_id: userId, session_id: sessionId, doc, expires_at: new Date(Date.now() + TICKET_TTL_MS) })
+      .execute();
+    return { ticket, doc, expires_in: TICKET_TTL_MS / 1000 };
   }
 
   /** Closes every notes connection and flushes the documents; call it before draining HTTP (open WebSockets keep the HTTP server from closing). Idempotent. */

@@ -1,6 +1,7 @@
 // Image projects (the seed API's shapes): REST bodies and responses.
 import { z } from 'zod';
 import { bodyIdSchema, rawText } from './common.js';
+import { DOC_SHAPE } from './notes.js';
 
 export const PROJECT_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 
@@ -130,11 +131,8 @@ export type FileResponse = z.infer<typeof fileResponseSchema>;
 
 export const MAX_QUOTED_LINES = 100;
 
-/** The shape of a notes document name (`club.7`, `meeting.12`); the notes service checks the rest. */
-export const NOTES_DOC_SHAPE = /^([a-z]+)\.([A-Za-z0-9_-]{1,64})$/;
-
 export const quoteSchema = z.strictObject({
-  doc: z.string().regex(NOTES_DOC_SHAPE, { error: 'must be a document name like club.7' }),
+  doc: z.string().regex(DOC_SHAPE, { error: 'must be a document name like club.7' }),
   /** Indexes into the result's `lines`, in the order they should appear. */
   lines: z.array(z.number().int().min(0)).min(1).max(MAX_QUOTED_LINES),
   book_id: bodyIdSchema.optional(),
