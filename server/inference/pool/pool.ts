@@ -132,7 +132,7 @@ export class InferencePool {
       else job.reject(new InferenceError('inference_failed', reply.error));
       this.dispatch();
     });
-    worker.on('error', (err) => (slot.error = err.message));
+    worker.on('error', (err: Error) => (slot.error = err.message));
     worker.on('exit', (code) => {
       if (this.slots[index] !== slot) return; // closed, or already replaced
       this.slots[index] = null;
