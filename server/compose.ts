@@ -38,6 +38,7 @@ import { BlobStore } from './uploads/store.js';
 import { ProfileService } from './users/profiles.js';
 import { userRoutes } from './users/routes.js';
 import { DocumentRegistry } from './notes/documents.js';
+import { startTranscription, type Transcription } from './transcripts/start-live.js';
 import { NotesServer, type NotesAuthorizer } from './notes/server.js';
 import { NotesStore } from './notes/store.js';
 import { RedisNotesRelay } from './notes/redis-relay.js';
@@ -89,6 +90,8 @@ export interface Roundtable {
   meetings: MeetingHub | null;
   /** Tapped meeting audio, for transcription. */
   audioTaps: AudioTaps | null;
+  /** Live transcription of the meetings hosted here (null without the SFU). */
+  transcription: Transcription | null;
   /** The notes store, when the notes endpoint is mounted. */
   notesStore: NotesStore | null;
   /** Socket.IO (presence, knocks, chat) on the same port, under /socket.io/. */
@@ -268,6 +271,14 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       cleanup.push(() => server.close());
     }
 
+    // Live transcription of meetings hosted here: taps → voice activity → recognition → segments.
+    let transcription: Transcription | null = null;
+    if (meetings && audioTaps) {
+      const built = await startTranscription({ config: config.transcription, db: database.db, taps: audioTaps, announcer: meetings, notes: intelligenceNotes, models, metrics, logger: logger.child({ module: 'transcription' }) });
+      transcription = built;
+      cleanup.push(() => built.close(0));
+    }
+
     // Meeting intelligence: transcripts, summaries (jobs of the one runner), the club's memory.
     const reranker = config.intelligence.embedModelDir ? await loadEmbeddingReranker(config.intelligence.embedModelDir, logger.child({ module: 'embed' })) : null;
     if (reranker) cleanup.push(() => reranker.close());
@@ -407,6 +418,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         meetings?.stopAccepting();
         await step('meeting claims', () => locator.close());
         await step('meetings', () => meetings?.close());
+        // What was said until then is recognised and recorded (for a while) before the documents close.
+        await step('transcription', () => transcription?.close(config.shutdownTimeoutMs));
         // Sockets next: their clients reconnect elsewhere while HTTP requests finish here.
         await step('signaling', () => signaling.close());
         // Open notes WebSockets would keep the HTTP server from closing: they go first too.
@@ -417,7 +430,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       })();
       return closing;
     };
-    return { config, logger, database, server, app, url, sfu, meetings, audioTaps, notesStore, signaling, joinPasswords, close };
+    return { config, logger, database, server, app, url, sfu, meetings, audioTaps, transcription, notesStore, signaling, joinPasswords, close };
   } catch (err) {
     await closeAll();
     throw err;

@@ -3,7 +3,6 @@
 // accepts packets from that transport. A tap lives exactly as long as its producer: when the
 // producer, its transport or its router closes, the consumer closes and the tap with it.
 import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import type * as mediasoup from 'mediasoup';
 import type { Logger } from '../shared/logger.js';
 import { isRtcp } from './rtp.js';
@@ -61,6 +60,8 @@ export class AudioTaps {
   }
 
   async start(router: mediasoup.types.Router, producer: mediasoup.types.Producer, meetingId: number, userId: number): Promise<void> {
+    // Nobody listening: no port is opened and no audio leaves the router.
+    if (this.listeners.size === 0) return;
     if (producer.kind !== 'audio' || this.taps.has(producer.id) || this.opening.has(producer.id)) return;
     const attempt = { cancelled: false };
     this.opening.set(producer.id, attempt);
@@ -75,7 +76,7 @@ export class AudioTaps {
         });
       });
       transport = await router.createPlainTransport({ listenIp: TAP_IP, rtcpMux: true, comedia: false });
-      await transport.connect({ ip: TAP_IP, port: (socket.address() as AddressInfo).port });
+      await transport.connect({ ip: TAP_IP, port: socket.address().port });
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: false });
       const codec = consumer.rtpParameters.codecs[0];
       if (!codec) throw new Error('tap consumer has no codec');

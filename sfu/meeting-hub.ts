@@ -10,9 +10,11 @@ import type {
   MediaClientPayload,
   MediaDelivery,
   MeetingEndedReason,
+  MediaServerPayloads,
   PeerLeftReason,
   TransportOptionsReply,
 } from '../shared/protocol/meetings-media.js';
+import type { Participation } from '../shared/protocol/intelligence.js';
 import type { AudioTaps } from './audio-taps.js';
 import { admit, type JoinIntent } from './admission.js';
 import { Meeting, type MeetingContext, type MeetingSnapshot, type Restriction } from './meeting.js';
@@ -288,6 +290,18 @@ export class MeetingHub {
     if (!mic || !this.ctx.taps) return;
     if (!meeting.tapsAudioOf(peer)) this.ctx.taps.stop(mic.producer.id);
     else if (!this.ctx.taps.has(mic.producer.id)) void this.ctx.taps.start(mic.slot.router, mic.producer, meeting.id, peer.userId);
+  }
+
+  /** A new transcript line, to everyone in the meeting (nothing when it is not hosted here). */
+  announceSegment(meetingId: number, segment: MediaServerPayloads['transcript:segment']['segment']): void {
+    const meeting = this.meetings.get(meetingId);
+    meeting?.emit('transcript:segment', meeting.everyone(), { meeting_id: meetingId, segment });
+  }
+
+  /** Talk time so far; signaling passes it on to those who may moderate. */
+  announceParticipation(meetingId: number, participation: Participation): void {
+    const meeting = this.meetings.get(meetingId);
+    meeting?.emit('meeting:participation', meeting.everyone(), { ...participation, meeting_id: meetingId, club_id: meeting.clubId });
   }
 
   /** Where a meeting's media lives and who is in it (for tests and diagnostics). */

@@ -84,6 +84,12 @@ export const envSchema = z.object({
   MODELS_WARMUP: booleanString.default(true),
   OCR_THREADS: integer(1, 64).optional(),
   TESSDATA_DIR: z.string().min(1).optional(),
+  ASR_ENGINE: z.enum(['pocketsphinx', 'whisper', 'none']).optional(),
+  ASR_MODEL_DIR: z.string().min(1).optional(),
+  ASR_LANGUAGE: z.string().regex(/^[a-z]{2,3}$/, { error: 'must be a language code like en or ko' }).optional(),
+  TRANSCRIPTION_MAX_PENDING: integer(1, 10_000).default(64),
+  TRANSCRIPTION_CONCURRENCY: integer(1, 64).optional(),
+  INFERENCE_WORKERS: integer(1, 64).optional(),
   NOTES_MAX_MESSAGE_BYTES: integer(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
   NOTES_MESSAGES_PER_SECOND: integer(0, 100_000).default(200),
   NOTES_MAX_DOC_GROWTH_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
@@ -181,6 +187,19 @@ export interface Config {
     imagesPerProject: number;
   };
   models: { file?: string; enabled: 'all' | string[]; warmup: boolean; ocrThreads: number; tessdataDir?: string };
+  /**
+   * Live transcription. asrEngine: unset means pocketsphinx where it is installed, else none.
+   * maxPending utterances wait for recognition across the node; concurrency run at once;
+   * inferenceWorkers threads run ONNX models (voice activity) off the event loop.
+   */
+  transcription: {
+    asrEngine?: 'pocketsphinx' | 'whisper' | 'none';
+    asrModelDir?: string;
+    asrLanguage?: string;
+    maxPending: number;
+    concurrency: number;
+    inferenceWorkers: number;
+  };
   notes: {
     maxMessageBytes: number;
     messagesPerSecond: number;
@@ -371,6 +390,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       warmup: env.MODELS_WARMUP,
       ocrThreads: env.OCR_THREADS ?? Math.min(2, os.availableParallelism()),
       tessdataDir: env.TESSDATA_DIR,
+    },
+    transcription: {
+      asrEngine: env.ASR_ENGINE,
+      asrModelDir: env.ASR_MODEL_DIR,
+      asrLanguage: env.ASR_LANGUAGE,
+      maxPending: env.TRANSCRIPTION_MAX_PENDING,
+      concurrency: env.TRANSCRIPTION_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+      inferenceWorkers: env.INFERENCE_WORKERS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)),
     },
     notes: {
       maxMessageBytes: env.NOTES_MAX_MESSAGE_BYTES,

@@ -1,7 +1,9 @@
-// The models this server offers, from configuration (MODELS_FILE, a JSON list) or the
-// built-in list. Each is loaded and warmed with one real inference at start; readiness
-// waits for that, and /readyz reports every model's state. A model whose files are missing
-// is listed as unavailable with the reason, not silently dropped.
+// The inference engines this server offers, per task: image models (OCR) from configuration
+// (MODELS_FILE, a JSON list) or the built-in list, each loaded and warmed with one real
+// inference at start; and the engines of the other tasks (voice activity, speech recognition,
+// summaries, sentence embeddings), which their own modules build and register here with their
+// state. GET /api/models and /readyz list every one; an engine that cannot run here is listed
+// as unavailable with the reason, not silently dropped.
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { z } from 'zod';
@@ -54,6 +56,18 @@ export const BUILT_IN_MODELS: ModelDefinition[] = [
 ];
 
 export type ModelState = 'loading' | 'ready' | 'unavailable' | 'failed';
+export type InferenceTask = 'ocr' | 'vad' | 'asr' | 'summary' | 'embed';
+
+/** An engine of a task other than OCR, as its module reports it. */
+export interface EngineStatus {
+  id: string;
+  name: string;
+  description: string;
+  task: Exclude<InferenceTask, 'ocr'>;
+  state: ModelState;
+  /** Why it is not ready (required when unavailable or failed). */
+  detail?: string;
+}
 
 interface ModelEntry {
   definition: ModelDefinition;
@@ -67,7 +81,8 @@ export interface ModelSummary {
   id: string;
   name: string;
   description: string;
-  task: string;
+  task: InferenceTask;
+  state: ModelState;
   available: boolean;
   unavailable_reason?: string;
 }
@@ -95,6 +110,7 @@ async function warmupPage(): Promise<Buffer> {
 
 export class ModelRegistry {
   private readonly entries = new Map<string, ModelEntry>();
+  private readonly engines = new Map<string, EngineStatus>();
   private loading: Promise<void> | null = null;
 
   constructor(definitions: ModelDefinition[], private readonly options: { ocrThreads: number; tessdataDir?: string; warmup: boolean }, private readonly logger: Logger) {
@@ -110,17 +126,22 @@ export class ModelRegistry {
     return this.loading;
   }
 
-  list(): ModelSummary[] {
-    return [...this.entries.values()].map(({ definition, state, detail }) => ({
-      id: definition.id,
-      name: definition.name,
-      description: definition.description,
-      task: definition.task,
-      available: state === 'ready',
-      ...(state === 'ready' ? {} : { unavailable_reason: state === 'loading' ? 'still loading' : (detail ?? state) }),
-    }));
+  /** Lists an engine of another task; the returned function reports its later states. */
+  registerEngine(status: EngineStatus): (update: Pick<EngineStatus, 'state' | 'detail'>) => void {
+    if (this.entries.has(status.id) || this.engines.has(status.id)) throw new Error(`engine ${status.id} is listed twice`);
+    this.engines.set(status.id, { ...status });
+    return (update) => {
+      const current = this.engines.get(status.id);
+      if (current) this.engines.set(status.id, { ...current, state: update.state, ...(update.detail === undefined ? { detail: undefined } : { detail: update.detail }) });
+    };
   }
 
+  list(): ModelSummary[] {
+    const images = [...this.entries.values()].map(({ definition, state, detail }) => summary({ ...definition, state, detail }));
+    return [...images, ...[...this.engines.values()].map(summary)];
+  }
+
+  /** Whether `id` names an image model (the models image jobs run). */
   has(id: string): boolean {
     return this.entries.has(id);
   }
@@ -135,8 +156,10 @@ export class ModelRegistry {
 
   /** Readiness: settled, and no model that could load failed to. Unavailable ones are reported, not fatal. */
   readiness(): { ok: boolean; detail: string } {
-    const states = [...this.entries.values()].map((e) => `${e.definition.id}=${e.state}${e.warmupMs !== undefined ? `(${e.warmupMs}ms)` : ''}${e.detail && e.state !== 'ready' ? ` [${e.detail}]` : ''}`);
-    const ok = [...this.entries.values()].every((e) => e.state === 'ready' || e.state === 'unavailable');
+    const images = [...this.entries.values()].map((e) => `${e.definition.id}=${e.state}${e.warmupMs !== undefined ? `(${e.warmupMs}ms)` : ''}${e.detail && e.state !== 'ready' ? ` [${e.detail}]` : ''}`);
+    const others = [...this.engines.values()].map((e) => `${e.task}:${e.id}=${e.state}${e.detail && e.state !== 'ready' ? ` [${e.detail}]` : ''}`);
+    const states = [...images, ...others];
+    const ok = [...this.entries.values(), ...this.engines.values()].every((e) => e.state === 'ready' || e.state === 'unavailable');
     return { ok, detail: states.join(', ') };
   }
 
@@ -181,4 +204,16 @@ export class ModelRegistry {
     this.logger.warn({ model: entry.definition.id, reason }, 'model unavailable');
     return null;
   }
+}
+
+function summary(e: { id: string; name: string; description: string; task: InferenceTask; state: ModelState; detail?: string | undefined }): ModelSummary {
+  return {
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    task: e.task,
+    state: e.state,
+    available: e.state === 'ready',
+    ...(e.state === 'ready' ? {} : { unavailable_reason: e.state === 'loading' ? 'still loading' : (e.detail ?? e.state) }),
+  };
 }

@@ -8,6 +8,7 @@
 // and Transport.consume. The SFU validates those objects in depth; here they are checked
 // for shape and size only.
 import { z } from 'zod';
+import type { Participation } from './intelligence.js';
 
 export const MEDIA_SOURCES = ['mic', 'camera', 'screen'] as const;
 /** What a producer carries; a peer has at most one producer per source. */
@@ -202,6 +203,19 @@ export interface JoinReply {
   transcription: TranscriptionState;
 }
 
+/** One utterance of the meeting: who spoke, when (ms from the meeting's start) and, where a recogniser runs, what. */
+export interface TranscriptSegmentPayload {
+  id: number;
+  speaker_id: number;
+  start_ms: number;
+  end_ms: number;
+  /** Empty where no recogniser runs (ASR_ENGINE=none) or it fell too far behind. */
+  text: string;
+  confidence: number | null;
+  engine: string;
+  language: string | null;
+}
+
 export interface TranscriptionState {
   on: boolean;
   /** Members in the meeting who opted out of transcription: their audio is never processed. */
@@ -257,6 +271,10 @@ export interface MediaServerPayloads {
   'meeting:ended': { meeting_id: number; reason: MeetingEndedReason };
   /** Transcription was turned on or off, or someone in the meeting opted out or back in. */
   'meeting:transcription': { meeting_id: number } & TranscriptionState;
+  /** A new line of the transcript. */
+  'transcript:segment': { meeting_id: number; segment: TranscriptSegmentPayload };
+  /** Talk time so far, per member, for those who moderate the meeting (signaling filters by role). */
+  'meeting:participation': { club_id: number } & Participation;
   /**
    * The meeting moved to another media worker (the old one failed). Every transport, producer
    * and consumer is gone: close yours, load these capabilities if they differ, create new

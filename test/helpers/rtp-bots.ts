@@ -20,6 +20,8 @@ export interface BotOptions {
   keyFrameEvery?: number;
   /** Don't send yet; call start(). */
   idle?: boolean;
+  /** Real 20 ms Opus frames (speech) sent first, in order, then silence frames. */
+  speech?: Buffer[];
 }
 
 interface Received {
@@ -201,7 +203,8 @@ export class RtpBot {
   }
 
   private sendAudio(): void {
-    this.transmit(opusPacket(this.audioSsrc, this.audioIndex++, this.options.levelDbov ?? 127));
+    const speech = this.options.speech?.[this.audioIndex];
+    this.transmit(opusPacket(this.audioSsrc, this.audioIndex++, speech ? 20 : (this.options.levelDbov ?? 127), speech));
   }
 
   private sendVideo(): void {

@@ -40,8 +40,8 @@ export function rtpPacket(header: RtpHeader, payload: Buffer): Buffer {
   return Buffer.concat([fixed, extension, payload]);
 }
 
-/** dBov below full scale: 0 loudest, 127 silence. */
-export function opusPacket(ssrc: number, index: number, levelDbov: number): Buffer {
+/** dBov below full scale: 0 loudest, 127 silence. `frame`: a real 20 ms Opus frame, else silence. */
+export function opusPacket(ssrc: number, index: number, levelDbov: number, frame: Buffer = OPUS_FRAME): Buffer {
   return rtpPacket(
     {
       payloadType: OPUS_PT,
@@ -50,7 +50,7 @@ export function opusPacket(ssrc: number, index: number, levelDbov: number): Buff
       ssrc,
       extensions: [{ id: AUDIO_LEVEL_EXT_ID, data: Buffer.from([0x80 | Math.min(127, Math.max(0, levelDbov))]) }],
     },
-    OPUS_FRAME,
+    frame,
   );
 }
 

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from 'mocha';
+import { readOggOpus } from '../../server/inference/audio/ogg-opus.js';
 
 export type SpeechTool = 'flite' | 'espeak-ng' | 'sox' | 'pocketsphinx_continuous' | 'opusenc';
 
@@ -77,4 +78,12 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
 
 function words(text: string): string[] {
   return text.toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').split(/\s+/).filter(Boolean);
+}
+
+/** The sentence as 20 ms Opus frames (opusenc), as a browser's microphone would send them. */
+export function opusFrames(text: string, options: SpeechOptions = {}): Buffer[] {
+  const wav = speechWav(text, { ...options, rate: 48_000 });
+  const ogg = path.join(path.dirname(wav), 'speech.opus');
+  execFileSync('opusenc', ['--quiet', '--framesize', '20', wav, ogg]);
+  return readOggOpus(fs.readFileSync(ogg)).packets;
 }
