@@ -45,12 +45,14 @@ export async function runSileroWindows(session: OnnxSession, windows: Float32Arr
   const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(VAD_SAMPLE_RATE)]), []);
   const count = windows.length / VAD_FRAME_SAMPLES;
   const probabilities = new Float32Array(count);
+  // One input buffer for the whole call: each run completes before the next window is written.
+  const input = new Float32Array(VAD_CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
+  const inputTensor = new ort.Tensor('float32', input, [1, input.length]);
   for (let w = 0; w < count; w++) {
-    const input = new Float32Array(VAD_CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
     input.set(carry.context);
     input.set(windows.subarray(w * VAD_FRAME_SAMPLES, (w + 1) * VAD_FRAME_SAMPLES), VAD_CONTEXT_SAMPLES);
     const outputs = await session.run({
-      input: new ort.Tensor('float32', input, [1, input.length]),
+      input: inputTensor,
       state: new ort.Tensor('float32', carry.state, STATE_SHAPE),
       sr,
     });
