@@ -282,6 +282,20 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     // Meeting intelligence: transcripts, summaries (jobs of the one runner), the club's memory.
     const reranker = config.intelligence.embedModelDir ? await loadEmbeddingReranker(config.intelligence.embedModelDir, logger.child({ module: 'embed' })) : null;
     if (reranker) cleanup.push(() => reranker.close());
+    models.registerEngine({
+      id: 'extractive-summary',
+      name: 'Meeting summary (extractive, with citations)',
+      description: 'Key points, decisions, open questions and action items picked from the transcript and the minutes by cue phrases and centrality, English and Korean; every item cites its sources',
+      task: 'summary',
+      state: 'ready',
+    });
+    models.registerEngine({
+      id: 'sentence-embedding',
+      name: 'Sentence embeddings (BERT-style ONNX)',
+      description: "Re-ranks the club memory search's BM25 results by meaning; without it, BM25 over character 2-3-grams alone",
+      task: 'embed',
+      ...(reranker ? { state: 'ready' as const } : { state: 'unavailable' as const, detail: 'no model: set EMBED_MODEL_DIR to a BERT-style ONNX export with vocab.txt' }),
+    });
     const memory = new MemorySearch(database.db, intelligenceNotes, { maxTexts: config.intelligence.searchMaxDocuments, reranker });
     const summaryJob = new SummaryJob({
       db: database.db,
