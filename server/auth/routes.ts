@@ -70,11 +70,11 @@ export function authRoutes(deps: AuthRouteDeps): Api {
     return {};
   });
 
-  api.authed('post', '/logout', { summary: "End this token's session", body: logoutSchema, status: 204 }, async ({ userId, sessionId }) => {
+  api.authed('post', '/logout', { access: 'self', summary: "End this token's session", body: logoutSchema, status: 204 }, async ({ userId, sessionId }) => {
     await sessions.revoke(userId, sessionId, 'logout');
   });
 
-  api.authed('post', '/logout-all', { summary: 'End every session of the account', status: 204 }, async ({ userId }) => {
+  api.authed('post', '/logout-all', { access: 'self', summary: 'End every session of the account', status: 204 }, async ({ userId }) => {
     await sessions.revokeAll(userId, 'logout_all');
   });
 
@@ -96,7 +96,7 @@ export function authRoutes(deps: AuthRouteDeps): Api {
     await accounts.confirmPasswordReset(body.uid, body.token, body.new_password);
   });
 
-  api.authed('post', '/users/set_password', { summary: "Change the account's password (other sessions end)", body: setPasswordSchema, status: 204, rateLimited: true }, async ({ body, userId, sessionId }) => {
+  api.authed('post', '/users/set_password', { access: 'self', summary: "Change the account's password (other sessions end)", body: setPasswordSchema, status: 204, rateLimited: true }, async ({ body, userId, sessionId }) => {
     await limitAccount('set_password', String(userId));
     await accounts.setPassword(userId, sessionId, body.current_password, body.new_password);
   });

@@ -9,21 +9,21 @@ import type { BookCatalogue } from './catalogue.js';
 import { sendCover } from './cover.js';
 
 export function catalogueRoutes(api: Api, catalogue: BookCatalogue, deps: { db: Kysely<Database>; blobs: BlobStore }): void {
-  api.authed('post', '/books', { summary: 'Add a book to the catalogue (a duplicate ISBN is a 409 naming the existing book)', body: bookCreateSchema, response: bookResponseSchema }, ({ userId, body }) =>
+  api.authed('post', '/books', { access: 'author', summary: 'Add a book to the catalogue (a duplicate ISBN is a 409 naming the existing book)', body: bookCreateSchema, response: bookResponseSchema }, ({ userId, body }) =>
     catalogue.create(userId, body),
   );
 
-  api.authed('get', '/books', { summary: 'Find books: words match title, author or category as prefixes, best matches first', query: bookSearchQuerySchema, response: pageSchema(bookResponseSchema) }, ({ query }) =>
+  api.authed('get', '/books', { access: 'public', summary: 'Find books: words match title, author or category as prefixes, best matches first', query: bookSearchQuerySchema, response: pageSchema(bookResponseSchema) }, ({ query }) =>
     catalogue.search(query),
   );
 
-  api.authed('get', '/books/:bookId', { summary: 'A book, with its average rating', response: bookResponseSchema }, ({ id }) => catalogue.get(id('bookId')));
+  api.authed('get', '/books/:bookId', { access: 'public', summary: 'A book, with its average rating', response: bookResponseSchema }, ({ id }) => catalogue.get(id('bookId')));
 
-  api.authed('patch', '/books/:bookId', { summary: 'Change a book (only the person who added it)', body: bookUpdateSchema, response: bookResponseSchema }, ({ userId, body, id }) =>
+  api.authed('patch', '/books/:bookId', { access: 'author', summary: 'Change a book (only the person who added it)', body: bookUpdateSchema, response: bookResponseSchema }, ({ userId, body, id }) =>
     catalogue.update(id('bookId'), userId, body),
   );
 
-  api.authed('get', '/books/:bookId/cover', { summary: 'The cover image', produces: 'image/*' }, async ({ id, res }) => {
+  api.authed('get', '/books/:bookId/cover', { access: 'public', summary: 'The cover image', produces: 'image/*' }, async ({ id, res }) => {
     await sendCover(deps.db, deps.blobs, id('bookId'), res);
   });
 }

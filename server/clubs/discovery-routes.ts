@@ -16,7 +16,7 @@ export function discoveryRoutes(deps: FeatureDeps): Api {
     'get',
     '/clubs',
     {
-      summary: 'Find clubs: words match title, keywords and summary (and the detail of public clubs) as prefixes, best first; without words, most liked first',
+      access: 'public', summary: 'Find clubs: words match title, keywords and summary (and the detail of public clubs) as prefixes, best first; without words, most liked first',
       query: clubSearchQuerySchema,
       response: pageSchema(clubCardSchema),
     },
@@ -26,7 +26,7 @@ export function discoveryRoutes(deps: FeatureDeps): Api {
   api.authed(
     'get',
     '/clubs/recommended',
-    { summary: 'Public clubs picked for you, best fit first, each with its score and reasons', query: recommendationQuerySchema, response: recommendationListSchema },
+    { access: 'public', summary: 'Public clubs picked for you, best fit first, each with its score and reasons', query: recommendationQuerySchema, response: recommendationListSchema },
     async ({ userId, query }) => ({ items: await recommender.recommend(userId, query.limit) }),
   );
 

@@ -36,14 +36,14 @@ export function clubRoutes(deps: ClubRouteDeps): Api {
   const api = new Api(deps, '/api', 'Clubs');
   const { clubService, membership } = deps;
 
-  api.authed('post', '/clubs', { summary: 'Create a club (you become its owner)', body: clubCreateSchema, response: clubResponseSchema }, ({ userId, body }) =>
+  api.authed('post', '/clubs', { access: 'self', summary: 'Create a club (you become its owner)', body: clubCreateSchema, response: clubResponseSchema }, ({ userId, body }) =>
     clubService.create(userId, body),
   );
 
-  api.authed('get', '/me/clubs', { summary: 'The clubs you belong to' }, async ({ userId }) => ({ items: await clubService.mine(userId), next_cursor: null }));
+  api.authed('get', '/me/clubs', { access: 'self', summary: 'The clubs you belong to' }, async ({ userId }) => ({ items: await clubService.mine(userId), next_cursor: null }));
 
   // Anyone signed in sees a club's card (to find it and knock); private details need membership.
-  api.authed('get', '/clubs/:clubId', { summary: 'A club, with your role in it', response: clubResponseSchema }, ({ userId, id }) => clubService.view(id('clubId'), userId));
+  api.authed('get', '/clubs/:clubId', { access: 'public', summary: 'A club, with your role in it', response: clubResponseSchema }, ({ userId, id }) => clubService.view(id('clubId'), userId));
 
   api.club('patch', '/clubs/:clubId', 'club.update', { summary: 'Change a club', body: clubUpdateSchema, response: clubResponseSchema }, ({ access, userId, body }) =>
     clubService.update(access, userId, body),

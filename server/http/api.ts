@@ -9,7 +9,7 @@ import type { ClubAccess, ClubAccessResolver } from '../clubs/access.js';
 import { ClubGate } from '../clubs/gate.js';
 import { readMultipart, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
 import { authOf } from './authenticate.js';
-import type { HttpMethod, OpenApiRegistry } from './openapi.js';
+import type { Access, HttpMethod, OpenApiRegistry } from './openapi.js';
 import { parse } from './validate.js';
 
 /** A multipart/form-data request body: files under `field`, read as they arrive within `limits`. */
@@ -43,6 +43,8 @@ interface SpecBase<B extends z.ZodType | undefined, Q extends z.ZodType | undefi
   before?: (req: Request, res: Response) => Promise<void>;
   /** The endpoint has its own rate limit (429 with Retry-After). */
   rateLimited?: boolean;
+  /** Whose data a signed-in endpoint acts on (see Access); the permission matrix test needs it. */
+  access?: Access;
 }
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -188,6 +190,7 @@ export class Api {
       summary: spec.summary,
       auth,
       action,
+      access: spec.access,
       body: spec.body,
       query: spec.query,
       response: spec.response,

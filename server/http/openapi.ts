@@ -5,6 +5,22 @@ import type { Action } from '../../shared/permissions.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/**
+ * Whose data a signed-in endpoint acts on, and so who may call it (the permission matrix test
+ * tries every declared operation against the rule its kind names):
+ * - `self`: only the caller's own rows; ids in the path must name the caller's own.
+ * - `project`: an image project; seen by whom projectVisibleTo allows, changed by its owner only.
+ * - `author`: a shared row (post, comment, book) anyone signed in may read; its author changes it.
+ * - `public`: nobody's private data (catalogues, public profiles, the server's models).
+ * - `{ meeting }` / `{ document }`: the caller's role in the club of the meeting (or of the notes
+ *   document) must allow the action.
+ * Club endpoints (`:clubId`) carry their action and need no access field.
+ */
+export type Access = 'self' | 'project' | 'author' | 'public' | { meeting: Action } | { document: Action };
+
+/** The kind of access as the document names it (x-access). */
+export type AccessKind = 'club' | 'meeting' | 'document' | 'self' | 'project' | 'author' | 'public';
+
 export interface OperationSpec {
   method: HttpMethod;
   /** Express-style path as mounted, e.g. /api/clubs/:id. */
@@ -14,6 +30,8 @@ export interface OperationSpec {
   auth: boolean;
   /** The permission a club-scoped route checks (see shared/permissions). */
   action?: Action;
+  /** Whose data a signed-in route acts on (club routes: implied by `action`). */
+  access?: Access;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -33,6 +51,14 @@ export interface OperationSpec {
 }
 
 type JsonSchema = Record<string, unknown>;
+
+/** x-access and, where a club role decides, x-permission with the action checked. */
+function accessOf(op: OperationSpec): { kind: AccessKind; permission?: Action } | undefined {
+  if (op.action) return { kind: 'club', permission: op.action };
+  const access = op.access;
+  if (access === undefined || typeof access === 'string') return access && { kind: access };
+  return 'meeting' in access ? { kind: 'meeting', permission: access.meeting } : { kind: 'document', permission: access.document };
+}
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
@@ -118,7 +144,8 @@ export class OpenApiRegistry {
       }
       if (op.body || op.query || op.multipart) responses['400'] ??= { description: 'Invalid input (code validation_failed, details lists each field)', ...errorResponse };
       if (op.auth) responses['401'] = { description: 'Missing, invalid, expired or revoked access token', ...errorResponse };
-      if (op.action) responses['403'] = { description: `Forbidden: needs permission "${op.action}"`, ...errorResponse };
+      const access = accessOf(op);
+      if (access?.permission) responses['403'] = { description: `Forbidden: needs permission "${access.permission}"`, ...errorResponse };
       if (pathParams.length > 0) responses['404'] = { description: 'Not found', ...errorResponse };
       if (op.multipart) {
         responses['413'] = { description: 'Body larger than the request limit (payload_too_large)', ...errorResponse };
@@ -130,7 +157,8 @@ export class OpenApiRegistry {
         tags: [op.tag],
         summary: op.summary,
         operationId: `${op.method}_${op.path.replace(/^\/(api\/)?/, '').replace(/[/:]+/g, '_').replace(/_+$/, '')}`,
-        ...(op.action ? { 'x-permission': op.action } : {}),
+        ...(access ? { 'x-access': access.kind } : {}),
+        ...(access?.permission ? { 'x-permission': access.permission } : {}),
         ...(op.auth ? { security: [{ bearer: [] }] } : {}),
         ...(parameters.length > 0 ? { parameters } : {}),
         ...(requestBody ? { requestBody } : {}),
@@ -171,7 +199,7 @@ fetch('openapi.json').then(r=>r.json()).then(doc=>{
     for(const {path,method,op} of ops){
       const d=document.createElement('details');const s=document.createElement('summary');
       s.append(text('code',method),' ',text('code',path),' — ',op.summary);s.firstChild.className='m';d.append(s);
-      if(op['x-permission'])d.append(text('p','Permission: '+op['x-permission']));
+      if(op['x-access'])d.append(text('p','Access: '+op['x-access']+(op['x-permission']?' (permission: '+op['x-permission']+')':'')));
       d.append(text('pre',JSON.stringify({parameters:op.parameters,requestBody:op.requestBody,responses:op.responses},null,2)));
       root.append(d);
     }

@@ -123,7 +123,7 @@ export class NotesServer {
   /** The REST side: WebSocket tickets, named versions and exports, under /api. */
   routes(deps: ApiDeps): Api {
     const api = new Api(deps, '/api', 'Notes');
-    api.authed('post', '/collab/tickets', { summary: 'A one-time ticket that opens a notes document over the WebSocket (/collab/{doc}?ticket=)', body: ticketSchema, response: ticketResponseSchema }, async ({ body, userId, sessionId }) => {
+    api.authed('post', '/collab/tickets', { access: { document: 'notes.read' }, summary: 'A one-time ticket that opens a notes document over the WebSocket (/collab/{doc}?ticket=)', body: ticketSchema, response: ticketResponseSchema }, async ({ body, userId, sessionId }) => {
       if (!(await this.deps.authorize(userId, body.doc))) throw new AppError('forbidden', 'You may not open this document');
       return this.issueTicket(userId, sessionId, body.doc);
     });

@@ -64,7 +64,7 @@ export function notesVersionRoutes(api: Api, deps: NotesVersionsDeps): void {
   api.authed(
     'post',
     '/collab/:docName/versions',
-    { summary: "Save the document's current state as a named version (needs write access)", params, before: allow('write'), body: versionCreateSchema, response: versionResponseSchema },
+    { access: { document: 'notes.write' }, summary: "Save the document's current state as a named version (needs write access)", params, before: allow('write'), body: versionCreateSchema, response: versionResponseSchema },
     async ({ req, body, userId }) => {
       const docName = docOf(req);
       const doc = await deps.documents.read(docName);
@@ -84,7 +84,7 @@ export function notesVersionRoutes(api: Api, deps: NotesVersionsDeps): void {
   api.authed(
     'get',
     '/collab/:docName/versions',
-    { summary: "The document's named versions, newest first", params, before: allow('read'), query: pageQuerySchema, response: pageSchema(versionResponseSchema) },
+    { access: { document: 'notes.read' }, summary: "The document's named versions, newest first", params, before: allow('read'), query: pageQuerySchema, response: pageSchema(versionResponseSchema) },
     async ({ req, query }) => {
       const after = decodeCursor(query.cursor, [cursorPart.id]);
       const rows = await deps.store.list(docOf(req), query.limit, after?.[0]);
@@ -96,7 +96,7 @@ export function notesVersionRoutes(api: Api, deps: NotesVersionsDeps): void {
     'get',
     '/collab/:docName/versions/:versionId',
     {
-      summary: 'One named version: its details (json), its text (md, txt) or its Yjs state (yjs)',
+      access: { document: 'notes.read' }, summary: 'One named version: its details (json), its text (md, txt) or its Yjs state (yjs)',
       params,
       before: allow('read'),
       query: versionQuerySchema,
@@ -127,7 +127,7 @@ export function notesVersionRoutes(api: Api, deps: NotesVersionsDeps): void {
   api.authed(
     'get',
     '/collab/:docName/export',
-    { summary: "The document's current text as Markdown (default) or plain text", params, before: allow('read'), query: exportQuerySchema, produces: [CONTENT_TYPES.md, CONTENT_TYPES.txt] },
+    { access: { document: 'notes.read' }, summary: "The document's current text as Markdown (default) or plain text", params, before: allow('read'), query: exportQuerySchema, produces: [CONTENT_TYPES.md, CONTENT_TYPES.txt] },
     async ({ req, res, query }) => {
       const docName = docOf(req);
       const doc = await deps.documents.read(docName);

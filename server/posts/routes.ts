@@ -35,36 +35,36 @@ export function postsRoutes(deps: FeatureDeps): Api {
   );
 
   // Community posts (no club)
-  api.authed('get', '/posts', { summary: 'Community posts, newest first', query: pageQuerySchema, response: postPage }, ({ query }) => posts.list(null, query));
-  api.authed('post', '/posts', { summary: 'Post to the community (outside any club)', body: postCreateSchema, response: postResponseSchema }, ({ userId, body }) =>
+  api.authed('get', '/posts', { access: 'public', summary: 'Community posts, newest first', query: pageQuerySchema, response: postPage }, ({ query }) => posts.list(null, query));
+  api.authed('post', '/posts', { access: 'author', summary: 'Post to the community (outside any club)', body: postCreateSchema, response: postResponseSchema }, ({ userId, body }) =>
     posts.create(null, userId, body),
   );
 
   // One post: club posts need post.read in their club
-  api.authed('get', '/posts/:postId', { summary: 'A post', response: postResponseSchema }, ({ userId, id }) => posts.get(id('postId'), userId));
-  api.authed('patch', '/posts/:postId', { summary: 'Edit your post', body: postUpdateSchema, response: postResponseSchema }, ({ userId, id, body }) =>
+  api.authed('get', '/posts/:postId', { access: 'author', summary: 'A post', response: postResponseSchema }, ({ userId, id }) => posts.get(id('postId'), userId));
+  api.authed('patch', '/posts/:postId', { access: 'author', summary: 'Edit your post', body: postUpdateSchema, response: postResponseSchema }, ({ userId, id, body }) =>
     posts.update(id('postId'), userId, body),
   );
-  api.authed('delete', '/posts/:postId', { summary: 'Delete a post (its author, or a moderator of its club)' }, async ({ userId, id }) => {
+  api.authed('delete', '/posts/:postId', { access: 'author', summary: 'Delete a post (its author, or a moderator of its club)' }, async ({ userId, id }) => {
     await posts.remove(id('postId'), userId);
   });
 
   // Comments
-  api.authed('get', '/posts/:postId/comments', { summary: "A post's comments, newest first", query: pageQuerySchema, response: pageSchema(commentResponseSchema) }, ({ userId, id, query }) =>
+  api.authed('get', '/posts/:postId/comments', { access: 'author', summary: "A post's comments, newest first", query: pageQuerySchema, response: pageSchema(commentResponseSchema) }, ({ userId, id, query }) =>
     comments.list(id('postId'), userId, query),
   );
-  api.authed('post', '/posts/:postId/comments', { summary: 'Comment on a post (in a club: needs post.create)', body: commentCreateSchema, response: commentResponseSchema }, ({ userId, id, body }) =>
+  api.authed('post', '/posts/:postId/comments', { access: 'author', summary: 'Comment on a post (in a club: needs post.create)', body: commentCreateSchema, response: commentResponseSchema }, ({ userId, id, body }) =>
     comments.create(id('postId'), userId, body.content),
   );
-  api.authed('delete', '/comments/:commentId', { summary: 'Delete a comment (its author, or a moderator of its club)' }, async ({ userId, id }) => {
+  api.authed('delete', '/comments/:commentId', { access: 'author', summary: 'Delete a comment (its author, or a moderator of its club)' }, async ({ userId, id }) => {
     await comments.remove(id('commentId'), userId);
   });
 
   // Reports
-  api.authed('post', '/reports', { summary: 'Report a post, a comment or a person (once each)', body: reportCreateSchema, response: reportResponseSchema }, ({ userId, body }) =>
+  api.authed('post', '/reports', { access: 'self', summary: 'Report a post, a comment or a person (once each)', body: reportCreateSchema, response: reportResponseSchema }, ({ userId, body }) =>
     reports.create(userId, body),
   );
-  api.authed('get', '/reports/mine', { summary: 'The reports you made, newest first', query: pageQuerySchema, response: pageSchema(reportResponseSchema) }, ({ userId, query }) =>
+  api.authed('get', '/reports/mine', { access: 'self', summary: 'The reports you made, newest first', query: pageQuerySchema, response: pageSchema(reportResponseSchema) }, ({ userId, query }) =>
     reports.mine(userId, query),
   );
   api.club('get', '/clubs/:clubId/reports', 'report.review', { summary: "The club's reports, newest first", query: reportListQuerySchema, response: pageSchema(reportResponseSchema) }, ({ access, query }) =>

@@ -37,21 +37,21 @@ export function projectRoutes({ projects, models, quotes, uploads, ...deps }: Pr
   const api = new Api(deps, '/api', 'Projects');
   const project = (id: (name: string, what?: string) => number) => id('id', 'Project');
 
-  api.authed('get', '/models', { summary: 'The recognition models and whether each is ready', response: z.array(modelSummarySchema) }, () => models.list());
+  api.authed('get', '/models', { access: 'public', summary: 'The recognition models and whether each is ready', response: z.array(modelSummarySchema) }, () => models.list());
 
-  api.authed('get', '/projects', { summary: 'Your projects and those shared with your clubs, newest first', response: z.array(projectResponseSchema) }, ({ userId }) => projects.list(userId));
+  api.authed('get', '/projects', { access: 'project', summary: 'Your projects and those shared with your clubs, newest first', response: z.array(projectResponseSchema) }, ({ userId }) => projects.list(userId));
 
-  api.authed('post', '/projects', { summary: 'Create a project (club_id shares it with a club you belong to)', body: projectCreateSchema, response: projectResponseSchema }, ({ userId, body }) =>
+  api.authed('post', '/projects', { access: 'self', summary: 'Create a project (club_id shares it with a club you belong to)', body: projectCreateSchema, response: projectResponseSchema }, ({ userId, body }) =>
     projects.create(userId, body),
   );
 
-  api.authed('get', '/projects/:id', { summary: 'A project with its images', response: projectResponseSchema }, ({ userId, id }) => projects.get(userId, project(id)));
+  api.authed('get', '/projects/:id', { access: 'project', summary: 'A project with its images', response: projectResponseSchema }, ({ userId, id }) => projects.get(userId, project(id)));
 
-  api.authed('patch', '/projects/:id', { summary: 'Change your project', body: projectUpdateSchema, response: projectResponseSchema }, ({ userId, id, body }) =>
+  api.authed('patch', '/projects/:id', { access: 'project', summary: 'Change your project', body: projectUpdateSchema, response: projectResponseSchema }, ({ userId, id, body }) =>
     projects.update(userId, project(id), body),
   );
 
-  api.authed('delete', '/projects/:id', { summary: 'Delete your project, its images and results' }, async ({ userId, id }) => {
+  api.authed('delete', '/projects/:id', { access: 'project', summary: 'Delete your project, its images and results' }, async ({ userId, id }) => {
     await projects.remove(userId, project(id));
   });
 
@@ -59,7 +59,7 @@ export function projectRoutes({ projects, models, quotes, uploads, ...deps }: Pr
     'post',
     '/projects/:id/images',
     {
-      summary: 'Upload images to your project: the good ones are stored, each bad one is named with its reason',
+      access: 'project', summary: 'Upload images to your project: the good ones are stored, each bad one is named with its reason',
       multipart: { field: 'images', accepts: 'PNG, JPEG or WebP images', limits: uploads.limits },
       response: uploadResponseSchema,
       alsoAnswers: { 400: 'No file was stored: bad_images says why for each' },
@@ -84,29 +84,29 @@ export function projectRoutes({ projects, models, quotes, uploads, ...deps }: Pr
     },
   );
 
-  api.authed('get', '/projects/:id/images', { summary: "A project's images", response: z.array(imageResponseSchema) }, async ({ userId, id }) => (await projects.get(userId, project(id))).images);
+  api.authed('get', '/projects/:id/images', { access: 'project', summary: "A project's images", response: z.array(imageResponseSchema) }, async ({ userId, id }) => (await projects.get(userId, project(id))).images);
 
-  api.authed('get', '/projects/:id/images/:imageId', { summary: 'One image of a project', response: imageResponseSchema }, ({ userId, id }) =>
+  api.authed('get', '/projects/:id/images/:imageId', { access: 'project', summary: 'One image of a project', response: imageResponseSchema }, ({ userId, id }) =>
     projects.image(userId, project(id), id('imageId', 'Image')),
   );
 
-  api.authed('delete', '/projects/:id/images/:imageId', { summary: 'Remove an image from your project' }, async ({ userId, id }) => {
+  api.authed('delete', '/projects/:id/images/:imageId', { access: 'project', summary: 'Remove an image from your project' }, async ({ userId, id }) => {
     await projects.removeImage(userId, project(id), id('imageId', 'Image'));
   });
 
-  api.authed('post', '/projects/:id/start', { summary: 'Recognise the text of every image (a job; answers at once)', response: jobResponseSchema, status: 202 }, ({ userId, id }) =>
+  api.authed('post', '/projects/:id/start', { access: 'project', summary: 'Recognise the text of every image (a job; answers at once)', response: jobResponseSchema, status: 202 }, ({ userId, id }) =>
     projects.start(userId, project(id), false),
   );
 
-  api.authed('post', '/projects/:id/start_rest', { summary: 'Recognise the images that have no result yet', response: jobResponseSchema, status: 202 }, ({ userId, id }) =>
+  api.authed('post', '/projects/:id/start_rest', { access: 'project', summary: 'Recognise the images that have no result yet', response: jobResponseSchema, status: 202 }, ({ userId, id }) =>
     projects.start(userId, project(id), true),
   );
 
-  api.authed('get', '/projects/:id/results', { summary: "The recognised text of a project's images", response: z.array(resultResponseSchema) }, ({ userId, id }) =>
+  api.authed('get', '/projects/:id/results', { access: 'project', summary: "The recognised text of a project's images", response: z.array(resultResponseSchema) }, ({ userId, id }) =>
     projects.results(userId, project(id)),
   );
 
-  api.authed('get', '/projects/:id/results/:imageId', { summary: 'The recognised text of one image', response: resultResponseSchema }, async ({ userId, id }) => {
+  api.authed('get', '/projects/:id/results/:imageId', { access: 'project', summary: 'The recognised text of one image', response: resultResponseSchema }, async ({ userId, id }) => {
     const [result] = await projects.results(userId, project(id), id('imageId', 'Image'));
     if (!result) throw new AppError('not_found', 'No result for that image yet');
     return result;
@@ -115,7 +115,7 @@ export function projectRoutes({ projects, models, quotes, uploads, ...deps }: Pr
   api.authed(
     'post',
     '/projects/:id/results/:imageId/quote',
-    { summary: 'Put chosen lines of a result into a notes document as a quote (needs write access to the document)', body: quoteSchema, response: quoteResponseSchema },
+    { access: 'project', summary: 'Put chosen lines of a result into a notes document as a quote (needs write access to the document)', body: quoteSchema, response: quoteResponseSchema },
     ({ userId, id, body }) => quotes.quote(userId, id('id', 'Project'), id('imageId', 'Project'), body),
   );
 

@@ -16,16 +16,16 @@ export function summaryRoutes(deps: FeatureDeps, summaries: SummaryService): Api
   const gate = new ClubGate(deps.clubs);
   const { db } = deps;
 
-  api.authed('post', '/meetings/:meetingId/summary', { summary: 'Summarise the meeting from its transcript and minutes, as a job (needs summary.create)', response: summaryResponseSchema, status: 202 }, async ({ userId, id }) => {
+  api.authed('post', '/meetings/:meetingId/summary', { access: { meeting: 'summary.create' }, summary: 'Summarise the meeting from its transcript and minutes, as a job (needs summary.create)', response: summaryResponseSchema, status: 202 }, async ({ userId, id }) => {
     const meeting = await authorizeMeeting(db, gate, id('meetingId'), userId, 'summary.create');
     return summaries.request(meeting.id, userId);
   });
-  api.authed('get', '/meetings/:meetingId/summary', { summary: "The meeting's summary and its job's state (needs summary.read)", response: summaryResponseSchema }, async ({ userId, id }) => {
+  api.authed('get', '/meetings/:meetingId/summary', { access: { meeting: 'summary.read' }, summary: "The meeting's summary and its job's state (needs summary.read)", response: summaryResponseSchema }, async ({ userId, id }) => {
     const meeting = await authorizeMeeting(db, gate, id('meetingId'), userId, 'summary.read');
     return summaries.get(meeting.id);
   });
 
-  api.authed('get', '/me/inbox', { summary: 'Your inbox ("what you missed" and the like), newest first', query: pageQuerySchema, response: pageSchema(inboxItemSchema) }, async ({ userId, query }) => {
+  api.authed('get', '/me/inbox', { access: 'self', summary: 'Your inbox ("what you missed" and the like), newest first', query: pageQuerySchema, response: pageSchema(inboxItemSchema) }, async ({ userId, query }) => {
     const after = decodeCursor(query.cursor, [cursorPart.id] as const);
     let q = db.selectFrom('inbox_items').selectAll().where('user_id', '=', userId);
     if (after) q = q.where('id', '<', after[0]);
@@ -40,7 +40,7 @@ export function summaryRoutes(deps: FeatureDeps, summaries: SummaryService): Api
       read_at: r.read_at?.toISOString() ?? null,
     }));
   });
-  api.authed('post', '/me/inbox/:itemId/read', { summary: 'Marks an inbox item read', response: okSchema, status: 200 }, async ({ userId, id }) => {
+  api.authed('post', '/me/inbox/:itemId/read', { access: 'self', summary: 'Marks an inbox item read', response: okSchema, status: 200 }, async ({ userId, id }) => {
     const result = await db.updateTable('inbox_items').set({ read_at: sql<Date>`coalesce(read_at, now())` }).where('id', '=', id('itemId')).where('user_id', '=', userId).executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new AppError('not_found', 'No such inbox item');
     return { ok: true as const };

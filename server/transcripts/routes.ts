@@ -24,7 +24,7 @@ export function transcriptRoutes(deps: TranscriptDeps): Api {
   const { db } = deps;
   const maxExport = deps.config.intelligence.exportMaxSegments;
 
-  api.authed('get', '/meetings/:meetingId/transcript', { summary: 'The transcript, in the order things were said (needs transcript.read)', query: transcriptQuerySchema, response: pageSchema(transcriptSegmentSchema) }, async ({ userId, id, query }) => {
+  api.authed('get', '/meetings/:meetingId/transcript', { access: { meeting: 'transcript.read' }, summary: 'The transcript, in the order things were said (needs transcript.read)', query: transcriptQuerySchema, response: pageSchema(transcriptSegmentSchema) }, async ({ userId, id, query }) => {
     const meeting = await authorizeMeeting(db, gate, id('meetingId'), userId, 'transcript.read');
     const after = decodeCursor(query.cursor, [cursorPart.int, cursorPart.number] as const);
     let q = segmentsQuery(db, meeting.id);
@@ -34,7 +34,7 @@ export function transcriptRoutes(deps: TranscriptDeps): Api {
   });
 
   const exportAs = (suffix: string, type: string, render: (title: string, segments: Awaited<ReturnType<typeof allSegments>>) => string) =>
-    api.authed('get', `/meetings/:meetingId/transcript.${suffix}`, { summary: `The transcript as ${type} with speaker names (needs transcript.read)`, produces: type }, async ({ userId, id, res }) => {
+    api.authed('get', `/meetings/:meetingId/transcript.${suffix}`, { access: { meeting: 'transcript.read' }, summary: `The transcript as ${type} with speaker names (needs transcript.read)`, produces: type }, async ({ userId, id, res }) => {
       const meeting = await authorizeMeeting(db, gate, id('meetingId'), userId, 'transcript.read');
       res.setHeader('Content-Disposition', `attachment; filename="meeting-${meeting.id}-transcript.${suffix}"`);
       return render(meeting.title, await allSegments(db, meeting.id, maxExport));
@@ -43,7 +43,7 @@ export function transcriptRoutes(deps: TranscriptDeps): Api {
   exportAs('srt', 'application/x-subrip', (_title, segments) => toSrt(segments));
   exportAs('md', 'text/markdown', toMarkdown);
 
-  api.authed('delete', '/meetings/:meetingId/transcript', { summary: "Deletes the transcript, from the database and the minutes, and the summary built on it (needs transcript.delete)" }, async ({ userId, id }) => {
+  api.authed('delete', '/meetings/:meetingId/transcript', { access: { meeting: 'transcript.delete' }, summary: "Deletes the transcript, from the database and the minutes, and the summary built on it (needs transcript.delete)" }, async ({ userId, id }) => {
     const meeting = await authorizeMeeting(db, gate, id('meetingId'), userId, 'transcript.delete');
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('transcript_segments').where('meeting_id', '=', meeting.id).execute();
@@ -57,7 +57,7 @@ export function transcriptRoutes(deps: TranscriptDeps): Api {
     deps.logger.info({ meetingId: meeting.id, userId }, 'transcript deleted');
   });
 
-  api.authed('get', '/meetings/:meetingId/participation', { summary: 'Talk time, turns, longest turn and share of talk per member (needs participation.read)', response: participationSchema }, async ({ userId, id }) => {
+  api.authed('get', '/meetings/:meetingId/participation', { access: { meeting: 'participation.read' }, summary: 'Talk time, turns, longest turn and share of talk per member (needs participation.read)', response: participationSchema }, async ({ userId, id }) => {
     const meeting = await authorizeMeeting(db, gate, id('meetingId'), userId, 'participation.read');
     return computeParticipation(db, meeting.id);
   });

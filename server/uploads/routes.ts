@@ -10,14 +10,14 @@ import type { BlobStore } from './store.js';
 export function fileRoutes(deps: ApiDeps, files: FileService, blobs: BlobStore): Api {
   const api = new Api(deps, '/api', 'Files');
 
-  api.authed('get', '/me/files', { summary: 'Your files (uploads, thumbnails, generated), newest first', query: fileListQuerySchema, response: pageSchema(fileResponseSchema) }, ({ userId, query }) =>
+  api.authed('get', '/me/files', { access: 'self', summary: 'Your files (uploads, thumbnails, generated), newest first', query: fileListQuerySchema, response: pageSchema(fileResponseSchema) }, ({ userId, query }) =>
     files.list(userId, query),
   );
 
   api.authed(
     'get',
     '/files/:id',
-    { summary: "A file's bytes: your own, or an image (or thumbnail) of a project you may see", params: { id: uuidParamSchema }, produces: '*/*', ranged: true },
+    { access: 'project', summary: "A file's bytes: your own, or an image (or thumbnail) of a project you may see", params: { id: uuidParamSchema }, produces: '*/*', ranged: true },
     async ({ userId, param, res }) => {
       const file = await files.readable(userId, param('id', 'File'));
       // Someone else's file answers exactly like a missing one.
