@@ -69,7 +69,7 @@ export class Meeting {
 
   private constructor(readonly id: number, readonly clubId: number, readonly ctx: MeetingContext, restrictions: Map<number, Restriction>) {
     this.restrictions = restrictions;
-    this.talkTimer = setInterval(() => this.flushAllTalk(), ctx.settings.talkFlushMs);
+    this.talkTimer = setInterval(() => void this.flushAllTalk(), ctx.settings.talkFlushMs);
     this.talkTimer.unref();
   }
 

@@ -227,7 +227,7 @@ export function readSummary(doc: Y.Doc): unknown {
 }
 
 export function readMeta(doc: Y.Doc): NotesMeta {
-  return metaOf(doc).toJSON() as NotesMeta;
+  return metaOf(doc).toJSON();
 }
 
 export function readTranscript(doc: Y.Doc): TranscriptSegment[] {
@@ -235,6 +235,11 @@ export function readTranscript(doc: Y.Doc): TranscriptSegment[] {
     .toArray()
     .filter((s): s is TranscriptSegment => typeof s === 'object' && s !== null && typeof s.text === 'string')
     .sort((a, b) => a.start_ms - b.start_ms);
+}
+
+/** A stored id as text: strings and numbers as they are, anything else as empty. */
+function stringOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
 export function readQuestions(doc: Y.Doc): Question[] {
@@ -246,7 +251,7 @@ export function readQuestions(doc: Y.Doc): Question[] {
     const askedBy = item.get('asked_by');
     const source = item.get('source');
     out.push({
-      id: String(item.get('id') ?? ''),
+      id: stringOf(item.get('id')),
       text: textValue,
       status: item.get('status') === 'answered' ? 'answered' : 'open',
       asked_by: typeof askedBy === 'number' ? askedBy : null,
@@ -322,7 +327,7 @@ function readBlock(node: Y.XmlElement | Y.XmlText | Y.XmlHook): Block[] {
     }
     case 'code_block': {
       const language = node.getAttribute('language');
-      return [{ type: 'code_block', text: children.map((c) => (c instanceof Y.XmlText ? c.toString() : '')).join(''), language: typeof language === 'string' ? language : null }];
+      return [{ type: 'code_block', text: children.map((c) => (c instanceof Y.XmlText ? (c.toString() as string) : '')).join(''), language: typeof language === 'string' ? language : null }];
     }
     case 'horizontal_rule':
       return [{ type: 'horizontal_rule' }];

@@ -1,6 +1,6 @@
 // Errors as clients see them: `{code, message, details?}` with the stable codes of
 // shared/errors.ts, in acks, in `protocol:error` and in the handshake's connect_error.
-import { z } from 'zod';
+import { type z } from 'zod';
 import { AppError, validationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { SignalingError } from '../shared/protocol/signaling.js';

@@ -17,7 +17,7 @@ type RestoredSession = NonNullable<Awaited<ReturnType<NamespaceAdapter['restoreS
 
 /** Each missed packet carries its offset as its last argument. */
 function lastOffset(session: RestoredSession, fallback: string): string {
-  const last = session.missedPackets.at(-1) as unknown[] | undefined;
+  const last = session.missedPackets.at(-1);
   const offset = last?.at(-1);
   return typeof offset === 'string' ? offset : fallback;
 }
@@ -32,7 +32,8 @@ export function guardRecovery(adapter: NamespaceAdapter, sessions: SessionLivene
     await sessions.assertLive({ userId: data.userId, sessionId: data.sessionId, issuedAt: 0, expiresAt: 0 });
     if (!(await clubRooms.mayRestore(data.userId, session.rooms))) throw new Error('rooms no longer allowed');
     const { missedPackets, ...kept } = session;
-    await adapter.persistSession(kept);
+    // Synchronous in both adapters (Redis: the SET is queued before the GETDEL below, in order).
+    adapter.persistSession(kept);
     const later = await restore(pid, lastOffset(session, offset));
     // Without the catch-up the client would silently miss messages: it connects afresh instead.
     if (!later) throw new Error('session lost while checking it');

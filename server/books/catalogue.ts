@@ -88,7 +88,7 @@ export class BookCatalogue {
     let page = this.db.selectFrom(ranked.as('b')).selectAll();
     const after = decodeCursor(query.cursor, [cursorPart.number, cursorPart.id]);
     if (after) {
-      const [rank, id] = after as [number, number];
+      const [rank, id] = after;
       page = page.where((eb) => eb.or([eb('b.rank', '<', rank), eb.and([eb('b.rank', '=', rank), eb('b.id', '>', id)])]));
     }
     const rows = await page.orderBy('b.rank', 'desc').orderBy('b.id').limit(query.limit + 1).execute();

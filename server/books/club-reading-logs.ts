@@ -32,7 +32,7 @@ export async function clubReadingLogs(db: Kysely<Database>, clubId: number, quer
   if (query.book_id !== undefined) q = q.where('club_books.book_id', '=', query.book_id);
   const after = decodeCursor(query.cursor, [cursorPart.int, cursorPart.id]);
   if (after) {
-    const [position, id] = after as [number, number];
+    const [position, id] = after;
     q = q.where((eb) => eb.or([eb('club_books.position', '>', position), eb.and([eb('club_books.position', '=', position), eb('reading_logs.id', '>', id)])]));
   }
   const rows = await q.orderBy('club_books.position').orderBy('reading_logs.id').limit(query.limit + 1).execute();

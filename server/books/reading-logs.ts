@@ -84,7 +84,7 @@ export class ReadingLogs {
   async list(userId: number, query: PageQuery): Promise<Page<ReadingLogResponse>> {
     const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = this.db.selectFrom('reading_logs').select(LOG_COLUMNS).where('user_id', '=', userId);
-    if (after) q = q.where('id', '<', after[0] as number);
+    if (after) q = q.where('id', '<', after[0]);
     const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
     const page = pageOf(rows, query.limit, (r) => [r.id], (r) => r);
     return { items: await toLogs(this.db, page.items), next_cursor: page.next_cursor };

@@ -110,10 +110,11 @@ export class RecommendationCandidates {
       )
       .where('clubs.id', 'in', candidateIds)
       .where('clubs.visibility', '=', 'public')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('memberships')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('memberships')
               .select('memberships.club_id')
               .whereRef('memberships.club_id', '=', 'clubs.id')
               .where('memberships.user_id', '=', userId)

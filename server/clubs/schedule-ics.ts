@@ -18,6 +18,7 @@ export function escapeText(value: string): string {
     .replace(/,/g, '\\,')
     .replace(/\r\n|\r|\n/g, '\\n')
     // Other control characters are not allowed in TEXT at all.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 }
 

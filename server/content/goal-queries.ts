@@ -56,7 +56,7 @@ export async function listGoals(db: Kysely<Database>, clubId: number, query: Goa
   if (query.type) q = q.where('g.type', '=', query.type);
   if (query.done !== undefined) q = q.where('g.done', '=', query.done);
   if (after) {
-    const [startsOn, id] = after as [string, number];
+    const [startsOn, id] = after;
     q = q.where(sql<boolean>`(${sortDay}, g.id) > (${startsOn}::date, ${id})`);
   }
   const rows = await q.orderBy(sortDay).orderBy('g.id').limit(query.limit + 1).execute();

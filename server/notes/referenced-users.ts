@@ -25,7 +25,8 @@ export function userIdsIn(update: Uint8Array): Set<number> {
     if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentAny)) continue;
     for (const value of struct.content.arr) {
       if (struct.parentSub === 'asked_by' && isUserId(value)) ids.add(value);
-      if (typeof value === 'object' && value !== null && 'speaker_id' in value && isUserId(value.speaker_id)) ids.add(value.speaker_id);
+      const speaker: unknown = typeof value === 'object' && value !== null && 'speaker_id' in value ? (value as { speaker_id: unknown }).speaker_id : undefined;
+      if (isUserId(speaker)) ids.add(speaker);
     }
   }
   return ids;

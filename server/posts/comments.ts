@@ -23,7 +23,7 @@ export class CommentService {
     await this.posts.readable(postId, userId);
     const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = liveComments(this.db).where('post_comments.post_id', '=', postId);
-    if (after) q = q.where('post_comments.id', '<', after[0] as number);
+    if (after) q = q.where('post_comments.id', '<', after[0]);
     const rows = await q.orderBy('post_comments.id', 'desc').limit(query.limit + 1).execute();
     return pageOf(rows, query.limit, (r) => [r.id], toComment);
   }

@@ -132,7 +132,7 @@ export class ReportService {
 
   private async page(q: ReturnType<typeof reportsWithTargets>, query: ListQuery): Promise<Page<ReportResponse>> {
     const after = decodeCursor(query.cursor, [cursorPart.id]);
-    if (after) q = q.where('reports.id', '<', after[0] as number);
+    if (after) q = q.where('reports.id', '<', after[0]);
     const rows = await q.orderBy('reports.id', 'desc').limit(query.limit + 1).execute();
     return pageOf(rows, query.limit, (r) => [r.id], toReport);
   }

@@ -29,7 +29,7 @@ export class PostService {
   async list(clubId: number | null, query: PageQuery): Promise<Page<PostResponse>> {
     const after = decodeCursor(query.cursor, [cursorPart.id]);
     let q = livePosts(this.db).where('posts.club_id', clubId === null ? 'is' : '=', clubId);
-    if (after) q = q.where('posts.id', '<', after[0] as number);
+    if (after) q = q.where('posts.id', '<', after[0]);
     const rows = await q.orderBy('posts.id', 'desc').limit(query.limit + 1).execute();
     return pageOf(rows, query.limit, (r) => [r.id], toPost);
   }

@@ -243,7 +243,7 @@ export class ProjectService {
       const open = await trx.selectFrom('jobs').select('id').where('project_id', '=', projectId).where('status', 'in', ['queued', 'running']).executeTakeFirst();
       if (open) throw new AppError('conflict', `Project is already being processed (job ${open.id})`);
       let query = trx.selectFrom('project_images').select('project_images.id').where('project_images.project_id', '=', projectId).orderBy('project_images.id');
-      if (onlyNew) query = query.where(({ not, exists, selectFrom }) => not(exists(selectFrom('image_results').select('image_id').whereRef('image_results.image_id', '=', 'project_images.id'))));
+      if (onlyNew) query = query.where((eb) => eb.not(eb.exists(eb.selectFrom('image_results').select('image_id').whereRef('image_results.image_id', '=', 'project_images.id'))));
       const imageIds = (await query.execute()).map((r) => r.id);
       const created = await trx
         .insertInto('jobs')

@@ -124,7 +124,7 @@ export class SummaryJob {
         .select(['u.id', 'u.email'])
         .where('m.club_id', '=', meeting.club_id)
         .where('m.status', '=', 'active')
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('meeting_participants as p').select('p.id').where('p.meeting_id', '=', meeting.id).whereRef('p.user_id', '=', 'u.id'))))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('meeting_participants as p').select('p.id').where('p.meeting_id', '=', meeting.id).whereRef('p.user_id', '=', 'u.id'))))
         .execute();
       if (absent.length === 0) return [];
       const rows = await trx

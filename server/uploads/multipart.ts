@@ -30,7 +30,7 @@ export interface MultipartLimits {
 
 /** Removes the temp files of parts that did not fit in memory. */
 export async function discardParts(parts: UploadedPart[]): Promise<void> {
-  await Promise.all(parts.map((p) => (typeof p.content === 'string' ? fs.promises.rm(p.content, { force: true }) : undefined)));
+  await Promise.all(parts.map((p) => (typeof p.content === 'string' ? fs.promises.rm(p.content, { force: true }) : Promise.resolve())));
 }
 
 /** Collects one file stream: in memory while small, then in a temp file. */
@@ -86,7 +86,11 @@ class PartSink {
   }
 }
 
-export function readMultipart(req: Request, limits: MultipartLimits): Promise<UploadedPart[]> {
+/**
+ * The files of a multipart request. Text fields are collected into `fields` when it is given
+ * (a value cut off at the field size limit is refused); otherwise they are ignored.
+ */
+export function readMultipart(req: Request, limits: MultipartLimits, fields?: Map<string, string>): Promise<UploadedPart[]> {
   const type = req.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
     return Promise.reject(new AppError('unsupported_media_type', 'Send images as multipart/form-data'));
@@ -141,6 +145,12 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Up
         else if (!failed) sink.write(chunk);
       });
     });
+    if (fields) {
+      parser.on('field', (name: string, value: string, info: busboy.FieldInfo) => {
+        if (info.valueTruncated) fail(new AppError('validation_failed', `Field "${name}" is too long`, [{ path: name, message: 'at most 10000 bytes' }]));
+        else fields.set(name, value);
+      });
+    }
     parser.on('filesLimit', () => fail(new AppError('validation_failed', `At most ${limits.maxFiles} files per request`, [{ path: 'images', message: `at most ${limits.maxFiles} files` }])));
     parser.on('error', () => fail(new AppError('validation_failed', 'Malformed multipart request', [{ path: '', message: 'malformed multipart body' }])));
     parser.on('close', () => {

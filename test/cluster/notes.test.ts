@@ -21,7 +21,7 @@ describe('shared notes on two nodes with Postgres and Redis', function () {
   let alice: TestAccount;
   let bob: TestAccount;
   const open: Array<() => void> = [];
-  const track = (c: NotesClient) => (open.push(c.close), c);
+  const track = (c: NotesClient) => (open.push(() => c.close()), c);
 
   before(async function () {
     const services = requireServices(this, 'postgres', 'redis');

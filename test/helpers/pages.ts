@@ -6,7 +6,7 @@ import sharp from 'sharp';
 
 /** Skips (or, with ROUNDTABLE_REQUIRE_SERVICES=1, fails) a suite when a font is not installed. */
 export function requireFont(ctx: Context, family: string, debianPackage: string): void {
-  let installed = false;
+  let installed: boolean;
   try {
     installed = execFileSync('fc-list', [family], { encoding: 'utf8' }).trim().length > 0;
   } catch {

@@ -2,7 +2,6 @@
 // real RTP (Opus and VP8, optionally simulcast) from a UDP socket into a PlainTransport, and
 // counts what its consumers receive on another socket, with losses read from sequence gaps.
 import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { JoinIntent, MeetingHub } from '../../sfu/meeting-hub.js';
 import type { ConsumerReply, JoinReply, RtpCapabilitiesPayload } from '../../shared/protocol/meetings-media.js';
@@ -128,8 +127,8 @@ export class RtpBot {
     this.recvSocket.on('message', (packet) => this.onPacket(packet));
     const send = await this.hub.createPlainTransport(this.userId, this.meetingId, 'send');
     const recv = await this.hub.createPlainTransport(this.userId, this.meetingId, 'recv');
-    await this.hub.connectPlainTransport(this.userId, this.meetingId, send.id, { ip: '127.0.0.1', port: (this.sendSocket.address() as AddressInfo).port });
-    await this.hub.connectPlainTransport(this.userId, this.meetingId, recv.id, { ip: '127.0.0.1', port: (this.recvSocket.address() as AddressInfo).port });
+    await this.hub.connectPlainTransport(this.userId, this.meetingId, send.id, { ip: '127.0.0.1', port: (this.sendSocket.address()).port });
+    await this.hub.connectPlainTransport(this.userId, this.meetingId, recv.id, { ip: '127.0.0.1', port: (this.recvSocket.address()).port });
     this.sendTarget = { ip: send.ip, port: send.port };
     this.sendTransportId = send.id;
     this.recvTransportId = recv.id;

@@ -1,6 +1,6 @@
 // A session read that is in flight while the session is revoked must not be cached as live.
 import assert from 'node:assert/strict';
-import { Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { migrateToLatest } from '../../db/migrate.js';
 import { openDatabase, type DatabaseHandle } from '../../db/open.js';
 import type { Database } from '../../db/types.js';

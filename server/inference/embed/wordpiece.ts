@@ -37,6 +37,7 @@ export class WordPiece {
 
   /** Whitespace, punctuation and CJK split a text into words. */
   words(text: string): string[] {
+    // eslint-disable-next-line no-control-regex -- control characters split words, as BERT's tokenizer does
     let normal = text.normalize('NFC').replace(/[\u0000\ufffd]|\p{Cc}/gu, ' ');
     if (this.lowercase) normal = normal.toLowerCase();
     const out: string[] = [];

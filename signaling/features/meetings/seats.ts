@@ -28,10 +28,10 @@ export class MeetingSeats {
   /** Puts a seat (back) in place. */
   put(seat: Seat): void {
     let peers = this.byMeeting.get(seat.meetingId);
-    if (!peers) this.byMeeting.set(seat.meetingId, (peers = new Map()));
+    if (!peers) this.byMeeting.set(seat.meetingId, (peers = new Map<number, Seat>()));
     peers.set(seat.client.userId, seat);
     let held = this.byClient.get(seat.client);
-    if (!held) this.byClient.set(seat.client, (held = new Map()));
+    if (!held) this.byClient.set(seat.client, (held = new Map<number, Seat>()));
     held.set(seat.meetingId, seat);
   }
 

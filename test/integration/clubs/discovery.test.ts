@@ -150,7 +150,7 @@ describe('club search', () => {
     assert.deepEqual((await search(`q=${secret}x`)).items.map((c) => c.id), [open.id]);
     const [card] = (await search(`q=closed+${secret}`)).items;
     assert.equal(card?.id, hidden.id);
-    assert.deepEqual(Object.keys(card as Card).sort(), CARD_FIELDS);
+    assert.deepEqual(Object.keys(card).sort(), CARD_FIELDS);
     assert.equal(card?.visibility, 'private');
     assert.equal(card?.has_password, true);
     assert.equal(card?.schedule, null);

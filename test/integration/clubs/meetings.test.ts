@@ -159,7 +159,7 @@ describe('club meetings', () => {
     for (let round = 0; round < 10; round++) {
       const meeting = await create(club, { title: `Round ${round}`, scheduled_at: inDays(1) });
       const started = await Promise.allSettled(Array.from({ length: 4 }, () => records.start(meeting.id)));
-      const failures = started.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason));
+      const failures = started.filter((s) => s.status === 'rejected').map((s) => String((s).reason));
       assert.deepEqual(failures, []);
       const times = new Set(started.map((s) => (s as PromiseFulfilledResult<{ status: string; started_at: string | null }>).value.started_at));
       assert.equal(times.size, 1);

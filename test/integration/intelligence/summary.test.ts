@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { appendBlocks, paragraph, readParagraphs, readQuestions, readSummary, readTranscript, text } from '../../../shared/notes-schema.js';
-import type { Citation, SummaryContent, SummaryResponse, TranscriptSegmentResponse } from '../../../shared/protocol/intelligence.js';
+import type { SummaryContent, SummaryResponse, TranscriptSegmentResponse } from '../../../shared/protocol/intelligence.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { openProvider, untilUpdated, type NotesClient } from '../../helpers/notes.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { connect, nextEvent, OpenSockets } from '../../helpers/sockets.js';
+import { type connect, nextEvent, OpenSockets } from '../../helpers/sockets.js';
 import { englishMeeting, koreanMeeting, type FixtureMeeting } from './fixture.js';
 
 describe('meeting intelligence: summaries, search, transcripts', function () {
@@ -74,7 +74,7 @@ describe('meeting intelligence: summaries, search, transcripts', function () {
     const items = [...content.key_points, ...content.decisions, ...content.open_questions, ...content.action_items];
     for (const item of items) {
       assert.ok(item.citations.length > 0, item.text);
-      for (const c of item.citations as Citation[]) {
+      for (const c of item.citations) {
         if (c.kind === 'segment') {
           const seg = byId.get(c.segment_id);
           assert.ok(seg, `segment ${c.segment_id} exists`);

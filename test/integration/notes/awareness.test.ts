@@ -23,7 +23,7 @@ describe('notes presence: who may speak for whom', function () {
   let bob: TestAccount;
   let carol: TestAccount;
   const open: Array<() => void> = [];
-  const track = (c: NotesClient) => (open.push(c.close), c);
+  const track = (c: NotesClient) => (open.push(() => c.close()), c);
 
   before(async () => {
     server = await startTestServer({ notesAuthorizer: policy(roles) });

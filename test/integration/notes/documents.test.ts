@@ -141,9 +141,8 @@ describe('notes versions and size across reloads', function () {
     await first.closed;
     // Unloaded (and compacted) once idle: the snapshot row appears.
     const db = server.app.database.db;
-    let snapshot: unknown;
     const deadline = Date.now() + 15_000;
-    while (!(snapshot = await db.selectFrom('notes_snapshots').select('doc').where('doc', '=', doc).executeTakeFirst())) {
+    while (!(await db.selectFrom('notes_snapshots').select('doc').where('doc', '=', doc).executeTakeFirst())) {
       assert.ok(Date.now() < deadline, 'the idle document to unload');
       await new Promise((r) => setTimeout(r, 50));
     }

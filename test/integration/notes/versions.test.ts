@@ -110,7 +110,7 @@ describe('meeting minutes: template, versions and export', function () {
   let meetingId: number;
   let bookId: number;
   const open: Array<() => void> = [];
-  const track = (c: NotesClient) => (open.push(c.close), c);
+  const track = (c: NotesClient) => (open.push(() => c.close()), c);
 
   before(async () => {
     server = await startTestServer();

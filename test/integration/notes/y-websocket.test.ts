@@ -102,7 +102,7 @@ describe('shared notes over y-websocket', function () {
     const dave = await signUpAndLogin(server.http);
     roles.set(dave.id, 'write');
     const conn = track(await openProvider(server, dave, 'test.revoke'));
-    const closed = new Promise<number>((resolve) => conn.provider.ws?.addEventListener('close', (e) => resolve((e as CloseEvent).code)));
+    const closed = new Promise<number>((resolve) => conn.provider.ws?.addEventListener('close', (e) => resolve((e).code)));
     assert.equal((await server.http.post('/auth/logout-all', undefined, dave.access)).status, 204);
     assert.equal(await closed, 1008);
   });

@@ -57,7 +57,7 @@ describe('meetings over signaling', function () {
     const outsider = await socketOf(cast.outsider);
     assert.equal((await fails(outsider, 'meeting:join', { meeting_id: meetingId })).code, 'forbidden');
     assert.equal((await fails(outsider, 'meeting:join', { meeting_id: 987_654 })).code, 'not_found');
-    const invalid = await fails(outsider, 'meeting:join', { meeting_id: -1 } as never);
+    const invalid = await fails(outsider, 'meeting:join', { meeting_id: -1 });
     assert.equal(invalid.code, 'validation_failed');
 
     const owner = await socketOf(cast.owner);
