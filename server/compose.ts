@@ -38,7 +38,11 @@ import { BlobStore } from './uploads/store.js';
 import { ProfileService } from './users/profiles.js';
 import { userRoutes } from './users/routes.js';
 import { DocumentRegistry } from './notes/documents.js';
-import { startTranscription, type Transcription } from './transcripts/start-live.js';
+import { startSpeech, startTranscription, type Transcription } from './transcripts/start-live.js';
+import { noAnnouncer, TranscriptSink } from './transcripts/sink.js';
+import { RECORDING_JOB, RecordingJob } from './recordings/job.js';
+import { recordingRoutes } from './recordings/routes.js';
+import { RecordingService } from './recordings/service.js';
 import { NotesServer, type NotesAuthorizer } from './notes/server.js';
 import { NotesStore } from './notes/store.js';
 import { RedisNotesRelay } from './notes/redis-relay.js';
@@ -201,6 +205,10 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     const models = new ModelRegistry(definitions, config.models, logger.child({ module: 'models' }));
     cleanup.push(() => models.close());
     readiness.register('models', () => models.readiness());
+    // Speech recognition and voice activity, for live meetings and uploaded recordings; closed
+    // after the job runner (cleanup runs in reverse), so a job in hand can finish its step.
+    const speech = await startSpeech({ config: config.transcription, models, logger: logger.child({ module: 'transcription' }) });
+    cleanup.push(() => speech.close());
     const blobs = new BlobStore(path.join(config.dataDir, 'files'));
     const jobs = new JobRunner(database.db, models, blobs, bus, logger.child({ module: 'jobs' }));
     cleanup.push(() => jobs.close());
@@ -273,8 +281,9 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
 
     // Live transcription of meetings hosted here: taps → voice activity → recognition → segments.
     let transcription: Transcription | null = null;
+    const transcriptSink = new TranscriptSink(database.db, intelligenceNotes, meetings ?? noAnnouncer);
     if (meetings && audioTaps) {
-      const built = await startTranscription({ config: config.transcription, db: database.db, taps: audioTaps, announcer: meetings, notes: intelligenceNotes, models, metrics, logger: logger.child({ module: 'transcription' }) });
+      const built = startTranscription({ config: config.transcription, speech, db: database.db, taps: audioTaps, sink: transcriptSink, metrics, logger: logger.child({ module: 'transcription' }) });
       transcription = built;
       cleanup.push(() => built.close(0));
     }
@@ -306,10 +315,17 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       settings: { keyPoints: config.intelligence.summaryKeyPoints, maxSegments: config.intelligence.summaryMaxSegments, mail: Boolean(config.mail.smtpUrl), publicUrl: config.http.publicUrl },
     });
     jobs.handle(SUMMARY_JOB, summaryJob);
+    jobs.handle(RECORDING_JOB, new RecordingJob({ db: database.db, blobs, speech, sink: transcriptSink, bus, logger: logger.child({ module: 'recordings' }) }));
     const intelligenceApis = [
       transcriptRoutes({ ...features, notes: intelligenceNotes }),
       summaryRoutes(features, new SummaryService(database.db, jobs)),
       searchRoutes(features, memory),
+      recordingRoutes({
+        ...features,
+        recordings: new RecordingService(database.db, blobs, jobs, config.recordings),
+        limits: { maxFileBytes: config.recordings.maxBytes, maxFiles: config.recordings.maxFiles, maxRequestBytes: config.recordings.maxBytes * config.recordings.maxFiles + 1024 * 1024, memoryBytes: config.uploads.memoryBytes, tempDir: blobs.tempDir },
+        slots: new UploadSlots(config.uploads.concurrencyPerUser),
+      }),
     ];
 
     await bus.ready();
@@ -434,6 +450,8 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         await step('meetings', () => meetings?.close());
         // What was said until then is recognised and recorded (for a while) before the documents close.
         await step('transcription', () => transcription?.close(config.shutdownTimeoutMs));
+        // A job in hand hands itself back at its next step, before the documents it writes close.
+        await step('jobs', () => jobs.close());
         // Sockets next: their clients reconnect elsewhere while HTTP requests finish here.
         await step('signaling', () => signaling.close());
         // Open notes WebSockets would keep the HTTP server from closing: they go first too.

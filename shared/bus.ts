@@ -2,6 +2,7 @@
 // Every event a node must hear about (revocations, membership, notes) is typed here.
 import type { ClubEventEnvelope } from './protocol/club-events.js';
 import type { InboxItem } from './protocol/intelligence.js';
+import type { RecordingProgress } from './protocol/recordings.js';
 
 export interface BusEvents {
   /** Sessions ended: `sessionIds` null means every session of the user (logout-all, password reset). */
@@ -14,6 +15,8 @@ export interface BusEvents {
   'user.preferences': { userId: number; transcriptionOptOut: boolean };
   /** A new item in a member's inbox ("what you missed"); signaling pushes it to their sockets. */
   'inbox.item': { userId: number; item: InboxItem };
+  /** A recording's transcription moved on; signaling pushes it to whoever uploaded it. */
+  'recording.progress': { userId: number; progress: RecordingProgress };
 }
 
 export type BusTopic = keyof BusEvents;

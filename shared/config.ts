@@ -90,6 +90,10 @@ export const envSchema = z.object({
   TRANSCRIPTION_MAX_PENDING: integer(1, 10_000).default(64),
   TRANSCRIPTION_CONCURRENCY: integer(1, 64).optional(),
   INFERENCE_WORKERS: integer(1, 64).optional(),
+  RECORDING_MAX_SECONDS: integer(1, 24 * 3600).default(4 * 3600),
+  RECORDING_MAX_BYTES: integer(1024, 4 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
+  RECORDING_MAX_FILES: integer(1, 16).default(4),
+  RECORDING_MAX_CHANNELS: integer(1, 8).default(2),
   NOTES_MAX_MESSAGE_BYTES: integer(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
   NOTES_MESSAGES_PER_SECOND: integer(0, 100_000).default(200),
   NOTES_MAX_DOC_GROWTH_BYTES: integer(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
@@ -200,6 +204,8 @@ export interface Config {
     concurrency: number;
     inferenceWorkers: number;
   };
+  /** Uploaded recordings (POST /api/meetings/:id/recordings): per-file length, size and channels, files per request. */
+  recordings: { maxSeconds: number; maxBytes: number; maxFiles: number; maxChannels: number };
   notes: {
     maxMessageBytes: number;
     messagesPerSecond: number;
@@ -399,6 +405,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       concurrency: env.TRANSCRIPTION_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
       inferenceWorkers: env.INFERENCE_WORKERS ?? Math.min(2, Math.max(1, os.availableParallelism() - 1)),
     },
+    recordings: { maxSeconds: env.RECORDING_MAX_SECONDS, maxBytes: env.RECORDING_MAX_BYTES, maxFiles: env.RECORDING_MAX_FILES, maxChannels: env.RECORDING_MAX_CHANNELS },
     notes: {
       maxMessageBytes: env.NOTES_MAX_MESSAGE_BYTES,
       messagesPerSecond: env.NOTES_MESSAGES_PER_SECOND,

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   conflict: 409,
   club_full: 409,
   already_member: 409,
+  /** A recording names a speaker who opted out of transcription: nothing of it is processed. */
+  speaker_opted_out: 409,
   /** The meeting's media lives on another node: `details.url` says where to connect. */
   meeting_elsewhere: 421,
   payload_too_large: 413,

@@ -69,6 +69,8 @@ export const PERMISSIONS = {
   // Meeting intelligence: transcripts, summaries, participation, the club's memory
   'transcript.read': { least: 'member' },
   'transcript.delete': { least: 'owner' },
+  /** Transcribing an uploaded recording of the meeting, like turning transcription on: the owner's decision. */
+  'transcript.upload': { least: 'owner' },
   'summary.read': { least: 'member' },
   // Those who keep the minutes ask for the summary that is written into them.
   'summary.create': { least: 'notetaker' },

@@ -1,4 +1,4 @@
-// Bus events → sockets: revocations, club events, image project progress, inbox items. The bus delivers
+// Bus events → sockets: revocations, club events, image and recording job progress, inbox items. The bus delivers
 // every event on every node, so each node acts on its own sockets only and emits with
 // `io.local`: one bus message, no second fan-out through the Socket.IO adapter, and a socket
 // still in its handshake is covered too (its cached state is updated; it joins its rooms at
@@ -60,7 +60,11 @@ export function relayBusEvents(deps: RelayDeps): () => void {
   const offInbox = bus.subscribe('inbox.item', ({ userId, item }) => {
     deps.io.local.to(rooms.user(userId)).emit('inbox:item', item);
   });
+  const offRecording = bus.subscribe('recording.progress', ({ userId, progress }) => {
+    deps.io.local.to(rooms.user(userId)).emit('recording:progress', progress);
+  });
   return () => {
+    offRecording();
     offRevoked();
     offClub();
     offProgress();

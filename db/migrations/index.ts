@@ -14,6 +14,7 @@ import * as m0010 from './0010_notes_versions.js';
 import * as m0011 from './0011_user_preferences.js';
 import * as m0012 from './0012_goal_dates_optional.js';
 import * as m0013 from './0013_transcripts.js';
+import * as m0014 from './0014_recording_segments.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011_user_preferences': m0011,
   '0012_goal_dates_optional': m0012,
   '0013_transcripts': m0013,
+  '0014_recording_segments': m0014,
 };

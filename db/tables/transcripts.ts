@@ -18,6 +18,8 @@ export interface TranscriptSegmentsTable {
   engine: string;
   language: string | null;
   source: ColumnType<TranscriptSource, TranscriptSource | undefined, TranscriptSource>;
+  /** The recording job that wrote it (a rerun replaces its own segments); null for live ones. */
+  job_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
 }
 

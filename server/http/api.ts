@@ -60,6 +60,8 @@ export interface EndpointContext<B, Q> {
   param: (name: string, what?: string) => string;
   /** The files of a `multipart` endpoint (temp files are the handler's to discard). */
   parts: () => Promise<UploadedPart[]>;
+  /** The files and the text fields of a `multipart` endpoint. */
+  form: () => Promise<{ parts: UploadedPart[]; fields: Map<string, string> }>;
   /** Answers with another status than the spec's (e.g. 200 when a POST created nothing). */
   status: (code: number) => void;
 }
@@ -161,6 +163,11 @@ export class Api {
       if (!spec.multipart) throw new Error('parts() needs a multipart spec');
       return readMultipart(req, spec.multipart.limits);
     };
+    const form = async (): Promise<{ parts: UploadedPart[]; fields: Map<string, string> }> => {
+      if (!spec.multipart) throw new Error('form() needs a multipart spec');
+      const fields = new Map<string, string>();
+      return { parts: await readMultipart(req, spec.multipart.limits, fields), fields };
+    };
     return {
       req,
       res,
@@ -169,6 +176,7 @@ export class Api {
       id: (name, what) => numericParam(req, name, what),
       param,
       parts,
+      form,
       status: (code) => void (res.locals.statusOverride = code),
     };
   }

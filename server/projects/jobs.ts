@@ -23,12 +23,22 @@ interface ClaimedJob {
   attempts: number;
 }
 
+/** What a handler knows of the job it runs. */
+export interface JobContext {
+  id: number;
+  /** True once the runner is stopping: a long job answers 'handed-back' at its next step. */
+  stopped(): boolean;
+}
+
 /** Runs jobs of another kind than image projects (a meeting summary, say) in the same loop. */
 export interface JobHandler {
-  /** Does the whole job; throwing fails it. Must be safe to run again after an interruption. */
-  run(payload: unknown): Promise<void>;
+  /**
+   * Does the whole job; throwing fails it. Must be safe to run again after an interruption.
+   * 'handed-back': it stopped early because the runner is stopping, and runs again later.
+   */
+  run(payload: unknown, job: JobContext): Promise<void | 'handed-back'>;
   /** The job failed for good (error thrown, or too many attempts). */
-  failed(payload: unknown, error: string): Promise<void>;
+  failed(payload: unknown, error: string, job?: JobContext): Promise<void>;
 }
 
 const IMAGE_JOB = 'project.images';
@@ -168,16 +178,22 @@ export class JobRunner {
   private async runHandled(job: ClaimedJob): Promise<void> {
     const handler = this.handlers.get(job.kind);
     const fail = async (error: string) => {
-      await handler?.failed(job.payload, error);
+      await handler?.failed(job.payload, error, { id: job.id, stopped: () => this.worker.stopped });
       await this.finish(job, 'failed', error);
     };
     if (!handler) return fail(`no handler for ${job.kind} jobs`);
     if (job.attempts > MAX_ATTEMPTS) return fail(`gave up after ${MAX_ATTEMPTS} attempts`);
+    let outcome: void | 'handed-back';
     try {
-      await handler.run(job.payload);
+      outcome = await handler.run(job.payload, { id: job.id, stopped: () => this.worker.stopped });
     } catch (err) {
       this.logger.error({ jobId: job.id, kind: job.kind, err: (err as Error).message }, 'job failed');
       return fail((err as Error).message);
+    }
+    if (outcome === 'handed-back') {
+      await this.release(job);
+      this.logger.info({ jobId: job.id, kind: job.kind }, 'job handed back for later');
+      return;
     }
     await this.finish(job, 'completed');
   }

@@ -1,7 +1,8 @@
-// Builds live transcription from configuration: the speech recogniser ASR_ENGINE names (or,
-// unset, pocketsphinx where it is installed and none elsewhere, said once at start), the
-// inference pool that runs voice activity detection off the event loop, the service that
-// listens to the SFU's audio taps, and its metrics; every engine is listed in the registry.
+// Builds transcription from configuration: the speech recogniser ASR_ENGINE names (or, unset,
+// pocketsphinx where it is installed and none elsewhere, said once at start) and the inference
+// pool that runs voice activity detection off the event loop, shared by live transcription and
+// uploaded recordings; then the service that listens to the SFU's audio taps, and its metrics.
+// Every engine is listed in the registry.
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import { Gauge, Counter, type Registry } from 'prom-client';
@@ -15,21 +16,47 @@ import { PocketsphinxEngine, pocketsphinxUnavailable } from '../inference/asr/po
 import { createWhisperEngine } from '../inference/asr/whisper/engine.js';
 import { InferencePool } from '../inference/pool/pool.js';
 import type { ModelRegistry } from '../inference/registry.js';
-import { PooledVad } from '../inference/vad/pooled.js';
+import { PooledVad, type StreamVad } from '../inference/vad/pooled.js';
 import { bundledSileroModelPath } from '../inference/vad/silero.js';
-import type { NotesAccess } from './documents.js';
 import { LiveTranscription } from './live.js';
 import type { Clock } from './recognition-queue.js';
-import { TranscriptSink, type TranscriptAnnouncer } from './sink.js';
+import type { TranscriptSink } from './sink.js';
+
+/** The recogniser and voice activity detection, for live meetings and uploaded recordings alike. */
+export interface Speech {
+  asr: AsrEngine;
+  /** A fresh VAD for one stream (its state is the stream's). */
+  vad(): StreamVad;
+  close(): Promise<void>;
+}
+
+export interface SpeechDeps {
+  config: Config['transcription'];
+  models: ModelRegistry;
+  logger: Logger;
+}
+
+export async function startSpeech(deps: SpeechDeps): Promise<Speech> {
+  const asr = await chooseAsr(deps.config, deps.logger);
+  listEngines(deps.models, deps.config, asr);
+  // Worker threads start on the first request: a node that never transcribes pays nothing.
+  const pool = new InferencePool({ size: deps.config.inferenceWorkers });
+  return {
+    asr,
+    vad: () => new PooledVad(pool),
+    async close() {
+      await pool.close();
+      await asr.close();
+    },
+  };
+}
 
 export interface TranscriptionDeps {
   config: Config['transcription'];
+  speech: Speech;
   db: Kysely<Database>;
   taps: AudioTaps;
-  /** The meeting hub: tells meetings their new lines and talk time. */
-  announcer: TranscriptAnnouncer;
-  notes: NotesAccess | null;
-  models: ModelRegistry;
+  sink: TranscriptSink;
   metrics: Registry;
   logger: Logger;
   clock?: Clock;
@@ -38,7 +65,7 @@ export interface TranscriptionDeps {
 export interface Transcription {
   live: LiveTranscription;
   asr: AsrEngine;
-  /** Stops; what was said is recognised for up to `graceMs` first. */
+  /** Stops listening; what was said is recognised for up to `graceMs` first (speech stays open). */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -101,17 +128,14 @@ function listEngines(models: ModelRegistry, config: Config['transcription'], cho
   });
 }
 
-export async function startTranscription(deps: TranscriptionDeps): Promise<Transcription> {
-  const asr = await chooseAsr(deps.config, deps.logger);
-  listEngines(deps.models, deps.config, asr);
-  const pool = new InferencePool({ size: deps.config.inferenceWorkers });
-  const sink = new TranscriptSink(deps.db, deps.notes, deps.announcer);
+export function startTranscription(deps: TranscriptionDeps): Transcription {
+  const { asr } = deps.speech;
   const live = new LiveTranscription({
     db: deps.db,
     taps: deps.taps,
     asr,
-    vad: () => new PooledVad(pool),
-    sink,
+    vad: () => deps.speech.vad(),
+    sink: deps.sink,
     clock: deps.clock ?? { now: () => Date.now() },
     logger: deps.logger,
     queue: { maxPending: deps.config.maxPending, concurrency: deps.config.concurrency },
@@ -127,8 +151,6 @@ export async function startTranscription(deps: TranscriptionDeps): Promise<Trans
     asr,
     async close(graceMs) {
       await live.close(graceMs);
-      await pool.close();
-      await asr.close();
     },
   };
 }

@@ -35,6 +35,24 @@ export class BlobStore {
     return sha256;
   }
 
+  /**
+   * Moves a file already written under tempDir into the store, hashed as it streams from disk
+   * (a large upload is never read whole into memory). The file is gone afterwards.
+   */
+  async putFile(file: string): Promise<string> {
+    const hash = createHash('sha256');
+    for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+    const sha256 = hash.digest('hex');
+    const target = this.pathOf(sha256);
+    if (fs.existsSync(target)) {
+      await fs.promises.rm(file, { force: true });
+      return sha256;
+    }
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    await fs.promises.rename(file, target);
+    return sha256;
+  }
+
   read(sha256: string): Promise<Buffer> {
     return fs.promises.readFile(this.pathOf(sha256));
   }

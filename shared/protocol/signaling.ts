@@ -14,6 +14,7 @@ import type { ClubRole, Role } from '../permissions.js';
 import type { ClubEventEnvelope } from './club-events.js';
 import { KNOCK_DECISIONS, type KnockResponse } from './clubs.js';
 import type { InboxItem } from './intelligence.js';
+import type { RecordingProgress } from './recordings.js';
 import { mediaClientEvents, type MediaReplies, type MediaServerToClientEvents } from './meetings-media.js';
 
 export const CHAT_BODY_MAX = 2000;
@@ -154,6 +155,8 @@ export interface ServerToClientEvents extends MediaServerToClientEvents {
   'project:progress': (event: { project_id: number; job_id: number; done: number; total: number; status: 'running' | 'completed' | 'failed' }) => void;
   /** To the member concerned: a new inbox item (e.g. what they missed in a meeting). */
   'inbox:item': (item: InboxItem) => void;
+  /** To whoever uploaded a meeting's recordings: their transcription moved on. */
+  'recording:progress': (event: RecordingProgress) => void;
   /** An event sent without an ack failed. */
   'protocol:error': (event: { event: string; error: SignalingError }) => void;
 }
