@@ -3,6 +3,7 @@
 // loses its claims when they expire, and the next join claims the meeting anew.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock, type Timer } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MeetingLocator } from '../../signaling/ports.js';
@@ -42,6 +43,11 @@ export interface RedisLocatorOptions {
   lost: (meetingId: number) => void;
   claimTtlMs: number;
   logger: Logger;
+  /**
+   * Paces the refreshes and dates the claims. Redis expires claims in real time, so anything
+   * but the system clock must be moved at least as fast (tests move it by hand).
+   */
+  clock?: Clock;
 }
 
 const shuttingDown = () => new AppError('not_ready', 'This server is shutting down: join again in a moment');
@@ -52,12 +58,22 @@ export class RedisMeetingLocator implements MeetingLocator {
   private readonly claimed = new Map<number, number>();
   /** Claims being made right now: the refresh loop leaves them alone. */
   private readonly claiming = new Map<number, number>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly clock: Clock;
+  private readonly timer: Timer;
+  private refreshing: Promise<void> | null = null;
   private closed = false;
 
   constructor(private readonly options: RedisLocatorOptions) {
-    this.timer = setInterval(() => void this.refresh(), Math.max(200, Math.floor(options.claimTtlMs / 3)));
-    this.timer.unref();
+    this.clock = options.clock ?? systemClock;
+    // One refresh at a time: a slow Redis skips beats instead of piling them up.
+    this.timer = this.clock.interval(() => {
+      this.refreshing ??= this.refresh().finally(() => (this.refreshing = null));
+    }, Math.max(200, Math.floor(options.claimTtlMs / 3)));
+  }
+
+  /** Resolves once the refresh under way, if any, is done. */
+  async refreshed(): Promise<void> {
+    await this.refreshing;
   }
 
   async claim(meetingId: number): Promise<{ here: true } | { here: false; url: string }> {
@@ -67,7 +83,7 @@ export class RedisMeetingLocator implements MeetingLocator {
       let kept: unknown;
       try {
         kept = await this.keep(meetingId);
-        if (kept === 1) this.claimed.set(meetingId, Date.now());
+        if (kept === 1) this.claimed.set(meetingId, this.clock.now());
       } finally {
         const left = (this.claiming.get(meetingId) ?? 1) - 1;
         if (left > 0) this.claiming.set(meetingId, left);
@@ -98,7 +114,7 @@ export class RedisMeetingLocator implements MeetingLocator {
   /** Gives up every claim (shutdown) so that the meetings may open elsewhere at once; claims no more. */
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.timer);
+    this.timer.cancel();
     // Claims lapse by themselves: an unreachable Redis must not hold the shutdown up.
     const releases = Promise.allSettled([...this.claimed.keys()].map((id) => this.release(id)));
     let timer: NodeJS.Timeout | undefined;
@@ -114,11 +130,11 @@ export class RedisMeetingLocator implements MeetingLocator {
         if (since === undefined || this.claiming.has(id)) continue;
         if (!this.options.hosts(id)) {
           // A claim just made may be waiting for its meeting to open: it gets one TTL.
-          if (Date.now() - since > this.options.claimTtlMs) await this.releaseIfUnchanged(id, since);
+          if (this.clock.now() - since > this.options.claimTtlMs) await this.releaseIfUnchanged(id, since);
           continue;
         }
         if ((await this.keep(id)) === 1) {
-          if (this.claimed.get(id) === since) this.claimed.set(id, Date.now());
+          if (this.claimed.get(id) === since) this.claimed.set(id, this.clock.now());
         } else if (this.claimed.get(id) === since && !this.claiming.has(id)) {
           this.claimed.delete(id);
           this.options.logger.warn({ meetingId: id }, 'another node holds a meeting this node was hosting; ending it here');
