@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Bus } from '../../shared/bus.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { AccessClaims, TokenService } from '../../shared/auth/tokens.js';
 import type { TokenPair } from '../../shared/protocol/auth.js';
@@ -43,6 +44,8 @@ export class SessionService {
     private readonly tokens: TokenService,
     private readonly bus: Bus,
     private readonly cacheMs: number,
+    /** Ages the cached answers. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.unsubscribe = bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
       this.revocations += 1;
@@ -155,7 +158,7 @@ export class SessionService {
 
   /** Throws token_revoked unless the access token's session is still live. */
   async assertLive(claims: AccessClaims): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     let entry = this.cache.get(claims.sessionId);
     if (!entry || now - entry.checkedAt > this.cacheMs) {
       const epoch = this.revocations;

@@ -9,14 +9,29 @@ import { createMemoryBus } from '../../server/bus/memory.js';
 import { TokenService } from '../../shared/auth/tokens.js';
 import { createLogger } from '../../shared/logger.js';
 
-/** Holds back the results of SELECTs while `delayMs` > 0, as a slow database would. */
-class SlowSelects implements KyselyPlugin {
-  delayMs = 0;
+/** Holds back the next SELECT result that has rows, as a slow database would, until released. */
+class HeldSelects implements KyselyPlugin {
+  private gate: { arrived: () => void; released: Promise<void> } | null = null;
+
+  /** Resolves once the next result with rows has been read (and is being held); `release` lets it go. */
+  holdNext(): { arrived: Promise<void>; release: () => void } {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const arrived = new Promise<void>((resolve) => (this.gate = { arrived: resolve, released }));
+    return { arrived, release };
+  }
+
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     return args.node;
   }
+
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.delayMs > 0 && args.result.rows.length > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    const gate = this.gate;
+    if (gate && args.result.rows.length > 0) {
+      this.gate = null;
+      gate.arrived();
+      await gate.released;
+    }
     return args.result;
   }
 }
@@ -28,8 +43,8 @@ describe('session cache', () => {
   it('does not cache a "live" answer read while another node revoked the session', async () => {
     handle = await openDatabase({ pgliteDir: 'memory://' });
     await migrateToLatest(handle.db);
-    const slow = new SlowSelects();
-    const db: Kysely<Database> = handle.db.withPlugin(slow);
+    const held = new HeldSelects();
+    const db: Kysely<Database> = handle.db.withPlugin(held);
     const tokens = new TokenService({ issuer: 'i', audience: 'a', accessTtlSeconds: 900, refreshTtlSeconds: 3600, keys: { alg: 'HS256', secret: new TextEncoder().encode('x'.repeat(40)) } });
     const bus = createMemoryBus(createLogger('silent'));
     const sessions = new SessionService(db, tokens, bus, 60_000);
@@ -38,14 +53,14 @@ describe('session cache', () => {
     const session = await handle.db.selectFrom('auth_sessions').select('id').executeTakeFirstOrThrow();
     const claims = { userId: user.id, sessionId: session.id, issuedAt: 0, expiresAt: 0 };
 
-    slow.delayMs = 100;
-    const inFlight = sessions.assertLive(claims); // has read "live"; the answer is slow to arrive
-    await new Promise((r) => setTimeout(r, 20));
-    slow.delayMs = 0;
+    const read = held.holdNext();
+    const inFlight = sessions.assertLive(claims);
+    await read.arrived; // it has read "live"; the answer is on its way
     // Another node's logout is announced while that answer is on its way. (On Postgres the
     // other node's commit does not wait for our read; PGlite's single connection would queue
     // it behind the read, so the row is changed once the read is done.)
     await bus.publish('session.revoked', { userId: user.id, sessionIds: [session.id], reason: 'logout' });
+    read.release();
     await inFlight; // this request started before the logout: it may pass
     await handle.db.updateTable('auth_sessions').set({ revoked_at: new Date() }).where('id', '=', session.id).execute();
     await assert.rejects(sessions.assertLive(claims), /revoked/, 'the next request must see the revocation');
