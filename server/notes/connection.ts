@@ -1,6 +1,6 @@
 // One notes WebSocket: the y-websocket protocol over a LiveDocument, with the connection's
 // access (readers' document updates are dropped and they are told so; awareness still
-// flows, through awareness-guard.ts), a message rate limit, a document size limit, a limit on
+// flows, through awareness-guard.ts; a change of access on an open connection is told too), a message rate limit, a document size limit, a limit on
 // what may wait unsent for a client that stopped reading, and a heartbeat answered by pongs.
 //
 // Updates that arrive together (one read from the socket) are merged and applied as one
@@ -12,6 +12,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { guardAwareness, type NotesIdentity } from './awareness-guard.js';
 import { MESSAGE_AUTH, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, isEmptyUpdate, type LiveDocument, type NotesPeer } from './documents.js';
@@ -32,11 +33,12 @@ export interface NotesLimits {
   maxReferencedUsers: number;
 }
 
-/** Time for rate limits, injectable so tests need not wait. */
-export interface NotesClock {
-  now(): number;
-}
-export const systemClock: NotesClock = { now: () => Date.now() };
+/**
+ * Beside y-protocols' permission-denied (0), an auth message of this type tells a client its
+ * access was raised (with the scope, `write`); clients that do not know it ignore it.
+ */
+export const AUTH_PERMISSION_GRANTED = 1;
+export const READ_ONLY_NOTICE = 'read-only: your changes are not saved';
 
 // WebSocket close codes (RFC 6455) with the reasons clients see.
 export const CLOSE = {
@@ -75,10 +77,10 @@ export class NotesConnection implements NotesPeer {
     private readonly live: LiveDocument,
     private readonly identity: NotesIdentity,
     readonly sessionId: string,
-    public access: NotesAccess,
+    private currentAccess: NotesAccess,
     private readonly limits: NotesLimits,
     private readonly logger: Logger,
-    private readonly clock: NotesClock = systemClock,
+    private readonly clock: Clock = systemClock,
   ) {
     this.tokens = limits.messagesPerSecond * 2;
     this.lastRefill = clock.now();
@@ -90,6 +92,26 @@ export class NotesConnection implements NotesPeer {
     // stopped reading would otherwise stay (and keep its unsent data) for ever.
     ws.on('pong', () => (this.alive = true));
     live.join(this);
+  }
+
+  get access(): NotesAccess {
+    return this.currentAccess;
+  }
+
+  /** A role changed while the document is open: applies to the next message, and the client is told. */
+  changeAccess(access: NotesAccess): void {
+    if (access === this.currentAccess) return;
+    this.currentAccess = access;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AUTH);
+    if (access === 'write') {
+      encoding.writeVarUint(encoder, AUTH_PERMISSION_GRANTED);
+      encoding.writeVarString(encoder, 'write');
+    } else {
+      authProtocol.writePermissionDenied(encoder, READ_ONLY_NOTICE);
+      this.deniedNotice = this.clock.now();
+    }
+    this.send(encoding.toUint8Array(encoder));
   }
 
   /** One heartbeat (the server calls it every NOTES_HEARTBEAT_SECONDS): no pong since the last one drops the connection. */
@@ -120,7 +142,7 @@ export class NotesConnection implements NotesPeer {
     if (this.closed) return;
     this.ws.close(code, reason);
     // The close frame waits behind unsent data: a client that does not read it is dropped.
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    this.clock.timeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
     this.cleanup();
   }
 
@@ -201,14 +223,14 @@ export class NotesConnection implements NotesPeer {
     }
     const update = decoding.readVarUint8Array(decoder);
     if (isEmptyUpdate(update)) return;
-    if (this.access !== 'write') {
+    if (this.currentAccess !== 'write') {
       // Told once in a while, not for every keystroke; and not for the state every client
       // sends back when it connects, unless that holds something the document lacks.
       if (this.clock.now() - this.deniedNotice > 5000 && !Y.snapshotContainsUpdate(Y.snapshot(this.live.doc), update)) {
         this.deniedNotice = this.clock.now();
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MESSAGE_AUTH);
-        authProtocol.writePermissionDenied(encoder, 'read-only: your changes are not saved');
+        authProtocol.writePermissionDenied(encoder, READ_ONLY_NOTICE);
         this.send(encoding.toUint8Array(encoder));
       }
       return;

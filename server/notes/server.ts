@@ -13,12 +13,13 @@ import { WebSocketServer } from 'ws';
 import type { Database } from '../../db/types.js';
 import type { TokenService } from '../../shared/auth/tokens.js';
 import type { Bus } from '../../shared/bus.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SessionService } from '../auth/sessions.js';
 import { Api, type ApiDeps } from '../http/api.js';
 import type { NotesIdentity } from './awareness-guard.js';
-import { CLOSE, NotesConnection, systemClock, type NotesAccess, type NotesClock, type NotesLimits } from './connection.js';
+import { CLOSE, NotesConnection, type NotesAccess, type NotesLimits } from './connection.js';
 import { DOC_SHAPE, parseDocName } from './doc-name.js';
 import type { DocumentRegistry } from './documents.js';
 import { NotesVersionStore } from './version-store.js';
@@ -41,8 +42,8 @@ export interface NotesServerDeps {
   allowedOrigins: string[];
   authorize: NotesAuthorizer;
   limits: NotesLimits & { maxMessageBytes: number; maxVersions: number };
-  /** Time for rate limits (tests pass their own). */
-  clock?: NotesClock;
+  /** Rate limits, the heartbeat and the re-authorization sweep (tests pass their own). */
+  clock?: Clock;
 }
 
 const digest = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
@@ -59,16 +60,17 @@ export class NotesServer {
   private readonly unsubscribe: Array<() => void>;
   private closing: Promise<void> | null = null;
 
+  private readonly clock: Clock;
+
   constructor(private readonly deps: NotesServerDeps) {
+    this.clock = deps.clock ?? systemClock;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: deps.limits.maxMessageBytes });
     // Guest passes end without an event: every open connection is asked about once a minute.
-    const sweep = setInterval(() => this.reauthorize(() => true), REAUTHORIZE_EVERY_MS);
-    sweep.unref();
-    const heartbeat = setInterval(() => this.heartbeat(), deps.limits.heartbeatMs);
-    heartbeat.unref();
+    const sweep = this.clock.interval(() => this.reauthorize(() => true), REAUTHORIZE_EVERY_MS);
+    const heartbeat = this.clock.interval(() => this.heartbeat(), deps.limits.heartbeatMs);
     this.unsubscribe = [
-      () => clearInterval(sweep),
-      () => clearInterval(heartbeat),
+      () => sweep.cancel(),
+      () => heartbeat.cancel(),
       deps.bus.subscribe('session.revoked', ({ userId, sessionIds }) => {
         for (const conn of this.connections) {
           if (conn.userId === userId && (!sessionIds || sessionIds.includes(conn.sessionId))) conn.close(CLOSE.policy, 'session revoked');
@@ -90,7 +92,7 @@ export class NotesServer {
         .authorize(conn.userId, conn.docName)
         .then((access) => {
           if (!access) conn.close(CLOSE.policy, 'access revoked');
-          else conn.access = access;
+          else conn.changeAccess(access);
         })
         .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'notes re-authorization failed'));
     }
@@ -175,7 +177,7 @@ export class NotesServer {
     const live = await this.deps.documents.open(docName);
     if (this.closing) return refuse(socket, 503, 'Service Unavailable');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new NotesConnection(randomUUID(), ws, live, identity, who.sessionId, access, this.deps.limits, this.deps.logger, this.deps.clock ?? systemClock);
+      const conn = new NotesConnection(randomUUID(), ws, live, identity, who.sessionId, access, this.deps.limits, this.deps.logger, this.clock);
       this.connections.add(conn);
       ws.on('close', () => this.connections.delete(conn));
     });

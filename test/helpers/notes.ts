@@ -1,9 +1,11 @@
 // Notes clients for tests: the official y-websocket WebsocketProvider, opened with a ticket.
 import assert from 'node:assert/strict';
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { NotesAccess } from '../../server/notes/connection.js';
+import { AUTH_PERMISSION_GRANTED, type NotesAccess } from '../../server/notes/connection.js';
+import { MESSAGE_AUTH } from '../../server/notes/documents.js';
 import type { NotesAuthorizer } from '../../server/notes/server.js';
 import type { TestAccount } from './accounts.js';
 import type { TestServer } from './server.js';
@@ -102,4 +104,29 @@ export async function openProvider(
       doc.destroy();
     },
   };
+}
+
+/**
+ * The next auth message the server sends `client` on its current socket: `denied: <reason>`
+ * (y-protocols' permission-denied) or `granted: <scope>` (access raised while open).
+ */
+export function nextAuthNotice(client: NotesClient, timeoutMs = 5000): Promise<string> {
+  const ws = client.provider.ws;
+  if (!ws) return Promise.reject(new Error('the notes client is not connected'));
+  return new Promise((resolve, reject) => {
+    const listener = (event: MessageEvent) => {
+      const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
+      if (decoding.readVarUint(decoder) !== MESSAGE_AUTH) return;
+      const type = decoding.readVarUint(decoder);
+      const text = decoding.readVarString(decoder);
+      clearTimeout(timer);
+      ws.removeEventListener('message', listener);
+      resolve(`${type === AUTH_PERMISSION_GRANTED ? 'granted' : 'denied'}: ${text}`);
+    };
+    const timer = setTimeout(() => {
+      ws.removeEventListener('message', listener);
+      reject(new Error(`no auth message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.addEventListener('message', listener);
+  });
 }

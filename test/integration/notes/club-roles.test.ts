@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
-import { openProvider, type NotesClient } from '../../helpers/notes.js';
+import { nextAuthNotice, openProvider, type NotesClient } from '../../helpers/notes.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -56,14 +56,16 @@ describe('notes and club roles', () => {
 
     // Promote the member: a connection opened as a reader becomes a writer without reconnecting.
     const promoted = track(await openProvider(server, cast.member, doc));
+    const raised = nextAuthNotice(promoted);
     assert.equal((await server.http.patch(`/api/clubs/${cast.clubId}/members/${cast.member.id}`, { role: 'notetaker' }, cast.owner.access)).status, 200);
-    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await raised, 'granted: write', 'the open connection is told it may write');
     promoted.text.insert(promoted.text.length, ' Questions?');
     await waitFor(() => writer.text.toString().endsWith(' Questions?'), 'the promoted member writes');
 
     // Demote the note-taker: its later edits are dropped.
+    const lowered = nextAuthNotice(writer);
     assert.equal((await server.http.patch(`/api/clubs/${cast.clubId}/members/${cast.notetaker.id}`, { role: 'member' }, cast.owner.access)).status, 200);
-    await new Promise((r) => setTimeout(r, 200));
+    assert.match(await lowered, /^denied: read-only/, 'the open connection is told it may only read');
     writer.text.insert(0, 'LATE ');
     // The demoted writer's edit does not arrive, while the promoted member's later one does.
     await handled(writer, promoted);

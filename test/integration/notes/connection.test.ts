@@ -9,6 +9,7 @@ import { NotesConnection, type NotesLimits } from '../../../server/notes/connect
 import { DocumentRegistry } from '../../../server/notes/documents.js';
 import { NotesStore } from '../../../server/notes/store.js';
 import { createLogger } from '../../../shared/logger.js';
+import { ManualClock } from '../../helpers/clock.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { frame } from './raw-socket.js';
 
@@ -33,7 +34,7 @@ describe('notes connection: heartbeat and awareness queries', function () {
   let server: TestServer;
   let registry: DocumentRegistry;
   let wss: WebSocketServer;
-  const clock = { t: 1_000_000, now: () => clock.t };
+  const clock = new ManualClock(1_000_000);
 
   before(async () => {
     server = await startTestServer();
@@ -67,7 +68,7 @@ describe('notes connection: heartbeat and awareness queries', function () {
     conn.checkAlive();
     await pinged;
     // Traffic after the ping, and the server handled it (its answer came back).
-    clock.t += 10_000;
+    clock.advance(10_000);
     const before = messages.length;
     client.send(frame(QUERY_AWARENESS));
     await new Promise<void>((resolve) => client.on('message', () => messages.length > before && resolve()));
@@ -106,7 +107,7 @@ describe('notes connection: heartbeat and awareness queries', function () {
     client.send(frame(SYNC, (e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint8Array(e, new Uint8Array([0])))));
     await new Promise<void>((resolve) => client.on('message', () => messages.filter((t) => t === SYNC).length > synced && resolve()));
     assert.equal(awarenessCount() - start, 1, 'one answer for five queries');
-    clock.t += 5_000; // due again
+    clock.advance(5_000); // due again
     client.send(frame(QUERY_AWARENESS));
     await answers(2);
     assert.equal(awarenessCount() - start, 2);
