@@ -89,7 +89,7 @@ class ServerChild {
   call<T>(call: Call): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.waiting.set(id, { resolve: (v) => resolve(v as T), reject });
       this.child.send({ ...call, id });
     });
   }
@@ -220,9 +220,9 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolea
 }
 
 async function oneRun(server: ServerChild, http: HttpClient, club: Club, speakers: number, run: number): Promise<RunResult> {
-  const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: `Bench ${speakers}×${run}`, transcription: true }, club.owner.access);
+  const meeting = await http.post<{ id: number }>(`/api/clubs/${club.id}/meetings`, { title: `Bench ${speakers}×${run}`, transcription: true }, club.owner.access);
   if (meeting.status !== 201) throw new Error(`meeting: ${meeting.status} ${JSON.stringify(meeting.body)}`);
-  const meetingId = meeting.body.id as number;
+  const meetingId = meeting.body.id;
   const sockets: TestSocket[] = [];
   const bots: RtpBot[] = [];
   const watcher = await connect(server.url, club.owner.access);
@@ -233,9 +233,9 @@ async function oneRun(server: ServerChild, http: HttpClient, club: Club, speaker
     if (p.meeting_id === meetingId) pushed.push({ id: String(p.segment.id), speaker: p.segment.speaker_id, startMs: p.segment.start_ms, at: performance.now(), text: p.segment.text });
   });
   const docName = `meeting.${meetingId}`;
-  const ticket = await http.post('/api/collab/tickets', { doc: docName }, club.owner.access);
+  const ticket = await http.post<{ ticket: string }>('/api/collab/tickets', { doc: docName }, club.owner.access);
   if (ticket.status !== 201) throw new Error(`ticket: ${ticket.status} ${JSON.stringify(ticket.body)}`);
-  const { doc, provider } = await openDocument(server.url, docName, ticket.body.ticket as string);
+  const { doc, provider } = await openDocument(server.url, docName, ticket.body.ticket);
   const written: Arrival[] = [];
   const transcript = transcriptOf(doc);
   transcript.observe(() => {
