@@ -73,4 +73,16 @@ describe('sfu: audio taps', function () {
     const load = sfu.pool.load(sfu.pool.live()[0]!)!;
     await waitFor(() => load.transports.size === 0 && load.consumers === 0 && load.routers === 0, 'every mediasoup object to close', 10_000);
   });
+
+  it('opens no tap while nothing listens, and taps a new microphone once something does', async () => {
+    const unheard = await RtpBot.join(sfu.hub, intentFor(52, 11));
+    bots.push(unheard);
+    const unsubscribe = sfu.taps.subscribe({ packet: () => {} });
+    const heard = await RtpBot.join(sfu.hub, intentFor(52, 12));
+    bots.push(heard);
+    // The positive control: a microphone produced later is tapped; by then the first would have been too.
+    await waitFor(() => sfu.taps.has(heard.producers.mic as string), 'a tap once something listens', 10_000);
+    assert.equal(sfu.taps.has(unheard.producers.mic as string), false, 'produced while nobody listened: never tapped');
+    unsubscribe();
+  });
 });

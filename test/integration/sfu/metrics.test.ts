@@ -24,6 +24,8 @@ describe('sfu: metrics', function () {
 
   before(async () => {
     sfu = await startSfu({ workers: 2 });
+    // Taps open only while something listens (as the transcription service does).
+    sfu.taps.subscribe({ packet: () => {} });
     const registry = new Registry();
     sfuMetrics(sfu.pool, registry, sfu.hub);
     const app = express();
