@@ -11,6 +11,7 @@ import { openDatabase, type DatabaseHandle } from '../db/open.js';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AudioTaps, MeetingHub, WorkerPool, mediaSettingsFrom, metricsRouter, sfuMetrics } from '../sfu/index.js';
 import type { Bus } from '../shared/bus.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import { TokenService } from '../shared/auth/tokens.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -109,6 +110,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Who may read or write which notes document; club roles decide by default. */
   notesAuthorizer?: NotesAuthorizer;
+  /**
+   * Times grace periods, rate windows, caches, sweeps and heartbeats (tests move it by hand).
+   * Presence and meeting claims keep real time: Redis expires them in real time.
+   */
+  clock?: Clock;
 }
 
 async function connectRedis(url: string, logger: Logger): Promise<Redis> {
@@ -125,6 +131,7 @@ async function connectRedis(url: string, logger: Logger): Promise<Redis> {
 
 export async function startRoundtable(config: Config, options: StartOptions = {}): Promise<Roundtable> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
   const cleanup: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
     for (const step of cleanup.reverse()) {
@@ -173,7 +180,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       refreshTtlSeconds: config.auth.refreshTtlSeconds,
       keys: await loadSigningKeys(config.auth.key, config.dataDir, logger),
     });
-    const sessions = new SessionService(database.db, tokens, bus, config.auth.sessionCacheSeconds * 1000);
+    const sessions = new SessionService(database.db, tokens, bus, config.auth.sessionCacheSeconds * 1000, clock);
     cleanup.push(() => sessions.close());
     const mail = new MailDispatcher(database.db, logger.child({ module: 'mail' }), config.mail);
     cleanup.push(() => mail.close());
@@ -225,7 +232,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
     if (sfu) {
       const pool = sfu;
       const taps = new AudioTaps(logger.child({ module: 'audio-taps' }));
-      const hub = new MeetingHub({ pool, settings: mediaSettingsFrom(config.sfu), recorder: new MeetingRecords(database.db, clubService), logger: logger.child({ module: 'meetings' }), taps });
+      const hub = new MeetingHub({ pool, settings: mediaSettingsFrom(config.sfu), recorder: new MeetingRecords(database.db, clubService), logger: logger.child({ module: 'meetings' }), taps, clock });
       meetings = hub;
       audioTaps = taps;
       cleanup.push(() => hub.close());
@@ -272,6 +279,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
         allowedOrigins: config.http.allowedOrigins,
         authorize,
         limits: config.notes,
+        clock,
       });
       quotes = new QuoteService({ db: database.db, projects, documents, authorize });
       intelligenceNotes = notesAccess(documents);
@@ -386,6 +394,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       allowedOrigins: config.http.allowedOrigins,
       limits: config.signaling,
       logger: logger.child({ module: 'signaling' }),
+      clock,
     });
     cleanup.push(() => signaling.close());
     let listeningUrl = '';

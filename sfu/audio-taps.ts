@@ -59,6 +59,11 @@ export class AudioTaps {
     return this.taps.has(producerId);
   }
 
+  /** Whether a tap on the producer is being opened right now. */
+  isOpening(producerId: string): boolean {
+    return this.opening.has(producerId);
+  }
+
   async start(router: mediasoup.types.Router, producer: mediasoup.types.Producer, meetingId: number, userId: number): Promise<void> {
     // Nobody listening: no port is opened and no audio leaves the router.
     if (this.listeners.size === 0) return;

@@ -2,6 +2,7 @@
 // id and the validated payload, having decided already who may do what (shared/permissions);
 // the hub enforces the media rules and limits, and tells clients what changed through the
 // listeners given to `subscribe` (each delivery names the user ids it is for).
+import { systemClock, type Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type {
@@ -32,6 +33,8 @@ export interface MeetingHubDeps {
   logger: Logger;
   /** Where tapped audio goes; without it nothing is tapped. */
   taps?: AudioTaps | null;
+  /** Times the reconnect grace period; real time unless a test moves it. */
+  clock?: Clock;
 }
 
 export type { JoinIntent } from './admission.js';
@@ -57,7 +60,10 @@ export class MeetingHub {
   private readonly restrictions = new Map<number, { byUser: Map<number, Restriction>; at: number }>();
   private closing = false;
 
+  private readonly clock: Clock;
+
   constructor(private readonly deps: MeetingHubDeps) {
+    this.clock = deps.clock ?? systemClock;
     this.ctx = {
       pool: deps.pool,
       settings: deps.settings,
@@ -83,7 +89,7 @@ export class MeetingHub {
     if (meeting.clubId !== intent.clubId) throw new AppError('bad_request', 'This meeting belongs to another club');
     const present = meeting.peers.get(intent.userId);
     if (present?.joined) {
-      if (present.graceTimer) clearTimeout(present.graceTimer);
+      present.graceTimer?.cancel();
       present.graceTimer = null;
       if (intent.takeOver) present.closeTransports();
       return meeting.joinReply(present, true);
@@ -97,7 +103,7 @@ export class MeetingHub {
     }
     // The preference may have changed since the caller read it; from here on setTranscriptionOptOut finds the peer.
     const recent = this.recentOptOuts.get(intent.userId);
-    if (recent && Date.now() - recent.at <= RECENT_OPT_OUT_MS) peer.transcriptionOptOut = recent.optOut;
+    if (recent && this.clock.now() - recent.at <= RECENT_OPT_OUT_MS) peer.transcriptionOptOut = recent.optOut;
     meeting.emit('peer:joined', meeting.othersThan(peer.userId), { meeting_id: meeting.id, peer: peer.info() });
     return meeting.joinReply(peer, false);
   }
@@ -114,8 +120,7 @@ export class MeetingHub {
     const meeting = this.meetings.get(meetingId);
     const peer = meeting?.peers.get(userId);
     if (!meeting || !peer?.joined || peer.graceTimer) return;
-    peer.graceTimer = setTimeout(() => this.dropPeer(meeting, peer, 'timeout'), this.deps.settings.reconnectGraceMs);
-    peer.graceTimer.unref();
+    peer.graceTimer = this.clock.timeout(() => this.dropPeer(meeting, peer, 'timeout'), this.deps.settings.reconnectGraceMs);
   }
 
   async createTransport(userId: number, p: MediaClientPayload<'transport:create'>): Promise<TransportOptionsReply> {
@@ -256,7 +261,7 @@ export class MeetingHub {
 
   /** Opting out closes the taps of the member's microphone; opting in opens them again. */
   setTranscriptionOptOut(userId: number, optOut: boolean): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [id, { at }] of this.recentOptOuts) if (now - at > RECENT_OPT_OUT_MS) this.recentOptOuts.delete(id);
     this.recentOptOuts.set(userId, { optOut, at: now });
     for (const meeting of this.meetings.values()) {
@@ -367,7 +372,7 @@ export class MeetingHub {
   }
 
   private restrictionsOf(meetingId: number): Map<number, Restriction> {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [id, { at }] of this.restrictions) if (now - at > RESTRICTIONS_KEPT_MS && !this.meetings.has(id)) this.restrictions.delete(id);
     let entry = this.restrictions.get(meetingId);
     if (!entry) this.restrictions.set(meetingId, (entry = { byUser: new Map(), at: now }));

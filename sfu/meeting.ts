@@ -178,7 +178,7 @@ export class Meeting {
   removePeer(peer: Peer, reason: PeerLeftReason): void {
     if (this.peers.get(peer.userId) !== peer) return;
     peer.leaving = true;
-    if (peer.graceTimer) clearTimeout(peer.graceTimer);
+    peer.graceTimer?.cancel();
     peer.graceTimer = null;
     peer.closeTransports();
     this.peers.delete(peer.userId);
@@ -223,7 +223,7 @@ export class Meeting {
     this.closed = true;
     for (const peer of peers) {
       peer.leaving = true;
-      if (peer.graceTimer) clearTimeout(peer.graceTimer);
+      peer.graceTimer?.cancel();
       peer.closeTransports();
     }
     this.peers.clear();

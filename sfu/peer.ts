@@ -1,5 +1,6 @@
 // One member's presence in a meeting: its transports, what it publishes and what it receives.
 import type * as mediasoup from 'mediasoup';
+import type { Timer } from '../shared/clock.js';
 import type { MediaSource, PeerInfo, PeerRights, ProducerInfo } from '../shared/protocol/meetings-media.js';
 import type { RouterSlot } from './router-set.js';
 
@@ -34,7 +35,7 @@ export class Peer {
   /** The meeting record's join session, once opened. */
   sessionId: number | null = null;
   /** Set while the socket is gone: the peer is removed when it fires. */
-  graceTimer: NodeJS.Timeout | null = null;
+  graceTimer: Timer | null = null;
   /** Talk time not yet written to the meeting record. */
   pendingTalkMs = 0;
   /** False until the meeting record accepted the join: until then the others do not see this peer. */

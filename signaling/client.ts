@@ -1,6 +1,7 @@
 // One connected socket's state on this node: who it is, until when its token holds, its
 // role in each club whose room it is in, and its rate limits.
 import type { AccessClaims } from '../shared/auth/tokens.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { Role } from '../shared/permissions.js';
 import { TokenBucket } from './rate-limit.js';
 import type { SignalingLimits, SignalingSocket } from './types.js';
@@ -42,15 +43,17 @@ export class ClientSession {
     readonly socket: SignalingSocket,
     claims: AccessClaims,
     limits: Pick<SignalingLimits, 'eventsPerSecond' | 'chatPerMinute'>,
+    /** Refills the rate buckets. */
+    clock: Clock = systemClock,
   ) {
     this.userId = claims.userId;
     this.sessionId = claims.sessionId;
     this.expiresAt = claims.expiresAt;
     this.buckets = {
-      events: new TokenBucket(limits.eventsPerSecond, limits.eventsPerSecond * 2),
-      chat: new TokenBucket(limits.chatPerMinute / 60, Math.max(1, Math.min(limits.chatPerMinute, 10))),
-      typing: new TokenBucket(TYPING_PER_SECOND, TYPING_BURST),
-      media: new TokenBucket(limits.eventsPerSecond * MEDIA_RATE_FACTOR, limits.eventsPerSecond * MEDIA_RATE_FACTOR * 2),
+      events: new TokenBucket(limits.eventsPerSecond, limits.eventsPerSecond * 2, clock),
+      chat: new TokenBucket(limits.chatPerMinute / 60, Math.max(1, Math.min(limits.chatPerMinute, 10)), clock),
+      typing: new TokenBucket(TYPING_PER_SECOND, TYPING_BURST, clock),
+      media: new TokenBucket(limits.eventsPerSecond * MEDIA_RATE_FACTOR, limits.eventsPerSecond * MEDIA_RATE_FACTOR * 2, clock),
     };
   }
 

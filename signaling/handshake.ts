@@ -2,6 +2,7 @@
 // refusal reaches the client as connect_error with `data: {code, message}` (token_missing,
 // token_expired, token_revoked, forbidden for a foreign origin, …), and Socket.IO does not
 // retry it on its own.
+import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { ClientSession } from './client.js';
@@ -19,6 +20,8 @@ export interface HandshakeDeps {
   allowedOrigins: string[];
   limits: SignalingLimits;
   logger: Logger;
+  /** Refills each socket's rate buckets. */
+  clock?: Clock;
   isClosing(): boolean;
 }
 
@@ -45,7 +48,7 @@ async function authenticate(socket: SignalingSocket, deps: HandshakeDeps): Promi
   if (cap > 0 && deps.clients.ofUser(claims.userId).length >= cap) {
     throw new AppError('rate_limited', `At most ${cap} connections per person; close another tab or device first`, { retry_after: 5 });
   }
-  const client = new ClientSession(socket, claims, deps.limits);
+  const client = new ClientSession(socket, claims, deps.limits, deps.clock);
   // Listed before the slow checks, so a revocation or club event arriving meanwhile reaches it.
   deps.clients.add(client);
   try {

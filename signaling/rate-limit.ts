@@ -1,5 +1,7 @@
 // A token bucket per socket and kind of event: `ratePerSecond` refills it, `burst` is its size.
 // Cheap enough to run before anything else an event costs (parsing, the database).
+import { systemClock, type Clock } from '../shared/clock.js';
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -8,15 +10,16 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
-    now = Date.now(),
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
   ) {
     this.tokens = burst;
-    this.last = now;
+    this.last = clock.now();
   }
 
   /** Takes one token: 0 when allowed, otherwise the seconds until one is available. */
-  take(now = Date.now()): number {
+  take(): number {
     if (this.ratePerSecond <= 0) return 0;
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
     this.last = now;
     if (this.tokens >= 1) {

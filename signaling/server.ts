@@ -9,6 +9,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { Bus } from '../shared/bus.js';
+import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { ClientSession } from './client.js';
 import { ClientIndex } from './client-index.js';
@@ -44,6 +45,8 @@ export interface SignalingDeps {
   allowedOrigins: string[];
   limits: SignalingLimits;
   logger: Logger;
+  /** Refills the sockets' rate buckets (presence keeps real time: its TTL is Redis's). */
+  clock?: Clock;
 }
 
 export class SignalingServer {
@@ -112,6 +115,7 @@ export class SignalingServer {
         allowedOrigins: deps.allowedOrigins,
         limits,
         logger,
+        clock: deps.clock,
         isClosing: () => this.closing,
       }),
     );

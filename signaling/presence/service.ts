@@ -2,6 +2,7 @@
 // the club's presence (members, guests, watchers) gets `presence:update`, through the adapter,
 // so once each, whichever node made the change. Store errors are logged: presence must never
 // break a connection.
+import { systemClock, type Clock, type Timer } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PresenceSnapshot } from '../../shared/protocol/signaling.js';
 import type { ClientSession } from '../client.js';
@@ -10,7 +11,7 @@ import type { SignalingIo } from '../types.js';
 import type { PresenceChange, PresenceStore } from './store.js';
 
 export class Presence {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private beating: Promise<void> = Promise.resolve();
 
   constructor(
@@ -18,14 +19,15 @@ export class Presence {
     private readonly io: SignalingIo,
     private readonly logger: Logger,
     private readonly heartbeatMs: number,
+    /** With Redis, the heartbeat must keep pace with a TTL that Redis counts in real time. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => {
+    this.timer = this.clock.interval(() => {
       this.beating = this.beat();
     }, this.heartbeatMs);
-    this.timer.unref();
   }
 
   async enter(client: ClientSession, clubIds: number[]): Promise<void> {
@@ -49,7 +51,7 @@ export class Presence {
 
   /** Removes this node's entries (the others see its users go) and stops the heartbeat. */
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     await this.beating;
     await this.guard('drop', () => this.store.drop());
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startRoundtable, type Roundtable } from '../../server/compose.js';
 import type { NotesAuthorizer } from '../../server/notes/server.js';
+import type { Clock } from '../../shared/clock.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createScratchDatabase, type ScratchDatabase } from './postgres.js';
@@ -36,6 +37,8 @@ export interface TestServerOptions {
   persistentPglite?: boolean;
   /** Mounts the notes endpoint with this policy. */
   notesAuthorizer?: NotesAuthorizer;
+  /** The server's clock for grace periods, rate windows and sweeps (a ManualClock moves them at once). */
+  clock?: Clock;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -73,7 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const app = await startRoundtable(config, { logger: createLogger(config.logLevel, sink), notesAuthorizer: options.notesAuthorizer });
+  const app = await startRoundtable(config, { logger: createLogger(config.logLevel, sink), notesAuthorizer: options.notesAuthorizer, clock: options.clock });
   return {
     app,
     config,

@@ -4,6 +4,7 @@ import { MeetingHub } from '../../sfu/meeting-hub.js';
 import { MemoryRecorder, type MeetingRecorder } from '../../sfu/recorder.js';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../../sfu/settings.js';
 import { WorkerPool } from '../../sfu/worker-pool.js';
+import type { Clock } from '../../shared/clock.js';
 import { createLogger } from '../../shared/logger.js';
 import type { MediaDelivery, MediaServerEvent, MediaServerPayloads } from '../../shared/protocol/meetings-media.js';
 
@@ -22,6 +23,8 @@ export interface SfuFixtureOptions {
   workers?: number;
   settings?: Partial<MediaSettings>;
   recorder?: MeetingRecorder;
+  /** Times the reconnect grace period (a ManualClock lets the test move it). */
+  clock?: Clock;
 }
 
 export async function startSfu(options: SfuFixtureOptions = {}): Promise<SfuFixture> {
@@ -29,7 +32,7 @@ export async function startSfu(options: SfuFixtureOptions = {}): Promise<SfuFixt
   const pool = await WorkerPool.start({ count: options.workers ?? 1, rtcMinPort: 40000, rtcMaxPort: 49999, logLevel: 'error' }, logger);
   const taps = new AudioTaps(logger);
   const recorder = options.recorder ?? new MemoryRecorder();
-  const hub = new MeetingHub({ pool, settings: { ...DEFAULT_MEDIA_SETTINGS, ...options.settings }, recorder, logger, taps });
+  const hub = new MeetingHub({ pool, settings: { ...DEFAULT_MEDIA_SETTINGS, ...options.settings }, recorder, logger, taps, clock: options.clock });
   const deliveries: MediaDelivery[] = [];
   hub.subscribe((d) => deliveries.push(d));
   return {

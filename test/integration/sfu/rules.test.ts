@@ -4,17 +4,18 @@ import assert from 'node:assert/strict';
 import { MemoryRecorder } from '../../../sfu/recorder.js';
 import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
+import { ManualClock } from '../../helpers/clock.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const GRACE_MS = 500;
 const withCode = (code: string) => (err: Error & { code?: string }) => err.code === code;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('sfu: meeting rules', function () {
   this.timeout(60_000);
   let sfu: SfuFixture;
   let recorder: MemoryRecorder;
+  const clock = new ManualClock();
   const bots: RtpBot[] = [];
   const join = async (meetingId: number, userId: number, options: Parameters<typeof RtpBot.join>[2] = {}, extra = {}) => {
     const bot = await RtpBot.join(sfu.hub, intentFor(meetingId, userId, extra), options);
@@ -24,7 +25,7 @@ describe('sfu: meeting rules', function () {
 
   before(async () => {
     recorder = new MemoryRecorder();
-    sfu = await startSfu({ recorder, settings: { reconnectGraceMs: GRACE_MS, maxPeersPerMeeting: 3 } });
+    sfu = await startSfu({ recorder, settings: { reconnectGraceMs: GRACE_MS, maxPeersPerMeeting: 3 }, clock });
   });
   afterEach(() => {
     for (const bot of bots.splice(0)) bot.close();
@@ -36,18 +37,27 @@ describe('sfu: meeting rules', function () {
   it('mutes a member who may not unmute until allowed, even after leaving and coming back', async () => {
     const member = await join(21, 2);
     const listener = await join(21, 3, { audio: false });
-    await listener.consume([member.producers.mic!]);
-    await waitFor(() => listener.packetsFrom(member.producers.mic!) > 5, 'audio before the mute', 10_000);
+    const control = await join(21, 4); // keeps talking: its packets pace the check below
+    await listener.consume([member.producers.mic!, control.producers.mic!]);
+    await waitFor(() => listener.packetsFrom(member.producers.mic!) > 5 && listener.packetsFrom(control.producers.mic!) > 5, 'audio before the mute', 10_000);
+    const controlPackets = async (n: number) => {
+      const start = listener.packetsFrom(control.producers.mic!);
+      await waitFor(() => listener.packetsFrom(control.producers.mic!) >= start + n, `${n} more packets from the control`, 10_000);
+    };
     const rights = await sfu.hub.mute({ meeting_id: 21, user_id: 2, muted: true });
     assert.deepEqual(rights, { user_id: 2, can_publish: true, mic_locked: true });
     assert.ok(sfu.received('producer:paused', 2).some((e) => e.by_moderator && e.producer_id === member.producers.mic));
     assert.ok(sfu.received('peer:rights', 3).some((e) => e.user_id === 2 && e.mic_locked));
     await assert.rejects(sfu.hub.resumeProducer(2, { meeting_id: 21, producer_id: member.producers.mic! }), withCode('forbidden'));
-    await pause(200);
+    // What was forwarded before the pause has arrived once later packets of the control have;
+    // from then on the control keeps arriving and the muted microphone does not.
+    await controlPackets(10);
     const before = listener.packetsFrom(member.producers.mic!);
-    await pause(400);
+    await controlPackets(25);
     assert.equal(listener.packetsFrom(member.producers.mic!), before, 'a muted microphone is not forwarded');
 
+    control.close();
+    await sfu.hub.leave(4, { meeting_id: 21 });
     member.close();
     await sfu.hub.leave(2, { meeting_id: 21 });
     const back = await RtpBot.join(sfu.hub, intentFor(21, 2), { idle: true });
@@ -137,8 +147,9 @@ describe('sfu: meeting rules', function () {
       dtls_parameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: webrtc.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256')!.value }] },
     });
 
+    const leftTo3 = () => sfu.received('peer:left', 3).filter((e) => e.meeting_id === 26);
     sfu.hub.disconnected(26, 2);
-    await pause(GRACE_MS / 3);
+    clock.advance(GRACE_MS / 3);
     const again = await sfu.hub.join(intentFor(26, 2));
     assert.equal(again.resumed, true);
     assert.deepEqual(again.transports.map((t) => t.direction).sort(), ['recv', 'send'], 'the plain send transport and the new WebRTC recv one');
@@ -146,11 +157,15 @@ describe('sfu: meeting rules', function () {
     const restarted = await sfu.hub.restartIce(2, { meeting_id: 26, transport_id: webrtc.id });
     assert.notEqual(restarted.iceParameters.usernameFragment, webrtc.iceParameters.usernameFragment);
     assert.notEqual(restarted.iceParameters.password, webrtc.iceParameters.password);
-    await pause(GRACE_MS);
-    assert.ok(sfu.hub.describe(26)!.peers.some((p) => p.user_id === 2), 'rejoining cancelled the timeout');
+    clock.advance(GRACE_MS);
+    assert.ok(sfu.hub.describe(26)!.peers.some((p) => p.user_id === 2 && p.connected), 'rejoining cancelled the timeout');
+    assert.deepEqual(leftTo3(), [], 'nobody was told the peer left');
 
     sfu.hub.disconnected(26, 2);
-    await waitFor(() => sfu.received('peer:left', 3).some((e) => e.user_id === 2 && e.reason === 'timeout'), 'the peer to time out', 10_000);
+    clock.advance(GRACE_MS - 1);
+    assert.deepEqual(leftTo3(), [], 'kept until the grace period ends');
+    clock.advance(1);
+    assert.deepEqual(leftTo3().map((e) => [e.user_id, e.reason]), [[2, 'timeout']], 'the peer timed out');
     assert.equal(sfu.hub.describe(26)!.peers.length, 1);
   });
 });

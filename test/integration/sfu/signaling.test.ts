@@ -10,10 +10,11 @@ import { FAKE_DTLS, joinOverSocket } from '../../helpers/meeting-sockets.js';
 import { type RtpBot } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { collect, fails, nextEvent, ok, OpenSockets, request, type TestSocket } from '../../helpers/sockets.js';
+import { fails, nextEvent, noneBefore, ok, OpenSockets, request, roundTrip, type TestSocket } from '../../helpers/sockets.js';
 import type { TestAccount } from '../../helpers/accounts.js';
 import type { MeetingHub } from '../../../sfu/meeting-hub.js';
 import { waitFor } from '../../helpers/wait.js';
+import { ManualClock } from '../../helpers/clock.js';
 
 const GRACE_MS = 1500;
 
@@ -22,6 +23,8 @@ describe('meetings over signaling', function () {
   let server: TestServer;
   let hub: MeetingHub;
   let cast: ClubCast;
+  // The server's grace periods (and rate windows) run on this clock: the test moves it.
+  const clock = new ManualClock();
   const sockets = new OpenSockets(() => server.url);
   const bots: RtpBot[] = [];
   const socketOf = (account: TestAccount): Promise<TestSocket> => sockets.connect(account);
@@ -30,6 +33,13 @@ describe('meetings over signaling', function () {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.id as number;
   };
+  /** Resolves once the server has handled the socket's disconnection. */
+  const goneFromServer = (socket: TestSocket) => {
+    const id = socket.id;
+    socket.disconnect();
+    return waitFor(() => !server.app.signaling.io.of('/').sockets.has(id ?? ''), 'the server to see the socket go');
+  };
+  const peerOf = (meetingId: number, account: TestAccount) => hub.describe(meetingId)?.peers.find((p) => p.user_id === account.id);
   const bot = async (socket: TestSocket, meetingId: number, account: TestAccount, options: Parameters<typeof joinOverSocket>[4] = {}) => {
     const b = await joinOverSocket(socket, hub, meetingId, account.id, options);
     bots.push(b);
@@ -37,7 +47,7 @@ describe('meetings over signaling', function () {
   };
 
   before(async () => {
-    server = await startTestServer({ env: { SFU_WORKERS: '1', SFU_RECONNECT_GRACE_MS: String(GRACE_MS) } });
+    server = await startTestServer({ env: { SFU_WORKERS: '1', SFU_RECONNECT_GRACE_MS: String(GRACE_MS) }, clock });
     assert.ok(server.app.meetings, 'the server runs the SFU');
     hub = server.app.meetings;
   });
@@ -207,22 +217,30 @@ describe('meetings over signaling', function () {
     const first = await socketOf(cast.member);
     await ok(first, 'meeting:join', { meeting_id: meetingId });
     const transport = await ok(first, 'transport:create', { meeting_id: meetingId, direction: 'send' });
-    const leftEvents = collect(ownerSocket, 'peer:left');
 
-    first.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS / 3));
+    await goneFromServer(first);
+    assert.equal(peerOf(meetingId, cast.member)?.connected, false, 'waiting out the grace period');
+    clock.advance(GRACE_MS / 3);
     const second = await socketOf(cast.member);
     const back = await ok(second, 'meeting:join', { meeting_id: meetingId });
     assert.equal(back.resumed, true);
     assert.deepEqual(back.transports.map((t) => t.id), [transport.id], 'the transport was kept');
     const restarted = await ok(second, 'transport:restart-ice', { meeting_id: meetingId, transport_id: transport.id });
     assert.notEqual(restarted.iceParameters.usernameFragment, transport.iceParameters.usernameFragment);
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 300));
-    assert.deepEqual(leftEvents, [], 'nobody was told the member left');
+    // Past the end of the first grace period: nobody is told the member left (the owner's
+    // reply to a later request arrives first), and the member is still there.
+    await noneBefore(ownerSocket, 'peer:left', async () => {
+      clock.advance(GRACE_MS + 300);
+      await roundTrip(ownerSocket);
+    });
+    assert.equal(peerOf(meetingId, cast.member)?.connected, true, 'rejoining cancelled the timeout');
 
-    second.disconnect();
-    const gone = await nextEvent(ownerSocket, 'peer:left', (e) => e.user_id === cast.member.id, GRACE_MS + 3000);
-    assert.equal(gone.reason, 'timeout');
+    await goneFromServer(second);
+    const gone = nextEvent(ownerSocket, 'peer:left', (e) => e.user_id === cast.member.id);
+    clock.advance(GRACE_MS - 1);
+    assert.ok(peerOf(meetingId, cast.member), 'kept until the grace period ends');
+    clock.advance(1);
+    assert.equal((await gone).reason, 'timeout');
     assert.equal(hub.describe(meetingId)?.peers.some((p) => p.user_id === cast.member.id), false);
   });
 
@@ -253,10 +271,13 @@ describe('meetings over signaling', function () {
     await replaced;
     assert.equal((await fails(first, 'transport:create', { meeting_id: meetingId, direction: 'recv' })).code, 'not_found');
     await ok(second, 'transport:create', { meeting_id: meetingId, direction: 'recv' });
-    // The first tab going away does not take the peer with it.
-    first.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 300));
-    assert.ok(hub.describe(meetingId)?.peers.some((p) => p.user_id === cast.member.id));
+    // The first tab going away does not take the peer with it (nor starts its grace period).
+    await goneFromServer(first);
+    await noneBefore(second, 'peer:left', async () => {
+      clock.advance(GRACE_MS + 300);
+      await roundTrip(second);
+    });
+    assert.equal(peerOf(meetingId, cast.member)?.connected, true);
   });
 
   it('keeps the seat of a socket that sends meeting:join twice at once', async () => {
@@ -303,10 +324,12 @@ describe('meetings over signaling', function () {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     await waitFor(() => !taps.has(member.producers.mic!), 'the tap closed', 10_000);
 
-    // Opted out before joining: never tapped.
-    const other = await bot(await socketOf(cast.member), await openMeeting({ transcription: true }), cast.member);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(taps.has(other.producers.mic!), false);
+    // Opted out before joining: never tapped, while the owner's microphone, produced after it, is.
+    const secondMeeting = await openMeeting({ transcription: true });
+    const other = await bot(await socketOf(cast.member), secondMeeting, cast.member);
+    const control = await bot(await socketOf(cast.owner), secondMeeting, cast.owner);
+    await waitFor(() => taps.has(control.producers.mic!), 'a tap on the owner\'s microphone', 10_000);
+    assert.equal(taps.has(other.producers.mic!) || taps.isOpening(other.producers.mic!), false, 'the opted-out microphone is not tapped');
     await server.http.patch('/api/me', { transcription_opt_out: false }, cast.member.access);
     await waitFor(() => taps.has(other.producers.mic!), 'tapped again once opted back in', 10_000);
   });
