@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Bus } from '../../shared/bus.js';
+import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { SerialWorker } from '../serial-worker.js';
@@ -42,6 +43,15 @@ export interface JobHandler {
 }
 
 const IMAGE_JOB = 'project.images';
+
+/**
+ * What a failed job says to the people who read it (GET of the project, summary or recording):
+ * our own errors in their words; anything else (a database or library message) only as a
+ * failure, its detail in the log.
+ */
+export function failureText(err: unknown): string {
+  return err instanceof AppError ? err.message : 'it failed on the server; the server log has the detail';
+}
 
 export interface JobRunnerOptions {
   leaseMs?: number;
@@ -117,7 +127,8 @@ export class JobRunner {
     try {
       engine = this.models.engine(job.payload.model_id);
     } catch (err) {
-      return this.finish(job, 'failed', (err as Error).message);
+      log.error({ err: (err as Error).message }, 'no engine for the job');
+      return this.finish(job, 'failed', `the model ${job.payload.model_id} is not available`);
     }
     const finished = new Set(
       (await this.db.selectFrom('image_results').select('image_id').where('job_id', '=', job.id).execute()).map((r) => r.image_id),
@@ -142,7 +153,7 @@ export class JobRunner {
           result = await engine.read(await this.blobs.read(image.sha256));
         } catch (err) {
           log.error({ imageId, err: (err as Error).message }, 'image failed');
-          return this.finish(job, 'failed', `image ${imageId}: ${(err as Error).message}`);
+          return this.finish(job, 'failed', `image ${imageId}: ${failureText(err)}`);
         }
         const ms = Date.now() - started;
         await this.db.transaction().execute(async (trx) => {
@@ -188,7 +199,7 @@ export class JobRunner {
       outcome = await handler.run(job.payload, { id: job.id, stopped: () => this.worker.stopped });
     } catch (err) {
       this.logger.error({ jobId: job.id, kind: job.kind, err: (err as Error).message }, 'job failed');
-      return fail((err as Error).message);
+      return fail(failureText(err));
     }
     if (outcome === 'handed-back') {
       await this.release(job);
