@@ -3,6 +3,7 @@
 // the one exception and how clients cover it), unless it lost the right to read them while
 // it was away.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { admit, createClub } from '../../helpers/clubs.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -28,9 +29,13 @@ function dropTransport(socket: TestSocket): Promise<void> {
  * between): one unbroken run of messages at most. Clients therefore reconcile with the stored
  * history after a reconnect, and with it they have everything.
  */
-async function assertResumedDelivery(server: TestServer, token: string, clubId: number, sent: string[], received: string[]): Promise<void> {
-  await waitFor(() => received.at(-1) === sent.at(-1), 'the last message', 3000);
-  await new Promise((r) => setTimeout(r, 300));
+async function assertResumedDelivery(server: TestServer, sender: TestSocket, token: string, clubId: number, sent: string[], receivedWithEnd: string[]): Promise<void> {
+  // A last message after the stream: once it is in, so is everything sent before it, duplicates included.
+  const end = `end-${randomBytes(16).toString('hex')}`;
+  await ok(sender, 'chat:send', { club_id: clubId, client_id: end, body: end });
+  await waitFor(() => receivedWithEnd.at(-1) === end, 'a message sent after the stream', 3000);
+  const received = receivedWithEnd.slice(0, -1);
+  assert.equal(received.at(-1), sent.at(-1), 'the last message of the stream arrived');
   assert.equal(new Set(received).size, received.length, 'no message twice');
   const order = received.map((b) => sent.indexOf(b));
   assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), 'in the order sent');
@@ -85,7 +90,7 @@ describe('signaling: connection state recovery', function () {
     }
     await reconnected;
     assert.equal(receiver.recovered, true, 'the session was resumed');
-    await assertResumedDelivery(server, reader.access, clubId, sent, received);
+    await assertResumedDelivery(server, sender, reader.access, clubId, sent, received);
   });
 
   it('delivers what is sent while a resumed session is being checked', async () => {
@@ -109,12 +114,15 @@ describe('signaling: connection state recovery', function () {
       if (i > 2000) break;
     }
     assert.equal(receiver.recovered, true, 'the session was resumed');
-    await assertResumedDelivery(server, reader.access, clubId, sent, received);
+    await assertResumedDelivery(server, sender, reader.access, clubId, sent, received);
   });
 
   it('does not resume a socket that was removed from the club while away', async () => {
     const member = await signUpAndLogin(server.http);
     await admit(server.http, clubId, owner, member);
+    // Another club they stay in carries the positive control at the end.
+    const otherClub = (await createClub(server.http, owner)).id;
+    await admit(server.http, otherClub, owner, member);
     const sender = await connect(server.url, owner.access);
     const receiver = await connect(server.url, member.access, reconnecting);
     open.push(sender, receiver);
@@ -132,7 +140,10 @@ describe('signaling: connection state recovery', function () {
     await reconnected;
     assert.equal(receiver.recovered, false, 'connected afresh instead');
     await ok(sender, 'chat:send', { club_id: clubId, client_id: 'after-return', body: 'still not for them' });
-    await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(received, ['before']);
+    // Sent after those, through the same adapter: once it arrives, they would have.
+    const control = randomBytes(16).toString('hex');
+    await ok(sender, 'chat:send', { club_id: otherClub, client_id: control, body: control });
+    await waitFor(() => received.includes(control), 'the message in the club they stay in');
+    assert.deepEqual(received, ['before', control]);
   });
 });
