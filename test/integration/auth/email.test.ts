@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { signUp, uniqueName } from '../../helpers/accounts.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 interface Link {
   uid: string;
@@ -13,16 +14,6 @@ function linkIn(text: string, page: string): Link {
   const match = new RegExp(`/${page}/(\\d+)/([A-Za-z0-9_-]+)`).exec(text);
   assert.ok(match, `no ${page} link in: ${text}`);
   return { uid: match[1] as string, token: match[2] as string };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface LoggedMail {

@@ -9,6 +9,7 @@ import { appendBlocks, paragraph, readParagraphs, readQuestions, readSummary, re
 import type { SummaryContent, SummaryResponse, TranscriptSegmentResponse } from '../../../shared/protocol/intelligence.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { openProvider, untilUpdated, type NotesClient } from '../../helpers/notes.js';
+import { waitFor } from '../../helpers/wait.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { type connect, nextEvent, OpenSockets } from '../../helpers/sockets.js';
 import { englishMeeting, koreanMeeting, type FixtureMeeting } from './fixture.js';
@@ -192,12 +193,16 @@ describe('meeting intelligence: summaries, search, transcripts', function () {
   });
 
   async function waitForSummary(meetingId: number): Promise<void> {
-    for (;;) {
-      const res = await server.http.get(`/api/meetings/${meetingId}/summary`, cast.member.access);
-      if (res.body.status === 'completed') return;
-      assert.notEqual(res.body.status, 'failed');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(
+      async () => {
+        const res = await server.http.get(`/api/meetings/${meetingId}/summary`, cast.member.access);
+        assert.notEqual(res.body.status, 'failed');
+        return res.body.status === 'completed';
+      },
+      'the summary',
+      20_000,
+      20,
+    );
   }
 
   it('links summary items to what an earlier meeting said ("discussed before on …")', () => {

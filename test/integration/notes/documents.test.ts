@@ -141,11 +141,7 @@ describe('notes versions and size across reloads', function () {
     await first.closed;
     // Unloaded (and compacted) once idle: the snapshot row appears.
     const db = server.app.database.db;
-    const deadline = Date.now() + 15_000;
-    while (!(await db.selectFrom('notes_snapshots').select('doc').where('doc', '=', doc).executeTakeFirst())) {
-      assert.ok(Date.now() < deadline, 'the idle document to unload');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(() => db.selectFrom('notes_snapshots').select('doc').where('doc', '=', doc).executeTakeFirst(), 'the idle document to unload', 15_000, 50);
     const second = await openRaw(server, doc, writer.access);
     sendUpdate(second, updateOf((d) => d.getText('minutes').insert(0, randomBytes(12_500).toString('hex'))));
     assert.deepEqual(await second.closed, { code: 1009, reason: 'document size limit reached' });

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
 import { photo, upload } from '../../helpers/images.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** A multipart upload whose body is sent in pieces, so a test can hold it open. */
 function openUpload(server: TestServer, projectId: number, token: string, name: string, data: Buffer) {
@@ -39,15 +40,7 @@ function openUpload(server: TestServer, projectId: number, token: string, name: 
   };
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = <T>(probe: () => Promise<T | undefined>, what: string) => waitFor(probe, what, 15_000, 20);
 
 /** A PNG of random pixels: it does not compress, so it is as large as asked. */
 function noisePng(width: number, height: number): Promise<Buffer> {
