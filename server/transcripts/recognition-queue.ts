@@ -4,10 +4,10 @@
 // pending utterance is not recognised: it is still recorded (speaker, start, end, no text) and
 // the reason is logged and counted, so nothing disappears silently. The lag (how long the
 // oldest pending utterance has waited) is what /metrics reports.
-/** The time the queue reads, passed in so tests can hold it still. */
-export interface Clock {
-  now(): number;
-}
+import type { Clock as SharedClock } from '../../shared/clock.js';
+
+/** The time the queue reads (only now()), passed in so tests can hold it still. */
+export type Clock = Pick<SharedClock, 'now'>;
 
 export interface PendingUtterance {
   meetingId: number;
