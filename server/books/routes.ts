@@ -2,17 +2,23 @@
 // and /api/me/reading-days.
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { BookCatalogue } from './catalogue.js';
+import type { BookCatalogue } from './catalogue.js';
 import { catalogueRoutes } from './catalogue-routes.js';
-import { ReadingList } from './reading-list.js';
+import type { ReadingList } from './reading-list.js';
 import { readingListRoutes } from './reading-list-routes.js';
 import { readingLogRoutes } from './reading-log-routes.js';
-import { ReadingLogs } from './reading-logs.js';
+import type { ReadingLogs } from './reading-logs.js';
 
-export function bookRoutes(deps: FeatureDeps): Api {
+export interface BookServices {
+  catalogue: BookCatalogue;
+  readingList: ReadingList;
+  readingLogs: ReadingLogs;
+}
+
+export function bookRoutes(deps: FeatureDeps, services: BookServices): Api {
   const api = new Api(deps, '/api', 'Books');
-  catalogueRoutes(api, new BookCatalogue(deps.db), deps);
-  readingListRoutes(api, new ReadingList(deps.db, deps.events));
-  readingLogRoutes(api, new ReadingLogs(deps.db, deps.clubs), deps.db);
+  catalogueRoutes(api, services.catalogue, deps);
+  readingListRoutes(api, services.readingList);
+  readingLogRoutes(api, services.readingLogs, deps.db);
   return api;
 }

@@ -5,7 +5,7 @@ import { MAX_PAGE, pageSchema } from '../../shared/protocol/common.js';
 import { chatMessageSchema, readMarkerSchema } from '../../shared/protocol/signaling.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { ChatStore } from './store.js';
+import type { ChatStore } from './store.js';
 
 export const historyQuerySchema = z.object({
   /** A message id: only older messages are listed (pass the previous page's next_cursor). */
@@ -13,9 +13,8 @@ export const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
 });
 
-export function chatRoutes(deps: FeatureDeps): Api {
+export function chatRoutes(deps: FeatureDeps, store: ChatStore): Api {
   const api = new Api(deps, '/api', 'Chat');
-  const store = new ChatStore(deps.db);
 
   api.club(
     'get',

@@ -4,13 +4,11 @@ import { clubSearchQuerySchema } from '../../shared/protocol/clubs.js';
 import { clubCardSchema, recommendationListSchema, recommendationQuerySchema } from '../../shared/protocol/discovery.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { ClubSearch } from './discovery.js';
-import { Recommender } from './recommend.js';
+import type { ClubSearch } from './discovery.js';
+import type { Recommender } from './recommend.js';
 
-export function discoveryRoutes(deps: FeatureDeps): Api {
+export function discoveryRoutes(deps: FeatureDeps, { search, recommender }: { search: ClubSearch; recommender: Recommender }): Api {
   const api = new Api(deps, '/api', 'Discovery');
-  const search = new ClubSearch(deps.db);
-  const recommender = new Recommender(deps.db);
 
   api.authed(
     'get',

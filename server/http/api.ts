@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import { idSchema } from '../../shared/protocol/common.js';
 import type { Action } from '../../shared/permissions.js';
 import type { ClubAccess, ClubAccessResolver } from '../clubs/access.js';
-import { ClubGate } from '../clubs/gate.js';
+import type { ClubGate } from '../clubs/gate.js';
 import { readMultipart, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
 import { authOf } from './authenticate.js';
 import type { Access, HttpMethod, OpenApiRegistry } from './openapi.js';
@@ -79,6 +79,8 @@ export interface ApiDeps {
   registry: OpenApiRegistry;
   requireAuth: RequestHandler;
   clubs: ClubAccessResolver;
+  /** Checks a caller's club role against the permission table (one for the whole server). */
+  gate: ClubGate;
 }
 
 function notFound(what?: string): AppError {
@@ -103,7 +105,7 @@ export class Api {
     private readonly mount: string,
     private readonly tag: string,
   ) {
-    this.gate = new ClubGate(deps.clubs);
+    this.gate = deps.gate;
   }
 
   /** An endpoint anybody may call, signed in or not. */

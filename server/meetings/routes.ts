@@ -4,15 +4,11 @@ import { pageSchema } from '../../shared/protocol/common.js';
 import { meetingCreateSchema, meetingDetailSchema, meetingListQuerySchema, meetingResponseSchema, meetingUpdateSchema } from '../../shared/protocol/meetings.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { ClubGate } from '../clubs/gate.js';
 import { sendStoredImage } from '../uploads/images-in-use.js';
-import { MeetingRecords } from './records.js';
-import { MeetingService } from './service.js';
+import type { MeetingService } from './service.js';
 
-export function meetingsRoutes(deps: FeatureDeps): Api {
+export function meetingsRoutes(deps: FeatureDeps, meetings: MeetingService): Api {
   const api = new Api(deps, '/api', 'Meetings');
-  const records = new MeetingRecords(deps.db, deps.events);
-  const meetings = new MeetingService(deps.db, new ClubGate(deps.clubs), records, deps.events);
 
   api.club('post', '/clubs/:clubId/meetings', 'meeting.create', { summary: 'Schedule a meeting, or open one now (no scheduled_at)', body: meetingCreateSchema, response: meetingResponseSchema }, ({ access, userId, body }) =>
     meetings.create(access.club.id, userId, body),

@@ -13,17 +13,18 @@ import {
 } from '../../shared/protocol/posts.js';
 import { Api } from '../http/api.js';
 import type { FeatureDeps } from '../features.js';
-import { ClubGate } from '../clubs/gate.js';
-import { CommentService } from './comments.js';
-import { ReportService } from './reports.js';
-import { PostService } from './service.js';
+import type { CommentService } from './comments.js';
+import type { ReportService } from './reports.js';
+import type { PostService } from './service.js';
 
-export function postsRoutes(deps: FeatureDeps): Api {
+export interface PostServices {
+  posts: PostService;
+  comments: CommentService;
+  reports: ReportService;
+}
+
+export function postsRoutes(deps: FeatureDeps, { posts, comments, reports }: PostServices): Api {
   const api = new Api(deps, '/api', 'Posts');
-  const gate = new ClubGate(deps.clubs);
-  const posts = new PostService(deps.db, gate, deps.events);
-  const comments = new CommentService(deps.db, gate, posts, deps.events);
-  const reports = new ReportService(deps.db, gate, posts, deps.events);
   const postPage = pageSchema(postResponseSchema);
 
   // Club posts

@@ -1,7 +1,6 @@
 // POST /api/meetings/:meetingId/recordings: recordings of a meeting (WAV or Ogg Opus), one
 // speaker per file or per channel, transcribed as a durable job; the answer (202) is the job,
 // and its progress is pushed to the uploader over Socket.IO (recording:progress).
-import { ClubGate } from '../clubs/gate.js';
 import type { FeatureDeps } from '../features.js';
 import { Api } from '../http/api.js';
 import { discardParts, type MultipartLimits, type UploadedPart } from '../uploads/multipart.js';
@@ -18,7 +17,7 @@ export interface RecordingRouteDeps extends FeatureDeps {
 
 export function recordingRoutes({ recordings, limits, slots, ...deps }: RecordingRouteDeps): Api {
   const api = new Api(deps, '/api', 'Transcripts');
-  const gate = new ClubGate(deps.clubs);
+  const { gate } = deps;
   api.authed(
     'post',
     '/meetings/:meetingId/recordings',

@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import { AppError } from '../../shared/errors.js';
 import { okSchema, pageQuerySchema, pageSchema } from '../../shared/protocol/common.js';
 import { inboxItemSchema, summaryResponseSchema, type InboxItem } from '../../shared/protocol/intelligence.js';
-import { ClubGate } from '../clubs/gate.js';
 import type { FeatureDeps } from '../features.js';
 import { Api } from '../http/api.js';
 import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
@@ -13,7 +12,7 @@ import type { SummaryService } from './service.js';
 
 export function summaryRoutes(deps: FeatureDeps, summaries: SummaryService): Api {
   const api = new Api(deps, '/api', 'Summaries');
-  const gate = new ClubGate(deps.clubs);
+  const { gate } = deps;
   const { db } = deps;
 
   api.authed('post', '/meetings/:meetingId/summary', { access: { meeting: 'summary.create' }, summary: 'Summarise the meeting from its transcript and minutes, as a job (needs summary.create)', response: summaryResponseSchema, status: 202 }, async ({ userId, id }) => {

@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import { pageSchema } from '../../shared/protocol/common.js';
 import { participationSchema, transcriptQuerySchema, transcriptSegmentSchema } from '../../shared/protocol/intelligence.js';
 import { clearSummary, transcriptOf } from '../../shared/notes-schema.js';
-import { ClubGate } from '../clubs/gate.js';
 import type { FeatureDeps } from '../features.js';
 import { Api } from '../http/api.js';
 import { cursorPart, decodeCursor, pageOf } from '../http/pagination.js';
@@ -20,7 +19,7 @@ export interface TranscriptDeps extends FeatureDeps {
 
 export function transcriptRoutes(deps: TranscriptDeps): Api {
   const api = new Api(deps, '/api', 'Transcripts');
-  const gate = new ClubGate(deps.clubs);
+  const { gate } = deps;
   const { db } = deps;
   const maxExport = deps.config.intelligence.exportMaxSegments;
 
