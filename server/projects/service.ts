@@ -10,6 +10,7 @@ import { maySeeClubProjects, projectVisibleTo, visibleProjectIds, type ClubAcces
 import type { ImageResponse, JobResponse, ProjectResponse, ResultResponse, UploadResponse } from '../../shared/protocol/projects.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { claimQuota } from '../uploads/quota.js';
+import { putBlobsForRows, removeUnreferencedBlobs } from '../uploads/blob-refs.js';
 import { badFileName, inspectImage, type AcceptedImage, type UploadLimits } from '../uploads/images.js';
 import type { UploadedPart } from '../uploads/multipart.js';
 import type { BlobStore } from '../uploads/store.js';
@@ -224,10 +225,7 @@ export class ProjectService {
       await trx.deleteFrom('files').where('id', 'in', fileIds).execute();
     });
     // A blob goes when no file row refers to it any more (identical uploads share one).
-    for (const { sha256 } of shas) {
-      const still = await this.db.selectFrom('files').select('id').where('sha256', '=', sha256).executeTakeFirst();
-      if (!still) await this.blobs.remove(sha256);
-    }
+    await removeUnreferencedBlobs(this.db, this.blobs, shas.map((r) => r.sha256));
   }
 
   /** Queues a job over all images, or only those without a result (`onlyNew`). Answers at once. */
@@ -313,7 +311,7 @@ export class ProjectService {
       if (!(await claimQuota(trx, ownerId, image.data.length + image.thumbnail.length, this.settings.quotaBytes))) return 'quota' as const;
       const { n } = await trx.selectFrom('project_images').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
       if (Number(n) >= this.settings.imagesPerProject) return 'full' as const;
-      const [imageSha, thumbSha] = [await this.blobs.put(image.data), await this.blobs.put(image.thumbnail)];
+      const [imageSha, thumbSha] = await putBlobsForRows(trx, this.blobs, [image.data, image.thumbnail]);
       await trx
         .insertInto('files')
         .values({ id: thumbId, owner_id: ownerId, sha256: thumbSha, size: image.thumbnail.length, content_type: 'image/webp', name: `thumbnail of ${originalName}`, kind: 'thumbnail', width: image.thumbnailWidth, height: image.thumbnailHeight, thumbnail_id: null })
