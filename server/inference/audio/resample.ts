@@ -4,34 +4,25 @@
 // back into speech. The filter's delay is compensated: output sample j is the input at 3j,
 // the output of N input samples is exactly ceil(N / 3) long, and any chunking gives the same output.
 
+import { kaiserBeta, kaiserLength, kaiserWindow } from './kaiser.js';
+
 export const DECIMATION = 3;
 const CUTOFF = 7_000 / 48_000;
 const ATTENUATION_DB = 70;
 const TRANSITION = 1_000 / 48_000;
 
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = 1; k < 50; k++) {
-    term *= (x / (2 * k)) ** 2;
-    sum += term;
-    if (term < 1e-12 * sum) break;
-  }
-  return sum;
-}
-
 function designLowPass(): Float32Array {
   // Kaiser's formulas for the length and window shape that reach the attenuation.
-  let length = Math.ceil((ATTENUATION_DB - 8) / (2.285 * 2 * Math.PI * TRANSITION)) + 1;
+  let length = kaiserLength(ATTENUATION_DB, TRANSITION);
   length += (2 * DECIMATION - ((length - 1) % (2 * DECIMATION))) % (2 * DECIMATION); // delay a multiple of 3
-  const beta = 0.1102 * (ATTENUATION_DB - 8.7);
+  const beta = kaiserBeta(ATTENUATION_DB);
   const mid = (length - 1) / 2;
   const taps = new Float64Array(length);
   let sum = 0;
   for (let k = 0; k < length; k++) {
     const t = k - mid;
     const sinc = t === 0 ? 2 * CUTOFF : Math.sin(2 * Math.PI * CUTOFF * t) / (Math.PI * t);
-    const window = besselI0(beta * Math.sqrt(1 - (t / mid) ** 2)) / besselI0(beta);
+    const window = kaiserWindow(t / mid, beta);
     taps[k] = sinc * window;
     sum += taps[k]!;
   }

@@ -5,6 +5,7 @@
 // the input at j·M/L; when L is small (every common rate: 44.1k → 16k has L = 160) the phases
 // are exact, else they are rounded to 1024 per input sample. Output of N input samples is
 // exactly ceil(N·L/M) long, whatever the chunking.
+import { kaiserBeta, kaiserLength, kaiserWindow } from './kaiser.js';
 import { Decimator48to16 } from './resample.js';
 
 const ATTENUATION_DB = 70;
@@ -13,17 +14,6 @@ const MAX_PHASES = 1024;
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
-}
-
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = 1; k < 50; k++) {
-    term *= (x / (2 * k)) ** 2;
-    sum += term;
-    if (term < 1e-12 * sum) break;
-  }
-  return sum;
 }
 
 /** Turns chunks of audio at one rate into audio at another. */
@@ -56,9 +46,9 @@ export class SincResampler implements Resampler {
     const ratio = Math.min(1, outputRate / inputRate);
     const cutoff = 0.46 * ratio; // cycles per input sample, mid-way through the transition band
     const transition = 0.08 * ratio;
-    const taps = Math.ceil((ATTENUATION_DB - 8) / (2.285 * 2 * Math.PI * transition)) + 1;
+    const taps = kaiserLength(ATTENUATION_DB, transition);
     this.half = Math.ceil(taps / 2);
-    const beta = 0.1102 * (ATTENUATION_DB - 8.7);
+    const beta = kaiserBeta(ATTENUATION_DB);
     const width = 2 * this.half;
     this.table = new Float32Array(this.phases * width);
     for (let p = 0; p < this.phases; p++) {
@@ -70,7 +60,7 @@ export class SincResampler implements Resampler {
         const u = fraction + this.half - 1 - i;
         const sinc = u === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * u) / (Math.PI * u);
         const r = u / this.half;
-        const window = Math.abs(r) >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - r * r)) / besselI0(beta);
+        const window = Math.abs(r) >= 1 ? 0 : kaiserWindow(r, beta);
         kernel[i] = sinc * window;
         sum += kernel[i]!;
       }
