@@ -1,6 +1,6 @@
 // Builds transcription from configuration: the speech recogniser ASR_ENGINE names (or, unset,
 // pocketsphinx where it is installed and none elsewhere, said once at start) and the inference
-// pool that runs voice activity detection off the event loop, shared by live transcription and
+// pool that runs voice activity detection and Whisper off the event loop, shared by live transcription and
 // uploaded recordings; then the service that listens to the SFU's audio taps, and its metrics.
 // Every engine is listed in the registry.
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import type { AudioTaps } from '../../sfu/audio-taps.js';
 import type { AsrEngine } from '../inference/asr/engine.js';
 import { NoAsrEngine } from '../inference/asr/none.js';
 import { PocketsphinxEngine, pocketsphinxUnavailable } from '../inference/asr/pocketsphinx.js';
-import { createWhisperEngine } from '../inference/asr/whisper/engine.js';
+import { createPooledWhisperEngine } from '../inference/asr/whisper/pooled.js';
 import { InferencePool } from '../inference/pool/pool.js';
 import type { ModelRegistry } from '../inference/registry.js';
 import { PooledVad, type StreamVad } from '../inference/vad/pooled.js';
@@ -37,10 +37,16 @@ export interface SpeechDeps {
 }
 
 export async function startSpeech(deps: SpeechDeps): Promise<Speech> {
-  const asr = await chooseAsr(deps.config, deps.logger);
-  listEngines(deps.models, deps.config, asr);
   // Worker threads start on the first request: a node that never transcribes pays nothing.
   const pool = new InferencePool({ size: deps.config.inferenceWorkers });
+  let asr: AsrEngine;
+  try {
+    asr = await chooseAsr(deps.config, pool, deps.logger);
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  listEngines(deps.models, deps.config, asr);
   return {
     asr,
     vad: () => new PooledVad(pool),
@@ -70,11 +76,12 @@ export interface Transcription {
 }
 
 /** The recogniser to run, and why when it is not the one asked for. */
-async function chooseAsr(config: Config['transcription'], logger: Logger): Promise<AsrEngine> {
+async function chooseAsr(config: Config['transcription'], pool: InferencePool, logger: Logger): Promise<AsrEngine> {
   switch (config.asrEngine) {
     case 'whisper': {
       if (!config.asrModelDir) throw new Error('ASR_ENGINE=whisper needs ASR_MODEL_DIR: a directory holding a Whisper ONNX export (see README, "Speech recognition")');
-      return createWhisperEngine({ modelDir: config.asrModelDir, ...(config.asrLanguage ? { language: config.asrLanguage } : {}) });
+      // Loads the model in one worker now, so an incomplete ASR_MODEL_DIR fails start-up with the loader's message.
+      return createPooledWhisperEngine(pool, { modelDir: config.asrModelDir, ...(config.asrLanguage ? { language: config.asrLanguage } : {}) });
     }
     case 'pocketsphinx':
       return new PocketsphinxEngine();
@@ -113,7 +120,7 @@ function listEngines(models: ModelRegistry, config: Config['transcription'], cho
   models.registerEngine({
     id: 'whisper',
     name: 'Speech recognition (Whisper, many languages)',
-    description: 'A Whisper ONNX export from ASR_MODEL_DIR on onnxruntime; the one engine here that transcribes Korean',
+    description: 'A Whisper ONNX export from ASR_MODEL_DIR on onnxruntime in worker threads; the one engine here that transcribes Korean',
     task: 'asr',
     ...(chosen.name === 'whisper'
       ? { state: 'ready' as const }

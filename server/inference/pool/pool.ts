@@ -1,11 +1,22 @@
 // A small pool of worker threads running ONNX inference off the event loop. Each worker serves
 // one request at a time; requests wait in a bounded queue and are refused past it. A worker
-// that dies rejects the request it was running and is replaced on the next request.
+// that dies rejects the request it was running and is replaced on the next request. A request
+// whose signal aborts while it waits is dropped; one already running cannot be stopped.
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { resolveWorkerEntry, startWorker, type WorkerEntry } from './entry.js';
-import { transferList, type InferenceRequest, type InferenceResult, type RequestMessage, type ResponseMessage, type VadRequest, type VadResult } from './protocol.js';
+import {
+  transferList,
+  type InferenceRequest,
+  type InferenceResult,
+  type RequestMessage,
+  type ResponseMessage,
+  type VadRequest,
+  type VadResult,
+  type WhisperRequest,
+  type WhisperResult,
+} from './protocol.js';
 
 export type InferenceErrorCode = 'inference_queue_full' | 'inference_worker_crashed' | 'inference_pool_closed' | 'inference_failed';
 
@@ -13,6 +24,8 @@ export class InferenceError extends Error {
   constructor(
     readonly code: InferenceErrorCode,
     message: string,
+    /** inference_failed: the stable code of the worker's error, when it had one. */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -31,7 +44,9 @@ interface Job {
   message: RequestMessage;
   transfer: ArrayBuffer[];
   resolve(result: InferenceResult): void;
-  reject(err: Error): void;
+  reject(err: unknown): void;
+  /** Detaches the abort listener once the job leaves the queue for a worker. */
+  settle?: () => void;
 }
 
 interface Slot {
@@ -75,17 +90,36 @@ export class InferencePool {
 
   vad(request: Omit<VadRequest, 'kind'>): Promise<VadResult> {
     const message: VadRequest = { kind: 'vad', ...request };
-    return this.run(message, transferList([request.windows, request.state, request.context]));
+    return this.run(message, transferList([request.windows, request.state, request.context])).then((result) => expectKind(result, 'vad'));
   }
 
-  run(request: InferenceRequest, transfer: ArrayBuffer[] = []): Promise<InferenceResult> {
+  /** `request.samples` is handed over (its buffer moves to the worker). */
+  whisper(request: Omit<WhisperRequest, 'kind'>, signal?: AbortSignal): Promise<WhisperResult> {
+    const message: WhisperRequest = { kind: 'whisper', ...request };
+    return this.run(message, transferList([request.samples]), signal).then((result) => expectKind(result, 'whisper'));
+  }
+
+  /** A request aborted while it waits is dropped (rejected with the signal's reason); one running finishes. */
+  run(request: InferenceRequest, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<InferenceResult> {
     if (this.closed) return Promise.reject(new InferenceError('inference_pool_closed', 'the inference pool is closed'));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const idle = this.slots.some((s) => s === null || s.job === null);
     if (!idle && this.queue.length >= this.maxQueue) {
       return Promise.reject(new InferenceError('inference_queue_full', `inference queue is full (${this.maxQueue} requests waiting)`));
     }
     return new Promise<InferenceResult>((resolve, reject) => {
-      this.queue.push({ message: { id: this.nextId++, request }, transfer, resolve, reject });
+      const job: Job = { message: { id: this.nextId++, request }, transfer, resolve, reject };
+      if (signal) {
+        const onAbort = () => {
+          const at = this.queue.indexOf(job);
+          if (at < 0) return;
+          this.queue.splice(at, 1);
+          reject(abortReason(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.settle = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(job);
       this.dispatch();
     });
   }
@@ -114,6 +148,7 @@ export class InferencePool {
       const slot = this.slots[i] ?? this.spawn(i);
       if (slot.job) continue;
       const job = this.queue.shift()!;
+      job.settle?.();
       slot.job = job;
       slot.worker.postMessage(job.message, job.transfer);
       this.turn = i + 1;
@@ -129,7 +164,7 @@ export class InferencePool {
       if (!job || job.message.id !== reply.id) return;
       slot.job = null;
       if (reply.ok) job.resolve(reply.result);
-      else job.reject(new InferenceError('inference_failed', reply.error));
+      else job.reject(new InferenceError('inference_failed', reply.error, reply.code));
       this.dispatch();
     });
     worker.on('error', (err: Error) => (slot.error = err.message));
@@ -142,4 +177,15 @@ export class InferencePool {
     });
     return slot;
   }
+}
+
+function expectKind<K extends InferenceResult['kind']>(result: InferenceResult, kind: K): Extract<InferenceResult, { kind: K }> {
+  if (result.kind !== kind) throw new InferenceError('inference_failed', `an inference worker answered a ${kind} request with a ${result.kind} result`);
+  return result as Extract<InferenceResult, { kind: K }>;
+}
+
+/** What an aborted request rejects with: the signal's reason (an AbortError unless one was given). */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException(String(reason), 'AbortError');
 }

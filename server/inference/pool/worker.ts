@@ -1,21 +1,40 @@
-// An inference worker thread: holds ONNX sessions (one per model file, loaded on first use)
-// and answers one request at a time. Streams' state arrives with each request and leaves with
-// its result, so any worker can serve any stream.
+// An inference worker thread: holds ONNX sessions (one per model file, and one Whisper model
+// per model directory, each loaded on first use and kept until the thread ends) and answers one
+// request at a time. Streams' state arrives with each request and leaves with its result, so
+// any worker can serve any stream.
 import { parentPort } from 'node:worker_threads';
+import { WhisperEngine } from '../asr/whisper/engine.js';
+import { loadWhisperModel, type WhisperModel } from '../asr/whisper/model.js';
 import { loadOnnxModel, type OnnxSession } from '../onnx.js';
 import { runSileroWindows } from '../vad/silero.js';
-import { transferList, type InferenceResult, type RequestMessage, type ResponseMessage } from './protocol.js';
+import { resultArrays, transferList, type InferenceResult, type RequestMessage, type ResponseMessage, type WhisperRequest } from './protocol.js';
 
 const sessions = new Map<string, Promise<OnnxSession>>();
+const whisperModels = new Map<string, Promise<WhisperModel>>();
+/** Engines over a shared model: timestamps is an engine option, the model is the costly part. */
+const whisperEngines = new Map<string, WhisperEngine>();
 
-function session(model: string): Promise<OnnxSession> {
-  let loading = sessions.get(model);
+/** Loads once per key; a failed load is forgotten so the next request tries again. */
+function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let loading = cache.get(key);
   if (!loading) {
-    loading = loadOnnxModel(model);
-    loading.catch(() => sessions.delete(model));
-    sessions.set(model, loading);
+    loading = load();
+    loading.catch(() => cache.delete(key));
+    cache.set(key, loading);
   }
   return loading;
+}
+
+async function whisperEngine(request: WhisperRequest): Promise<WhisperEngine> {
+  const timestamps = request.timestamps ?? true;
+  const key = `${timestamps ? 'timestamps' : 'text'}:${request.modelDir}`;
+  const model = await cached(whisperModels, request.modelDir, () => loadWhisperModel(request.modelDir));
+  let engine = whisperEngines.get(key);
+  if (!engine) {
+    engine = new WhisperEngine(model, { timestamps });
+    whisperEngines.set(key, engine);
+  }
+  return engine;
 }
 
 async function handle(message: RequestMessage): Promise<InferenceResult> {
@@ -23,10 +42,20 @@ async function handle(message: RequestMessage): Promise<InferenceResult> {
   switch (request.kind) {
     case 'vad': {
       const carry = { state: request.state, context: request.context };
-      const probabilities = await runSileroWindows(await session(request.model), request.windows, carry);
+      const probabilities = await runSileroWindows(await cached(sessions, request.model, () => loadOnnxModel(request.model)), request.windows, carry);
       return { kind: 'vad', probabilities, state: carry.state, context: carry.context };
     }
+    case 'whisper': {
+      const engine = await whisperEngine(request);
+      const result = await engine.transcribe(request.samples, request.language === undefined ? {} : { language: request.language });
+      return { kind: 'whisper', result, languages: [...engine.languages] };
+    }
   }
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !('code' in err)) return undefined;
+  return typeof err.code === 'string' ? err.code : undefined;
 }
 
 const port = parentPort;
@@ -35,10 +64,11 @@ port.on('message', (message: RequestMessage) => {
   handle(message).then(
     (result) => {
       const reply: ResponseMessage = { id: message.id, ok: true, result };
-      port.postMessage(reply, transferList([result.probabilities, result.state, result.context]));
+      port.postMessage(reply, transferList(resultArrays(result)));
     },
     (err: unknown) => {
-      const reply: ResponseMessage = { id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+      const code = errorCode(err);
+      const reply: ResponseMessage = { id: message.id, ok: false, error: err instanceof Error ? err.message : String(err), ...(code === undefined ? {} : { code }) };
       port.postMessage(reply);
     },
   );
