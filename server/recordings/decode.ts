@@ -1,11 +1,11 @@
 // A stored recording as 16 kHz audio, one array per channel, in chunks: WAV read a bounded
-// chunk at a time from disk; Ogg Opus decoded packet by packet (the file's packets are read
-// first: Opus is about a tenth of the size of the PCM it stands for). Each channel is resampled
-// with a proper low-pass (48 kHz: the FIR decimator; any other rate: windowed sinc).
+// chunk at a time from disk; Ogg Opus read page by page from disk and decoded packet by packet.
+// Each channel is resampled with a proper low-pass (48 kHz: the FIR decimator; any other rate:
+// windowed sinc).
 import fs from 'node:fs';
 import { OpusDecoder } from 'opus-decoder';
 import type { RecordingFormat } from '../../shared/protocol/recordings.js';
-import { oggPackets, OggError } from '../inference/audio/ogg-opus.js';
+import { oggFilePackets, OggError } from '../inference/audio/ogg-opus.js';
 import { resamplerTo16k, type Resampler } from '../inference/audio/sinc-resampler.js';
 import { deinterleave, parseWavHeader, WAV_HEADER_BYTES } from '../inference/audio/wav.js';
 
@@ -70,20 +70,33 @@ function opusHeader(head: Buffer | undefined): OpusHeader {
 }
 
 async function* oggOpusChannels(path: string): AsyncGenerator<RawChunk> {
-  let packets: Buffer[];
+  const file = await fs.promises.open(path, 'r');
   try {
-    packets = oggPackets(await fs.promises.readFile(path));
+    // Page by page from disk: an hour of Opus is never held whole in memory.
+    const packets = oggFilePackets(file, (await file.stat()).size);
+    const header = opusHeader(await nextPacket(packets));
+    await nextPacket(packets); // OpusTags
+    yield* decodeOpus(header, packets);
   } catch (err) {
     if (err instanceof OggError) throw new RecordingDecodeError(`unreadable Ogg file: ${err.message}`);
     throw err;
+  } finally {
+    await file.close();
   }
-  const header = opusHeader(packets[0]);
+}
+
+async function nextPacket(packets: AsyncGenerator<Buffer>): Promise<Buffer | undefined> {
+  const next = await packets.next();
+  return next.done ? undefined : next.value;
+}
+
+async function* decodeOpus(header: OpusHeader, packets: AsyncGenerator<Buffer>): AsyncGenerator<RawChunk> {
   const decoder = new OpusDecoder({ channels: header.channels, streamCount: header.streamCount, coupledStreamCount: header.coupledStreamCount, channelMappingTable: header.mapping });
   await decoder.ready;
   try {
     let skip = header.preSkip;
-    for (let i = 2; i < packets.length; i++) {
-      const decoded = decoder.decodeFrame(packets[i]!);
+    for await (const packet of packets) {
+      const decoded = decoder.decodeFrame(packet);
       // A damaged packet is its own time in silence, not the end of the recording.
       const length = decoded.errors.length > 0 ? 0 : decoded.samplesDecoded;
       const start = Math.min(skip, length);

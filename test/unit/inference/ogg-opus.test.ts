@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { OggError, oggPackets, readOggOpus } from '../../../server/inference/audio/ogg-opus.js';
+import { MAX_OGG_PAGE_BYTES, OggError, oggFilePackets, oggPackets, readOggOpus, type PositionedReader } from '../../../server/inference/audio/ogg-opus.js';
 import { requireTools, speechWav } from '../../helpers/speech.js';
 
 describe('Ogg Opus files', () => {
@@ -38,5 +38,48 @@ describe('Ogg Opus files', () => {
     assert.throws(() => readOggOpus(notOpus), /OpusHead/);
     assert.throws(() => oggPackets(file, 3), /more than 3 packets/);
   });
-});
 
+  it('reads a long file page by page from a file handle: the same packets, no read larger than a page', async function () {
+    this.timeout(60_000);
+    // About two minutes of speech: many pages, and far more bytes than one page.
+    const wav = speechWav('the second chapter was the best', { padAfter: 0.3 });
+    const longWav = path.join(path.dirname(wav), 'long.wav');
+    execFileSync('sox', [wav, longWav, 'repeat', '60']);
+    const longOgg = path.join(path.dirname(wav), 'long.opus');
+    execFileSync('opusenc', ['--quiet', '--framesize', '20', longWav, longOgg]);
+    const whole = fs.readFileSync(longOgg);
+    assert.ok(whole.length > 5 * MAX_OGG_PAGE_BYTES, `${whole.length} bytes`);
+
+    const handle = await fs.promises.open(longOgg, 'r');
+    const reads: number[] = [];
+    const spy: PositionedReader = {
+      read: async (buffer, offset, length, position) => {
+        reads.push(length);
+        return handle.read(buffer, offset, length, position);
+      },
+    };
+    const streamed: Buffer[] = [];
+    try {
+      for await (const packet of oggFilePackets(spy, whole.length)) streamed.push(packet);
+    } finally {
+      await handle.close();
+    }
+    const expected = oggPackets(whole);
+    assert.equal(streamed.length, expected.length);
+    assert.ok(streamed.every((p, i) => p.equals(expected[i]!)), 'the same packets in the same order');
+    assert.ok(Math.max(...reads) <= MAX_OGG_PAGE_BYTES, `largest read ${Math.max(...reads)} bytes`);
+    assert.equal(reads.reduce((sum, n) => sum + n, 0), whole.length, 'every byte read once');
+  });
+
+  it('refuses a truncated file read from a handle, and a packet over its size limit', async () => {
+    const reader = (data: Buffer): PositionedReader => ({
+      read: async (buffer, offset, length, position) => ({ bytesRead: data.copy(buffer, offset, position, Math.min(position + length, data.length)) }),
+    });
+    const drain = async (data: Buffer, size: number, maxPacketBytes?: number) => {
+      for await (const packet of oggFilePackets(reader(data), size, { maxPacketBytes })) assert.ok(packet);
+    };
+    await assert.rejects(drain(file.subarray(0, file.length - 10), file.length - 10), /truncated/);
+    await assert.rejects(drain(file, file.length + 100), OggError);
+    await assert.rejects(drain(file, file.length, 8), /a packet longer than 8 bytes/);
+  });
+});
