@@ -1,6 +1,6 @@
 // What a peer does with its media: transports, producing, consuming. Each function checks the
-// media rules (one producer per source, publish rights, the moderator's microphone lock) and
-// leaves mediasoup to validate the RTP parameters themselves.
+// media rules (one producer per source, publish rights, the moderator's microphone lock, no
+// SSRC or MID sent twice) and leaves mediasoup to validate the RTP parameters themselves.
 import type * as mediasoup from 'mediasoup';
 import { AppError } from '../shared/errors.js';
 import type {
@@ -13,6 +13,7 @@ import { clientMedia, notFound, unsupportedMedia, type MediaCall, type MediaOper
 import type { Meeting } from './meeting.js';
 import type { Direction, Peer, PeerTransport } from './peer.js';
 import type { RouterSlot } from './router-set.js';
+import { assertNewStreamIds } from './stream-ids.js';
 
 /** False once the meeting was rebuilt or its routers are closing: nothing is announced then. */
 function announcing(meeting: Meeting, generation: number, slot: RouterSlot): boolean {
@@ -167,6 +168,7 @@ async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   const slot = peer.slot;
   // A locked microphone starts paused, whatever the client asked.
   const paused = input.paused || (input.source === 'mic' && peer.rights.mic_locked);
+  assertNewStreamIds(peer, input.rtp_parameters);
   const producer = await clientMedia(callOf(meeting, peer, 'produce'), () =>
     transport.produce({ kind: input.kind, rtpParameters: input.rtp_parameters, paused, appData: { userId: peer.userId, source: input.source } }),
   );

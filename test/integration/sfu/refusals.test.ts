@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { TestAccount } from '../../helpers/accounts.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { FAKE_DTLS } from '../../helpers/meeting-sockets.js';
-import { opusProducerParameters } from '../../helpers/rtp-packets.js';
+import { opusProducerParameters, vp8ProducerParameters } from '../../helpers/rtp-packets.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { fails, ok, OpenSockets } from '../../helpers/sockets.js';
 
@@ -74,6 +74,19 @@ describe('media requests mediasoup refuses', function () {
 
     // The refused attempts left nothing behind: the microphone can still be published.
     await ok(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: opusProducerParameters(7171) });
+  });
+
+  it('answers an SSRC or MID the peer already sends with bad_request and fixed words, before the worker is asked', async () => {
+    const { meetingId, member, send } = await seated();
+    await ok(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: { ...opusProducerParameters(8181), mid: '0' } });
+    const camera = (ssrcs: number[], mid: string) => ({ meeting_id: meetingId, transport_id: send.id, kind: 'video' as const, source: 'camera' as const, rtp_parameters: { ...vp8ProducerParameters(ssrcs), mid } });
+    assert.deepEqual(await fails(member, 'produce', camera([8282, 8181], '1')), { code: 'bad_request', message: 'duplicate SSRC' });
+    assert.deepEqual(await fails(member, 'produce', camera([8383, 8383], '1')), { code: 'bad_request', message: 'duplicate SSRC' });
+    const withRtx = { ...vp8ProducerParameters([8484]), mid: '1', encodings: [{ ssrc: 8484, scalabilityMode: 'L1T1', rtx: { ssrc: 8181 } }] };
+    assert.deepEqual(await fails(member, 'produce', { ...camera([8484], '1'), rtp_parameters: withRtx }), { code: 'bad_request', message: 'duplicate SSRC' });
+    assert.deepEqual(await fails(member, 'produce', camera([8585], '0')), { code: 'bad_request', message: 'duplicate MID' });
+    // The refusals left nothing behind: the camera with its own SSRC and MID is published.
+    await ok(member, 'produce', camera([8585], '1'));
   });
 
   it('answers codecs the meeting does not offer, in produce and in consume, with unsupported_media', async () => {
