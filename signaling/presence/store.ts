@@ -30,7 +30,14 @@ export function sameMembers(a: number[], b: number[]): boolean {
 
 export class MemoryPresenceStore implements PresenceStore {
   private readonly clubs = new Map<number, Map<string, number>>();
+  /** The version of each club someone is online in; a club is forgotten when it empties. */
   private readonly versions = new Map<number, number>();
+  /**
+   * The last version given to any club. Versions are drawn from this one counter, so a club
+   * forgotten and filled again still gets higher versions than any it had (clients keep the
+   * highest they saw).
+   */
+  private lastVersion = 0;
 
   async enter(socketId: string, userId: number, clubIds: number[]): Promise<PresenceChange[]> {
     return this.change(clubIds, (sockets) => sockets.set(socketId, userId));
@@ -41,11 +48,17 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   async online(clubId: number): Promise<{ online: number[]; version: number }> {
-    return { online: distinctUsers(this.clubs.get(clubId)?.values() ?? []), version: this.versions.get(clubId) ?? 0 };
+    // An empty club's last version is no higher than the counter's.
+    return { online: distinctUsers(this.clubs.get(clubId)?.values() ?? []), version: this.versions.get(clubId) ?? this.lastVersion };
   }
 
   async heartbeat(): Promise<PresenceChange[]> {
     return [];
+  }
+
+  /** How many clubs the store keeps anything for (memory held: it follows the clubs with someone online). */
+  trackedClubs(): number {
+    return new Set([...this.clubs.keys(), ...this.versions.keys()]).size;
   }
 
   async drop(): Promise<PresenceChange[]> {
@@ -60,10 +73,14 @@ export class MemoryPresenceStore implements PresenceStore {
       const before = distinctUsers(sockets.values());
       apply(sockets);
       const after = distinctUsers(sockets.values());
-      if (sockets.size === 0) this.clubs.delete(clubId);
-      else this.clubs.set(clubId, sockets);
-      const version = (this.versions.get(clubId) ?? 0) + 1;
-      this.versions.set(clubId, version);
+      const version = ++this.lastVersion;
+      if (sockets.size === 0) {
+        this.clubs.delete(clubId);
+        this.versions.delete(clubId);
+      } else {
+        this.clubs.set(clubId, sockets);
+        this.versions.set(clubId, version);
+      }
       if (!sameMembers(before, after)) changes.push({ clubId, online: after, version });
     }
     return changes;
