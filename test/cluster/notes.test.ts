@@ -57,10 +57,12 @@ describe('shared notes on two nodes with Postgres and Redis', function () {
     await waitFor(() => a.text.toString() === b.text.toString() && markers(a).length === 20, 'a burst from both sides');
     assert.deepEqual(markers(a), Array.from({ length: 20 }, (_, i) => i));
 
-    b.provider.awareness.setLocalStateField('user', { name: 'bob' });
-    await waitFor(() => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'bob'), 'bob\'s presence on node A');
+    // The name others see is the account's, whatever the client claims (set on node B, seen on node A).
+    b.provider.awareness.setLocalStateField('user', { name: 'someone else entirely', color: '#aa3366' });
+    const isBob = (state: { user?: { id?: number; name?: string; color?: string } }) => state.user?.id === bob.id && state.user.name === bob.username && state.user.color === '#aa3366';
+    await waitFor(() => [...a.provider.awareness.getStates().values()].some(isBob), 'bob\'s presence on node A');
     b.close();
-    await waitFor(() => ![...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'bob'), 'bob\'s presence to leave node A');
+    await waitFor(() => ![...a.provider.awareness.getStates().values()].some(isBob), 'bob\'s presence to leave node A');
 
     // Each node stored what its own client typed, nothing it only relayed.
     const storeA = nodeA.app.notesStore;
