@@ -72,7 +72,8 @@ export async function participantsOf(db: Db, meetingId: number): Promise<Partici
     .where('p.meeting_id', '=', meetingId)
     .groupBy(['p.user_id', 'users.username'])
     .orderBy('first_joined_at')
-    .orderBy('p.user_id')
+    // Joins within one clock tick keep their order: sessions are numbered as they open.
+    .orderBy(sql`min(p.id)`)
     .execute();
   return rows.map((r) => ({
     user: { id: r.user_id, username: r.username },
