@@ -108,13 +108,15 @@ export class TokenService {
   }
 
   async signAccess(userId: number, sessionId: string): Promise<string> {
-    return this.sign(ACCESS_TYP, { sid: sessionId }, userId, this.settings.accessTtlSeconds);
+    return this.sign(ACCESS_TYP, { sid: sessionId }, userId, (now) => now + this.settings.accessTtlSeconds);
   }
 
   /** `expiresAt` is the session's absolute end: rotation never extends it. */
   async signRefresh(userId: number, sessionId: string, tokenId: string, expiresAt: Date): Promise<string> {
-    const ttl = Math.max(1, Math.floor((expiresAt.getTime() - this.now()) / 1000));
-    return this.sign(REFRESH_TYP, { sid: sessionId, jti: tokenId }, userId, ttl);
+    // The session's absolute end, to the second, whatever second this token is signed in: every
+    // rotation of a session carries the same exp.
+    const end = Math.floor(expiresAt.getTime() / 1000);
+    return this.sign(REFRESH_TYP, { sid: sessionId, jti: tokenId }, userId, (now) => Math.max(now + 1, end));
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
@@ -133,9 +135,10 @@ export class TokenService {
     return randomUUID();
   }
 
-  private sign(typ: string, claims: { sid: string; jti?: string }, userId: number, ttlSeconds: number): string {
+  /** `expiry` gives the token's exp from the signing second. */
+  private sign(typ: string, claims: { sid: string; jti?: string }, userId: number, expiry: (nowSeconds: number) => number): string {
     const now = Math.floor(this.now() / 1000);
-    const payload = { ...claims, sub: String(userId), iss: this.settings.issuer, aud: this.settings.audience, iat: now, nbf: now, exp: now + ttlSeconds };
+    const payload = { ...claims, sub: String(userId), iss: this.settings.issuer, aud: this.settings.audience, iat: now, nbf: now, exp: expiry(now) };
     return jwt.sign(payload, this.signKey, { algorithm: this.alg, header: { alg: this.alg, typ } });
   }
 

@@ -96,6 +96,20 @@ describe('token service', () => {
     assert.equal(await code(tokens.verifyAccess(refresh)), 'token_type_invalid');
   });
 
+  it("gives every refresh token of a session the session's end as exp, whatever millisecond it is signed in", async () => {
+    let now = 1_000_000_900; // 0.9 s into a second
+    const tokens = service(hs256, () => now);
+    const end = new Date(2_000_000_500);
+    const first = jwt.decode(await tokens.signRefresh(7, randomUUID(), randomUUID(), end), { json: true });
+    now = 1_500_000_200; // a rotation, 0.2 s into another second
+    const rotated = jwt.decode(await tokens.signRefresh(7, randomUUID(), randomUUID(), end), { json: true });
+    assert.equal(first?.exp, 2_000_000);
+    assert.equal(rotated?.exp, 2_000_000);
+    now = 2_000_000_900; // past the end: still a token that expires, at once
+    const late = jwt.decode(await tokens.signRefresh(7, randomUUID(), randomUUID(), end), { json: true });
+    assert.equal(late?.exp, 2_000_001);
+  });
+
   it('decides expiry by its own clock, with 5 s of tolerance', async () => {
     let now = Date.parse('2030-01-01T00:00:00Z');
     const tokens = service(hs256, () => now);
