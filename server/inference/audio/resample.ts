@@ -5,6 +5,7 @@
 // the output of N input samples is exactly ceil(N / 3) long, and any chunking gives the same output.
 
 import { kaiserBeta, kaiserLength, kaiserWindow } from './kaiser.js';
+import { appendSamples } from './sample-buffer.js';
 
 export const DECIMATION = 3;
 const CUTOFF = 7_000 / 48_000;
@@ -54,12 +55,7 @@ export class Decimator48to16 {
   }
 
   private append(chunk: Float32Array): void {
-    if (this.length + chunk.length > this.buffer.length) {
-      const grown = new Float32Array(Math.max(this.buffer.length * 2, this.length + chunk.length));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
-    this.buffer.set(chunk, this.length);
+    this.buffer = appendSamples(this.buffer, this.length, chunk);
     this.length += chunk.length;
   }
 

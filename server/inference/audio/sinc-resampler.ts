@@ -6,6 +6,7 @@
 // are exact, else they are rounded to 1024 per input sample. Output of N input samples is
 // exactly ceil(N·L/M) long, whatever the chunking.
 import { kaiserBeta, kaiserLength, kaiserWindow } from './kaiser.js';
+import { appendSamples } from './sample-buffer.js';
 import { Decimator48to16 } from './resample.js';
 
 const ATTENUATION_DB = 70;
@@ -82,12 +83,7 @@ export class SincResampler implements Resampler {
   }
 
   private append(chunk: Float32Array): void {
-    if (this.length + chunk.length > this.buffer.length) {
-      const grown = new Float32Array(Math.max(this.buffer.length * 2, this.length + chunk.length));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
-    this.buffer.set(chunk, this.length);
+    this.buffer = appendSamples(this.buffer, this.length, chunk);
     this.length += chunk.length;
   }
 
