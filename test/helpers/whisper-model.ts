@@ -6,9 +6,11 @@
 // decoder grows present.{i}.decoder.* from past_key_values.{i}.decoder.* by the new tokens.
 // Language detection depends on the audio: the <|en|> logit after <|startoftranscript|> rises
 // with the mean of the encoder output, so silence reads as Korean and a loud tone as English.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
+import { WhisperError } from '../../server/inference/asr/whisper/errors.js';
 import { byteToUnicodeTable } from '../../server/inference/asr/whisper/tokenizer.js';
 
 const { onnx } = onnxProto;
@@ -323,4 +325,14 @@ export function writeTinyWhisper(dir: string, options: TinyWhisperOptions = {}):
     heads,
     headDim,
   };
+}
+
+/** Asserts that `promise` fails with a WhisperError of `code` whose message matches. */
+export async function rejectsWithCode(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof WhisperError, String(error));
+    assert.equal(error.code, code);
+    assert.match(error.message, message);
+    return true;
+  });
 }

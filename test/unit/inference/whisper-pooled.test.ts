@@ -9,28 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AsrEngine } from '../../../server/inference/asr/engine.js';
 import { createWhisperEngine } from '../../../server/inference/asr/whisper/engine.js';
-import { WhisperError } from '../../../server/inference/asr/whisper/errors.js';
 import { createPooledWhisperEngine, PooledWhisperEngine } from '../../../server/inference/asr/whisper/pooled.js';
 import { InferencePool } from '../../../server/inference/pool/pool.js';
 import { ModelRegistry } from '../../../server/inference/registry.js';
 import { startSpeech } from '../../../server/transcripts/start-live.js';
 import { createLogger } from '../../../shared/logger.js';
-import { writeTinyWhisper, type TinyWhisper } from '../../helpers/whisper-model.js';
+import { rejectsWithCode, writeTinyWhisper, type TinyWhisper } from '../../helpers/whisper-model.js';
 
 const RATE = 16_000;
 const logger = createLogger('silent');
 const speechConfig = (asrModelDir: string) => ({ asrEngine: 'whisper' as const, asrModelDir, maxPending: 8, concurrency: 1, inferenceWorkers: 1 });
 const silence = (seconds: number) => new Float32Array(Math.round(seconds * RATE));
 const loudTone = (seconds: number) => Float32Array.from({ length: Math.round(seconds * RATE) }, (_, i) => 0.8 * Math.sin((2 * Math.PI * 440 * i) / RATE));
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof WhisperError, String(error));
-    assert.equal(error.code, code);
-    assert.match(error.message, message);
-    return true;
-  });
-}
 
 describe('ASR engine: whisper in the inference pool', function () {
   this.timeout(120_000);

@@ -7,9 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ort } from '../../../server/inference/onnx.js';
 import { createWhisperEngine, WhisperEngine } from '../../../server/inference/asr/whisper/engine.js';
-import { WhisperError } from '../../../server/inference/asr/whisper/errors.js';
 import { loadWhisperModel, releaseWhisperModel, type SessionLike, type WhisperModel } from '../../../server/inference/asr/whisper/model.js';
-import { writeTinyWhisper, type TinyWhisper } from '../../helpers/whisper-model.js';
+import { rejectsWithCode, writeTinyWhisper, type TinyWhisper } from '../../helpers/whisper-model.js';
 
 const RATE = 16_000;
 const silence = (seconds: number) => new Float32Array(Math.round(seconds * RATE));
@@ -38,15 +37,6 @@ function watch(session: SessionLike, calls: DecoderCall[]): SessionLike {
       return session.run(feeds);
     },
   };
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof WhisperError, String(error));
-    assert.equal(error.code, code);
-    assert.match(error.message, message);
-    return true;
-  });
 }
 
 describe('ASR engine: whisper (tiny generated export)', function () {
