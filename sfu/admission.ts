@@ -24,6 +24,7 @@ export async function admit(meeting: Meeting, intent: JoinIntent): Promise<Peer>
   const restriction = meeting.restrictions.get(intent.userId);
   const rights: PeerRights = { can_publish: restriction?.canPublish ?? intent.canPublish, mic_locked: restriction?.micLocked ?? false };
   const peer = new Peer(intent.userId, intent.clubId, slot, rights, intent.transcriptionOptOut);
+  peer.rtpCapabilities = intent.rtpCapabilities ?? null;
   meeting.peers.set(peer.userId, peer);
   try {
     if (intent.mayStart) await recorder.start(meeting.id);

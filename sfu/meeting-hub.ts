@@ -91,7 +91,12 @@ export class MeetingHub {
     if (present?.joined) {
       present.graceTimer?.cancel();
       present.graceTimer = null;
-      if (intent.takeOver) present.closeTransports();
+      if (intent.takeOver) {
+        present.closeTransports();
+        // Another tab may be another browser: the first one's capabilities say nothing of it.
+        present.rtpCapabilities = null;
+      }
+      if (intent.rtpCapabilities) present.rtpCapabilities = intent.rtpCapabilities;
       return meeting.joinReply(present, true);
     }
     let peer: Peer;
@@ -125,7 +130,7 @@ export class MeetingHub {
 
   async createTransport(userId: number, p: MediaClientPayload<'transport:create'>): Promise<TransportOptionsReply> {
     const { meeting, peer } = this.find(p.meeting_id, userId);
-    return media.createWebRtcTransport(meeting, peer, p.direction);
+    return media.createWebRtcTransport(meeting, peer, p);
   }
 
   /** For server-side peers (bots, load tests) sending bare RTP; never reachable from a client event. */

@@ -97,8 +97,13 @@ function adopt(peer: Peer, entry: PeerTransport): void {
   });
 }
 
-export function createWebRtcTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<TransportOptionsReply> {
-  return holding(peer.creating, direction, creatingAlready(direction), () => createWebRtcTransportNow(meeting, peer, direction));
+export function createWebRtcTransport(meeting: Meeting, peer: Peer, input: MediaClientPayload<'transport:create'>): Promise<TransportOptionsReply> {
+  const { direction } = input;
+  return holding(peer.creating, direction, creatingAlready(direction), async () => {
+    const reply = await createWebRtcTransportNow(meeting, peer, direction);
+    if (input.rtp_capabilities) peer.rtpCapabilities = input.rtp_capabilities;
+    return reply;
+  });
 }
 
 async function createWebRtcTransportNow(meeting: Meeting, peer: Peer, direction: Direction): Promise<TransportOptionsReply> {
@@ -205,6 +210,9 @@ async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   return { id: producer.id, paused: producer.paused };
 }
 
+const noCapabilities = () =>
+  new AppError('bad_request', 'Your RTP capabilities are not known yet: send them with transport:create (direction recv) or meeting:join, or with this consume');
+
 export function consume(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
   const consumingAlready = () => new AppError('conflict', 'You already consume this producer');
   return holding(peer.consuming, input.producer_id, consumingAlready, () => consumeNow(meeting, peer, input));
@@ -220,14 +228,16 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   for (const { consumer } of peer.consumers.values()) {
     if (consumer.producerId === input.producer_id) throw new AppError('conflict', 'You already consume this producer');
   }
+  const rtpCapabilities = input.rtp_capabilities ?? peer.rtpCapabilities;
+  if (!rtpCapabilities) throw noCapabilities();
   const slot = peer.slot;
   await meeting.routers.bring(input.producer_id, source.slot, slot);
   stillCurrent(meeting, peer, generation);
-  if (!slot.router.canConsume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities })) {
+  if (!slot.router.canConsume({ producerId: input.producer_id, rtpCapabilities })) {
     throw unsupportedMedia('consume');
   }
   const consumer = await clientMedia(callOf(meeting, peer, 'consume'), () =>
-    transport.consume({ producerId: input.producer_id, rtpCapabilities: input.rtp_capabilities, paused: true, appData: { userId: peer.userId } }),
+    transport.consume({ producerId: input.producer_id, rtpCapabilities, paused: true, appData: { userId: peer.userId } }),
   );
   stillCurrent(meeting, peer, generation, consumer);
   transportOpen(transport, consumer);

@@ -47,6 +47,8 @@ export class Peer {
   readonly consuming = new Set<string>();
   /** Directions with a transport being created: one at a time (each would replace the other, and hold ports meanwhile). */
   readonly creating = new Set<Direction>();
+  /** What the client can receive, told at join or with its recv transport; consume uses them. */
+  rtpCapabilities: mediasoup.types.RtpCapabilities | null = null;
 
   constructor(
     readonly userId: number,

@@ -60,7 +60,9 @@ export class BareRouterHub implements BotHub {
   }
 
   async consume(_userId: number, p: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
-    const consumer = await this.transport(p.transport_id).consume({ producerId: p.producer_id, rtpCapabilities: p.rtp_capabilities, paused: true });
+    // The bench's bots all receive what the router offers: its own capabilities stand in when none are given.
+    const rtpCapabilities = p.rtp_capabilities ?? (await this.router(p.meeting_id)).rtpCapabilities;
+    const consumer = await this.transport(p.transport_id).consume({ producerId: p.producer_id, rtpCapabilities, paused: true });
     this.consumers.set(consumer.id, consumer);
     const { id, producerId, kind, rtpParameters, type, producerPaused } = consumer;
     return { id, producerId, kind, rtpParameters, type, producerPaused, user_id: 0, source: kind === 'audio' ? 'mic' : 'camera' };

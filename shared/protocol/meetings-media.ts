@@ -86,10 +86,24 @@ export type DtlsParametersPayload = z.infer<typeof dtlsParametersSchema>;
 
 const meetingRef = { meeting_id: meetingId };
 
+// The client's RTP capabilities (its Device's, what it can receive) are told once and kept on
+// the peer, not repeated on every consume. A first join cannot carry them: the Device loads
+// from the router's capabilities in the join reply. They come with the receive transport
+// instead: every consume needs one, it is created right after Device.load(), and after a
+// meeting is rebuilt (possibly new router capabilities) a new one is created anyway, so the
+// capabilities are renewed at the moment they may change, without an extra round trip. A
+// returning client whose Device is loaded already may give them with meeting:join.
 export const mediaClientEvents = {
-  'meeting:join': z.strictObject(meetingRef),
+  /** rtp_capabilities: the Device's, when it is loaded already (a rejoin); otherwise give them with the recv transport. */
+  'meeting:join': z.strictObject({ ...meetingRef, rtp_capabilities: rtpCapabilitiesSchema.optional() }),
   'meeting:leave': z.strictObject(meetingRef),
-  'transport:create': z.strictObject({ ...meetingRef, direction: z.enum(['send', 'recv']) }),
+  /** rtp_capabilities (recv only): what this client can receive; kept for every consume on this peer. */
+  'transport:create': z
+    .strictObject({ ...meetingRef, direction: z.enum(['send', 'recv']), rtp_capabilities: rtpCapabilitiesSchema.optional() })
+    .refine((p) => p.direction === 'recv' || p.rtp_capabilities === undefined, {
+      error: 'rtp_capabilities go with the recv transport (they say what this client can receive)',
+      path: ['rtp_capabilities'],
+    }),
   'transport:connect': z.strictObject({ ...meetingRef, transport_id: mediaId, dtls_parameters: dtlsParametersSchema }),
   'transport:restart-ice': z.strictObject({ ...meetingRef, transport_id: mediaId }),
   produce: z
@@ -102,7 +116,8 @@ export const mediaClientEvents = {
       paused: z.boolean().default(false),
     })
     .refine((p) => KIND_OF_SOURCE[p.source] === p.kind, { error: 'kind does not match source (mic: audio, camera and screen: video)', path: ['kind'] }),
-  consume: z.strictObject({ ...meetingRef, transport_id: mediaId, producer_id: mediaId, rtp_capabilities: rtpCapabilitiesSchema }),
+  /** rtp_capabilities: only for clients that send them every time; otherwise those told at join or with the recv transport are used. */
+  consume: z.strictObject({ ...meetingRef, transport_id: mediaId, producer_id: mediaId, rtp_capabilities: rtpCapabilitiesSchema.optional() }),
   'consumer:resume': z.strictObject({ ...meetingRef, consumer_id: mediaId }),
   'consumer:pause': z.strictObject({ ...meetingRef, consumer_id: mediaId }),
   'consumer:set-layers': z
@@ -306,6 +321,8 @@ export interface MediaJoinIntent {
   mayStart: boolean;
   /** Their audio is never tapped for transcription. */
   transcriptionOptOut: boolean;
+  /** The client's RTP capabilities, when its join carried them. */
+  rtpCapabilities?: RtpCapabilitiesPayload;
   /**
    * Another connection of theirs takes the peer over while the first still holds it: the
    * first connection's transports (and so its producers and consumers) are closed.

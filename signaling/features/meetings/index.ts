@@ -34,7 +34,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
     stops.push(bridgeBusToMedia(deps.bus, media, hub.logger));
     const guard = new Guard(hub, deps, seats);
 
-    hub.on('meeting:join', async ({ meeting_id }, client) => {
+    hub.on('meeting:join', async ({ meeting_id, rtp_capabilities: rtpCapabilities }, client) => {
       const facts = await guard.meeting(meeting_id);
       const { role } = await hub.clubRooms.authorize(client, facts.clubId, 'meeting.join');
       if (facts.status === 'ended' || facts.status === 'cancelled') throw new AppError('conflict', `This meeting is ${facts.status}`, { status: facts.status });
@@ -49,7 +49,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       const { seat, displaced } = seats.take(meeting_id, facts.clubId, client);
       let reply: JoinReply;
       try {
-        reply = await media.join({ meetingId: meeting_id, clubId: facts.clubId, userId: client.userId, clubCapacity: facts.clubCapacity, canPublish: true, mayStart, transcriptionOptOut, takeOver });
+        reply = await media.join({ meetingId: meeting_id, clubId: facts.clubId, userId: client.userId, clubCapacity: facts.clubCapacity, canPublish: true, mayStart, transcriptionOptOut, takeOver, rtpCapabilities });
       } catch (err) {
         // Only this attempt's seat goes; the one it displaced comes back if nobody took the place meanwhile.
         if (seats.releaseIfCurrent(seat) && displaced) {
