@@ -241,7 +241,7 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   );
   stillCurrent(meeting, peer, generation, consumer);
   transportOpen(transport, consumer);
-  const entry = { consumer, slot };
+  const entry = { consumer, slot, ownerId: owner.userId, source: source.source };
   peer.consumers.set(consumer.id, entry);
   slot.consumers += 1;
   consumer.observer.once('close', () => {

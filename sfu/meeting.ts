@@ -124,8 +124,11 @@ export class Meeting {
       self: { user_id: peer.userId, ...peer.rights },
       peers: this.joinedPeers().filter((p) => p !== peer).map((p) => p.info()),
       resumed,
+      recreate_transports: peer.transports.size === 0,
       transports: [...peer.transports.values()].map((t) => ({ id: t.transport.id, direction: t.direction })),
       producers: peer.producerInfos(),
+      consumers: peer.consumerInfos(),
+      rtp_capabilities_known: peer.rtpCapabilities !== null,
       active_speaker: this.activeSpeaker,
       transcription: this.transcriptionState(),
     };

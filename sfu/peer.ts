@@ -1,7 +1,7 @@
 // One member's presence in a meeting: its transports, what it publishes and what it receives.
 import type * as mediasoup from 'mediasoup';
 import type { Timer } from '../shared/clock.js';
-import type { MediaSource, PeerInfo, PeerRights, ProducerInfo } from '../shared/protocol/meetings-media.js';
+import type { ConsumerInfo, MediaSource, PeerInfo, PeerRights, ProducerInfo } from '../shared/protocol/meetings-media.js';
 import type { RouterSlot } from './router-set.js';
 
 export type Direction = 'send' | 'recv';
@@ -26,6 +26,9 @@ export interface PeerProducer {
 export interface PeerConsumer {
   consumer: mediasoup.types.Consumer;
   slot: RouterSlot;
+  /** Whose producer it receives, and which source of theirs. */
+  ownerId: number;
+  source: MediaSource;
 }
 
 export class Peer {
@@ -75,6 +78,18 @@ export class Peer {
       kind: producer.kind,
       source,
       paused: producer.paused,
+    }));
+  }
+
+  consumerInfos(): ConsumerInfo[] {
+    return [...this.consumers.values()].map(({ consumer, ownerId, source }) => ({
+      id: consumer.id,
+      producer_id: consumer.producerId,
+      user_id: ownerId,
+      kind: consumer.kind,
+      source,
+      paused: consumer.paused,
+      producer_paused: consumer.producerPaused,
     }));
   }
 

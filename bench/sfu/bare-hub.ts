@@ -38,8 +38,11 @@ export class BareRouterHub implements BotHub {
       peers: [],
       resumed: false,
       transcription: { on: false, opted_out: [] },
+      recreate_transports: true,
       transports: [],
       producers: [],
+      consumers: [],
+      rtp_capabilities_known: false,
       active_speaker: null,
     };
   }

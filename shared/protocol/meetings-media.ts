@@ -202,16 +202,60 @@ export interface ConsumerReply {
   source: MediaSource;
 }
 
+/** A consumer the server holds for the peer, as a returning client needs it to match its own. */
+export interface ConsumerInfo {
+  id: string;
+  producer_id: string;
+  /** Whose producer it receives, and which of their sources. */
+  user_id: number;
+  kind: MediaKind;
+  source: MediaSource;
+  /** Paused by the receiver (consumer:pause, or not resumed yet). */
+  paused: boolean;
+  /** Paused by the sender (or a moderator). */
+  producer_paused: boolean;
+}
+
+/**
+ * The whole state a client needs after joining, so that a client coming back (a Socket.IO
+ * reconnect: a new socket, the same user) replaces its view instead of diffing by hand:
+ *
+ * - First join, or the old peer is gone (its grace period ran out, it left, or it was
+ *   removed): `resumed: false`, `recreate_transports: true`, no transports, producers or
+ *   consumers. Close whatever media is left locally and start afresh.
+ * - Back within the grace period (SFU_RECONNECT_GRACE_MS): `resumed: true`. With
+ *   `recreate_transports: false` the server kept the peer's media: `transports`, `producers`
+ *   and `consumers` are exactly what it holds; restart ICE on each transport and keep using
+ *   them, close local producers/consumers missing from these lists (they closed while the
+ *   socket was away), and consume the others' producers listed in `peers` that no consumer
+ *   receives yet. A client that lost its local transports (a page reload) creates new ones:
+ *   each replaces the kept one of its direction, with what ran on it.
+ * - `resumed: true` with `recreate_transports: true`: the peer stayed but its media did not
+ *   (another tab took it over, whose transports were closed; or the meeting was rebuilt on
+ *   another worker while the socket was away): create new transports, produce again.
+ *
+ * `self` and `peers` always carry the current rights (a moderator's lock holds across a
+ * reconnect) and every producer with its paused state.
+ */
 export interface JoinReply {
   meeting_id: number;
+  /** The router's: load the Device from them (they change only with meeting:rebuilt). */
   rtp_capabilities: RtpCapabilitiesPayload;
   self: PeerRights & { user_id: number };
-  /** Everybody else in the meeting, with what they publish. */
+  /** Everybody else in the meeting, with their rights and what they publish. */
   peers: PeerInfo[];
-  /** True when this peer was still there (reconnected within the grace period): its transports are kept, restart their ICE. */
+  /** True when this peer was still there (reconnected within the grace period, or another tab of theirs held it). */
   resumed: boolean;
+  /** True when the server holds no transport of this peer: create new ones (see above). */
+  recreate_transports: boolean;
+  /** The peer's transports the server kept (restart their ICE). */
   transports: { id: string; direction: 'send' | 'recv' }[];
+  /** What the peer publishes on the kept send transport. */
   producers: ProducerInfo[];
+  /** What the peer receives on the kept recv transport. */
+  consumers: ConsumerInfo[];
+  /** Whether the server holds the client's RTP capabilities (else send them with the recv transport or a consume). */
+  rtp_capabilities_known: boolean;
   /** Who spoke last (the dominant speaker), if anybody has yet. */
   active_speaker: number | null;
   /** Whether what is said is transcribed, and whose voice never is: told on joining and on every change. */
