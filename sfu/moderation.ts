@@ -18,11 +18,17 @@ function announceRights(meeting: Meeting, target: Peer): RightsReply {
 
 /** muted: pauses the member's microphone and locks it; false lifts the lock (the member unmutes). */
 export async function muteMic(meeting: Meeting, target: Peer, muted: boolean): Promise<RightsReply> {
+  const wasLocked = target.rights.mic_locked;
   target.rights = { ...target.rights, mic_locked: muted };
   const mic = target.producerFor('mic');
   if (muted && mic && !mic.producer.closed) {
     if (!mic.producer.paused) await mic.producer.pause();
     meeting.emit('producer:paused', meeting.everyone(), { meeting_id: meeting.id, producer_id: mic.producer.id, user_id: target.userId, by_moderator: true });
+    // The server drops the audio, but the browser would keep encoding and uploading it: the member's client pauses its producer.
+    meeting.emit('producer:pause-requested', [target.userId], { meeting_id: meeting.id, producer_id: mic.producer.id, reason: 'moderator' });
+  }
+  if (!muted && wasLocked && mic && !mic.producer.closed) {
+    meeting.emit('producer:resume-allowed', [target.userId], { meeting_id: meeting.id, producer_id: mic.producer.id, reason: 'moderator' });
   }
   return announceRights(meeting, target);
 }

@@ -321,6 +321,15 @@ export interface MediaServerPayloads {
   /** by_moderator: the microphone was muted by a moderator (the member may not resume it while locked). */
   'producer:paused': { meeting_id: number; producer_id: string; user_id: number; by_moderator: boolean };
   'producer:resumed': { meeting_id: number; producer_id: string; user_id: number };
+  /**
+   * To the muted member only: a moderator muted them. The server has paused the producer
+   * already and drops what arrives; pause your own (mediasoup-client Producer.pause()) so the
+   * microphone stops uploading. A producer created while muted starts paused (its produce
+   * reply says paused: true), and a rejoin's `self.mic_locked` says so too.
+   */
+  'producer:pause-requested': { meeting_id: number; producer_id: string; reason: 'moderator' };
+  /** To the member only: the moderator's lock is lifted; the member may resume the producer (producer:resume) when they choose. */
+  'producer:resume-allowed': { meeting_id: number; producer_id: string; reason: 'moderator' };
   'consumer:closed': { meeting_id: number; consumer_id: string; producer_id: string };
   /** null layers: nothing is being forwarded (e.g. the producer's layers are all inactive). */
   'consumer:layers': { meeting_id: number; consumer_id: string; spatial_layer: number | null; temporal_layer: number | null };
