@@ -17,26 +17,26 @@ export async function admit(meeting: Meeting, intent: JoinIntent): Promise<Peer>
   const generation = await meeting.settled();
   const slot = await meeting.routers.slotForPeer(settings.consumersPerRouter);
   if (meeting.closed || meeting.generation !== generation) throw new AppError('conflict', 'The meeting was reconnecting; join again');
-  if (meeting.peers.has(intent.userId)) throw new AppError('conflict', 'You are joining this meeting already');
-  if (meeting.restrictions.get(intent.userId)?.removed) throw new AppError('forbidden', 'A moderator removed you from this meeting', { reason: 'removed' });
+  if (meeting.peer(intent.userId)) throw new AppError('conflict', 'You are joining this meeting already');
+  const restriction = meeting.restrictionOf(intent.userId);
+  if (restriction?.removed) throw new AppError('forbidden', 'A moderator removed you from this meeting', { reason: 'removed' });
   const limit = Math.min(intent.clubCapacity, settings.maxPeersPerMeeting);
-  if (meeting.peers.size >= limit) throw new AppError('conflict', `This meeting is full (${limit} people)`, { reason: 'meeting_full', limit });
-  const restriction = meeting.restrictions.get(intent.userId);
+  if (meeting.peerCount >= limit) throw new AppError('conflict', `This meeting is full (${limit} people)`, { reason: 'meeting_full', limit });
   const rights: PeerRights = { can_publish: restriction?.canPublish ?? intent.canPublish, mic_locked: restriction?.micLocked ?? false };
-  const peer = new Peer(intent.userId, intent.clubId, slot, rights, intent.transcriptionOptOut);
-  peer.rtpCapabilities = intent.rtpCapabilities ?? null;
-  meeting.peers.set(peer.userId, peer);
+  const peer = new Peer(intent.userId, intent.clubId, slot, rights, { transcriptionOptOut: intent.transcriptionOptOut, rtpCapabilities: intent.rtpCapabilities });
+  meeting.seat(peer);
+  let sessionId: number;
   try {
     if (intent.mayStart) await recorder.start(meeting.id);
-    peer.sessionId = await recorder.participantJoined(meeting.id, peer.userId);
+    sessionId = await recorder.participantJoined(meeting.id, peer.userId);
   } catch (err) {
-    if (meeting.peers.get(peer.userId) === peer) meeting.peers.delete(peer.userId);
+    meeting.unseat(peer);
     throw err;
   }
-  if (meeting.peers.get(peer.userId) !== peer || meeting.closed) {
-    void recorder.participantLeft(peer.sessionId).catch(() => undefined);
+  if (!meeting.seats(peer) || meeting.closed) {
+    void recorder.participantLeft(sessionId).catch(() => undefined);
     throw new AppError('conflict', 'The meeting ended while you were joining');
   }
-  peer.joined = true;
+  peer.markJoined(sessionId);
   return peer;
 }

@@ -24,6 +24,7 @@ import * as moderation from './moderation.js';
 import type { Direction, Peer } from './peer.js';
 import type { MeetingRecorder } from './recorder.js';
 import type { MediaSettings } from './settings.js';
+import { TranscriptionFollow } from './transcription-follow.js';
 import type { WorkerPool } from './worker-pool.js';
 
 export interface MeetingHubDeps {
@@ -43,15 +44,12 @@ export type { MeetingSnapshot } from './meeting.js';
 type MeetingRef = { meeting_id: number };
 
 const RESTRICTIONS_KEPT_MS = 24 * 3600_000;
-// Longer than any join takes, so a preference changed during a join is not missed.
-const RECENT_OPT_OUT_MS = 60_000;
 
 export class MeetingHub {
   private readonly meetings = new Map<number, Meeting>();
   private readonly opening = new Map<number, Promise<Meeting>>();
   private readonly listeners = new Set<(delivery: MediaDelivery) => void>();
-  /** Opt-outs changed lately: a join that read the old preference still gets the new one. */
-  private readonly recentOptOuts = new Map<number, { optOut: boolean; at: number }>();
+  private readonly transcription: TranscriptionFollow;
   private readonly ctx: MeetingContext;
   /**
    * Moderators' decisions per meeting (mute locks, publish rights, removals): they outlast the
@@ -76,6 +74,7 @@ export class MeetingHub {
         void this.closeMeeting(meeting, 'media_failure');
       },
     };
+    this.transcription = new TranscriptionFollow({ meetings: () => this.meetings.values(), recorder: deps.recorder, taps: this.ctx.taps, clock: this.clock });
   }
 
   subscribe(listener: (delivery: MediaDelivery) => void): () => void {
@@ -87,16 +86,9 @@ export class MeetingHub {
   async join(intent: JoinIntent): Promise<JoinReply> {
     const meeting = await this.meetingFor(intent.meetingId, intent.clubId);
     if (meeting.clubId !== intent.clubId) throw new AppError('bad_request', 'This meeting belongs to another club');
-    const present = meeting.peers.get(intent.userId);
+    const present = meeting.peer(intent.userId);
     if (present?.joined) {
-      present.graceTimer?.cancel();
-      present.graceTimer = null;
-      if (intent.takeOver) {
-        present.closeTransports();
-        // Another tab may be another browser: the first one's capabilities say nothing of it.
-        present.rtpCapabilities = null;
-      }
-      if (intent.rtpCapabilities) present.rtpCapabilities = intent.rtpCapabilities;
+      present.resume(intent.takeOver ?? false, intent.rtpCapabilities);
       return meeting.joinReply(present, true);
     }
     let peer: Peer;
@@ -106,9 +98,7 @@ export class MeetingHub {
       this.closeIfEmpty(meeting);
       throw err;
     }
-    // The preference may have changed since the caller read it; from here on setTranscriptionOptOut finds the peer.
-    const recent = this.recentOptOuts.get(intent.userId);
-    if (recent && this.clock.now() - recent.at <= RECENT_OPT_OUT_MS) peer.transcriptionOptOut = recent.optOut;
+    this.transcription.admitted(peer);
     meeting.emit('peer:joined', meeting.othersThan(peer.userId), { meeting_id: meeting.id, peer: peer.info() });
     return meeting.joinReply(peer, false);
   }
@@ -123,9 +113,9 @@ export class MeetingHub {
   /** The user's socket went away: their media stays for the grace period, then they are dropped. */
   disconnected(meetingId: number, userId: number): void {
     const meeting = this.meetings.get(meetingId);
-    const peer = meeting?.peers.get(userId);
-    if (!meeting || !peer?.joined || peer.graceTimer) return;
-    peer.graceTimer = this.clock.timeout(() => this.dropPeer(meeting, peer, 'timeout'), this.deps.settings.reconnectGraceMs);
+    const peer = meeting?.peer(userId);
+    if (!meeting || !peer?.joined) return;
+    peer.startGrace(this.clock, this.deps.settings.reconnectGraceMs, () => this.dropPeer(meeting, peer, 'timeout'));
   }
 
   async createTransport(userId: number, p: MediaClientPayload<'transport:create'>): Promise<TransportOptionsReply> {
@@ -218,7 +208,7 @@ export class MeetingHub {
   /** Removes the peer and keeps them out while the meeting's media stays open. */
   async removePeer(p: MediaClientPayload<'peer:remove'>): Promise<{ user_id: number }> {
     const { meeting, peer } = this.find(p.meeting_id, p.user_id);
-    meeting.restrictions.set(peer.userId, { ...(meeting.restrictions.get(peer.userId) ?? { micLocked: false }), removed: true });
+    meeting.restrict(peer.userId, { removed: true });
     this.dropPeer(meeting, peer, 'removed');
     return { user_id: p.user_id };
   }
@@ -246,7 +236,7 @@ export class MeetingHub {
   /** The user is no longer a member of the club: out of its meetings at once. */
   removeFromClub(clubId: number, userId: number): void {
     for (const meeting of this.meetings.values()) {
-      const peer = meeting.clubId === clubId ? meeting.peers.get(userId) : undefined;
+      const peer = meeting.clubId === clubId ? meeting.peer(userId) : undefined;
       if (peer) this.dropPeer(meeting, peer, 'removed_from_club');
     }
   }
@@ -259,47 +249,19 @@ export class MeetingHub {
   /** The user's login session ended: their peers waiting out a dropped connection go now. */
   dropDisconnected(userId: number): void {
     for (const meeting of [...this.meetings.values()]) {
-      const peer = meeting.peers.get(userId);
-      if (peer?.graceTimer) this.dropPeer(meeting, peer, 'timeout');
+      const peer = meeting.peer(userId);
+      if (peer && !peer.connected) this.dropPeer(meeting, peer, 'timeout');
     }
   }
 
   /** Opting out closes the taps of the member's microphone; opting in opens them again. */
   setTranscriptionOptOut(userId: number, optOut: boolean): void {
-    const now = this.clock.now();
-    for (const [id, { at }] of this.recentOptOuts) if (now - at > RECENT_OPT_OUT_MS) this.recentOptOuts.delete(id);
-    this.recentOptOuts.set(userId, { optOut, at: now });
-    for (const meeting of this.meetings.values()) {
-      const peer = meeting.peers.get(userId);
-      if (!peer) continue;
-      if (peer.transcriptionOptOut === optOut) continue;
-      peer.transcriptionOptOut = optOut;
-      this.retap(meeting, peer);
-      if (peer.joined) meeting.emit('meeting:transcription', meeting.everyone(), { meeting_id: meeting.id, ...meeting.transcriptionState() });
-    }
+    this.transcription.setOptOut(userId, optOut);
   }
 
-  /**
-   * Reads again whether the meetings hosted here (one, or every meeting of a club) are
-   * transcribed, and follows: taps open or close, and everyone in them is told.
-   */
-  async refreshTranscription(which: { meetingId: number } | { clubId: number }): Promise<void> {
-    const meetings = [...this.meetings.values()].filter((m) => ('meetingId' in which ? m.id === which.meetingId : m.clubId === which.clubId));
-    for (const meeting of meetings) {
-      const on = await this.deps.recorder.transcription(meeting.id);
-      if (meeting.closed || meeting.transcribing === on) continue;
-      meeting.transcribing = on;
-      for (const peer of meeting.joinedPeers()) this.retap(meeting, peer);
-      meeting.emit('meeting:transcription', meeting.everyone(), { meeting_id: meeting.id, ...meeting.transcriptionState() });
-    }
-  }
-
-  /** Opens or closes the tap of a peer's microphone to match the meeting and the peer's choice. */
-  private retap(meeting: Meeting, peer: Peer): void {
-    const mic = peer.producerFor('mic');
-    if (!mic || !this.ctx.taps) return;
-    if (!meeting.tapsAudioOf(peer)) this.ctx.taps.stop(mic.producer.id);
-    else if (!this.ctx.taps.has(mic.producer.id)) void this.ctx.taps.start(mic.slot.router, mic.producer, meeting.id, peer.userId);
+  /** Whether hosted meetings are transcribed changed (one meeting, or a club's default): read it again and follow. */
+  refreshTranscription(which: { meetingId: number } | { clubId: number }): Promise<void> {
+    return this.transcription.refresh(which);
   }
 
   /** A new transcript line, to everyone in the meeting (nothing when it is not hosted here). */
@@ -330,7 +292,7 @@ export class MeetingHub {
 
   get peerCount(): number {
     let peers = 0;
-    for (const meeting of this.meetings.values()) peers += meeting.peers.size;
+    for (const meeting of this.meetings.values()) peers += meeting.peerCount;
     return peers;
   }
 
@@ -349,7 +311,7 @@ export class MeetingHub {
 
   private find(meetingId: number, userId: number): { meeting: Meeting; peer: Peer } {
     const meeting = this.meetings.get(meetingId);
-    const peer = meeting?.peers.get(userId);
+    const peer = meeting?.peer(userId);
     if (!meeting || !peer?.joined) throw new AppError('not_found', 'You are not in this meeting; join it first');
     return { meeting, peer };
   }
@@ -392,7 +354,7 @@ export class MeetingHub {
 
   /** Nobody left: the routers go (the meeting record stays live; joining again reopens them). */
   private closeIfEmpty(meeting: Meeting): void {
-    if (meeting.peers.size > 0 || meeting.closed) return;
+    if (meeting.peerCount > 0 || meeting.closed) return;
     if (this.meetings.get(meeting.id) === meeting) this.meetings.delete(meeting.id);
     void meeting.close();
   }

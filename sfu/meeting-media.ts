@@ -42,21 +42,6 @@ function callOf(meeting: Meeting, peer: Peer, operation: MediaOperation): MediaC
   return { operation, logger: meeting.logger, meetingId: meeting.id, userId: peer.userId };
 }
 
-/**
- * Runs `work` holding `key` in `held`. The key is taken before the first await, so a second
- * request sent at once (or while the first waits on the worker) finds it taken: a limit checked
- * before an await and enforced after it would let both through.
- */
-async function holding<K, T>(held: Set<K>, key: K, busy: () => AppError, work: () => Promise<T>): Promise<T> {
-  if (held.has(key)) throw busy();
-  held.add(key);
-  try {
-    return await work();
-  } finally {
-    held.delete(key);
-  }
-}
-
 const creatingAlready = (direction: Direction) => () => new AppError('conflict', `A ${direction} transport is being created already; wait for it`);
 
 /** Closes what was just created when a follow-up step fails, so nothing is left unowned. */
@@ -69,39 +54,19 @@ async function orClose<T>(created: { close(): void }, step: () => Promise<T>): P
   }
 }
 
-/** Connects once: a second connect, even while the first is under way, is the client's mistake. */
-async function connectOnce(entry: PeerTransport, connect: () => Promise<void>): Promise<void> {
-  if (entry.connected) throw new AppError('conflict', 'This transport is connected already');
-  entry.connected = true;
-  try {
-    await connect();
-  } catch (err) {
-    entry.connected = false;
-    throw err;
-  }
-}
+const connectedAlready = () => new AppError('conflict', 'This transport is connected already');
 
 function transportOf(peer: Peer, transportId: string, direction?: Direction): PeerTransport {
-  const entry = peer.transports.get(transportId);
+  const entry = peer.transport(transportId);
   if (!entry || (direction && entry.direction !== direction)) throw notFound(direction ? `${direction} transport` : 'Transport');
   return entry;
 }
 
-/** A new transport of a direction replaces the peer's old one of that direction. */
-function adopt(peer: Peer, entry: PeerTransport): void {
-  const { transport } = entry;
-  peer.transportFor(entry.direction)?.transport.close();
-  peer.transports.set(transport.id, entry);
-  transport.observer.once('close', () => {
-    if (peer.transports.get(transport.id) === entry) peer.transports.delete(transport.id);
-  });
-}
-
 export function createWebRtcTransport(meeting: Meeting, peer: Peer, input: MediaClientPayload<'transport:create'>): Promise<TransportOptionsReply> {
   const { direction } = input;
-  return holding(peer.creating, direction, creatingAlready(direction), async () => {
+  return peer.holding('create', direction, creatingAlready(direction), async () => {
     const reply = await createWebRtcTransportNow(meeting, peer, direction);
-    if (input.rtp_capabilities) peer.rtpCapabilities = input.rtp_capabilities;
+    if (input.rtp_capabilities) peer.rememberCapabilities(input.rtp_capabilities);
     return reply;
   });
 }
@@ -119,13 +84,13 @@ async function createWebRtcTransportNow(meeting: Meeting, peer: Peer, direction:
   });
   if (direction === 'send') await orClose(transport, () => transport.setMaxIncomingBitrate(settings.maxIncomingBitrate));
   stillCurrent(meeting, peer, generation, transport);
-  adopt(peer, { transport, direction, plain: false, connected: false });
+  peer.adoptTransport({ transport, direction, plain: false, connected: false });
   return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
 }
 
 /** For server-side peers (bots, load tests) that send and receive bare RTP. */
 export function createPlainTransport(meeting: Meeting, peer: Peer, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
-  return holding(peer.creating, direction, creatingAlready(direction), () => createPlainTransportNow(meeting, peer, direction));
+  return peer.holding('create', direction, creatingAlready(direction), () => createPlainTransportNow(meeting, peer, direction));
 }
 
 async function createPlainTransportNow(meeting: Meeting, peer: Peer, direction: Direction): Promise<{ id: string; ip: string; port: number }> {
@@ -134,7 +99,7 @@ async function createPlainTransportNow(meeting: Meeting, peer: Peer, direction: 
   const transport = await peer.slot.router.createPlainTransport({ listenIp: { ip: settings.listenIp, announcedIp: settings.announcedIp }, rtcpMux: true, comedia: false });
   if (direction === 'send') await orClose(transport, () => transport.setMaxIncomingBitrate(settings.maxIncomingBitrate));
   stillCurrent(meeting, peer, generation, transport);
-  adopt(peer, { transport, direction, plain: true, connected: false });
+  peer.adoptTransport({ transport, direction, plain: true, connected: false });
   return { id: transport.id, ip: settings.announcedIp ?? transport.tuple.localIp, port: transport.tuple.localPort };
 }
 
@@ -142,14 +107,16 @@ export async function connectTransport(meeting: Meeting, peer: Peer, transportId
   const entry = transportOf(peer, transportId);
   if (entry.plain) throw new AppError('bad_request', 'This transport takes an address, not DTLS parameters');
   const { transport } = entry;
-  await connectOnce(entry, () => clientMedia(callOf(meeting, peer, 'transport:connect'), () => transport.connect({ dtlsParameters })));
+  await peer.connectOnce(entry, connectedAlready, () => clientMedia(callOf(meeting, peer, 'transport:connect'), () => transport.connect({ dtlsParameters })));
 }
 
 export async function connectPlainTransport(meeting: Meeting, peer: Peer, transportId: string, remote: { ip: string; port: number }): Promise<void> {
   const entry = transportOf(peer, transportId);
   if (!entry.plain) throw new AppError('bad_request', 'This transport takes DTLS parameters, not an address');
   const { transport } = entry;
-  await connectOnce(entry, () => clientMedia(callOf(meeting, peer, 'plain-transport:connect'), () => transport.connect({ ip: remote.ip, port: remote.port })));
+  await peer.connectOnce(entry, connectedAlready, () =>
+    clientMedia(callOf(meeting, peer, 'plain-transport:connect'), () => transport.connect({ ip: remote.ip, port: remote.port })),
+  );
 }
 
 export async function restartIce(peer: Peer, transportId: string): Promise<{ iceParameters: mediasoup.types.IceParameters }> {
@@ -164,7 +131,7 @@ export function produce(meeting: Meeting, peer: Peer, input: MediaClientPayload<
   if (!peer.rights.can_publish) throw forbiddenToPublish();
   const publishing = () => new AppError('conflict', `You already publish a ${input.source} stream; close it first`);
   if (peer.producerFor(input.source)) throw publishing();
-  return holding(peer.producing, input.source, publishing, () => produceNow(meeting, peer, input));
+  return peer.holding('produce', input.source, publishing, () => produceNow(meeting, peer, input));
 }
 
 async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayload<'produce'>): Promise<{ id: string; paused: boolean }> {
@@ -187,12 +154,9 @@ async function produceNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
     throw forbiddenToPublish();
   }
   const entry = { producer, source: input.source, slot };
-  peer.producers.set(producer.id, entry);
-  meeting.producerOwners.set(producer.id, peer);
+  meeting.addProducer(peer, entry);
   producer.observer.once('close', () => {
-    meeting.producerOwners.delete(producer.id);
-    if (peer.producers.get(producer.id) !== entry) return;
-    peer.producers.delete(producer.id);
+    if (!meeting.removeProducer(peer, entry)) return;
     if (!announcing(meeting, generation, slot)) return;
     const reason = meeting.closeReasonOf(producer, peer);
     const toOwner = reason === 'moderator' || reason === 'publish_revoked';
@@ -215,19 +179,17 @@ const noCapabilities = () =>
 
 export function consume(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
   const consumingAlready = () => new AppError('conflict', 'You already consume this producer');
-  return holding(peer.consuming, input.producer_id, consumingAlready, () => consumeNow(meeting, peer, input));
+  return peer.holding('consume', input.producer_id, consumingAlready, () => consumeNow(meeting, peer, input));
 }
 
 async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consume'>): Promise<ConsumerReply> {
   const generation = await meeting.settled();
   const { transport } = transportOf(peer, input.transport_id, 'recv');
-  const owner = meeting.producerOwners.get(input.producer_id);
-  const source = owner?.producers.get(input.producer_id);
+  const owner = meeting.ownerOf(input.producer_id);
+  const source = owner?.producer(input.producer_id);
   if (!owner || !source) throw notFound('Producer');
   if (owner === peer) throw new AppError('bad_request', 'You cannot consume your own producer');
-  for (const { consumer } of peer.consumers.values()) {
-    if (consumer.producerId === input.producer_id) throw new AppError('conflict', 'You already consume this producer');
-  }
+  if (peer.consumes(input.producer_id)) throw new AppError('conflict', 'You already consume this producer');
   const rtpCapabilities = input.rtp_capabilities ?? peer.rtpCapabilities;
   if (!rtpCapabilities) throw noCapabilities();
   const slot = peer.slot;
@@ -242,15 +204,15 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   stillCurrent(meeting, peer, generation, consumer);
   transportOpen(transport, consumer);
   const entry = { consumer, slot, ownerId: owner.userId, source: source.source };
-  peer.consumers.set(consumer.id, entry);
+  peer.addConsumer(entry);
   slot.consumers += 1;
   consumer.observer.once('close', () => {
     slot.consumers -= 1;
-    if (peer.consumers.get(consumer.id) === entry) peer.consumers.delete(consumer.id);
+    peer.removeConsumer(entry);
   });
   consumer.on('producerclose', () => {
-    if (peer.consumers.get(consumer.id) !== entry || !announcing(meeting, generation, slot)) return;
-    peer.consumers.delete(consumer.id);
+    if (peer.consumer(consumer.id) !== entry || !announcing(meeting, generation, slot)) return;
+    peer.removeConsumer(entry);
     meeting.emit('consumer:closed', [peer.userId], { meeting_id: meeting.id, consumer_id: consumer.id, producer_id: consumer.producerId });
   });
   consumer.on('layerschange', (layers?: mediasoup.types.ConsumerLayers) => {
@@ -275,7 +237,7 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
 }
 
 function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {
-  const entry = peer.consumers.get(consumerId);
+  const entry = peer.consumer(consumerId);
   if (!entry) throw notFound('Consumer');
   return entry.consumer;
 }
@@ -298,7 +260,7 @@ export async function setConsumerLayers(meeting: Meeting, peer: Peer, input: Med
 }
 
 function ownProducer(peer: Peer, producerId: string) {
-  const entry = peer.producers.get(producerId);
+  const entry = peer.producer(producerId);
   if (!entry) throw notFound('Producer');
   return entry;
 }

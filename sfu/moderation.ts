@@ -8,10 +8,7 @@ import type { Peer } from './peer.js';
 type RightsReply = PeerRights & { user_id: number };
 
 function announceRights(meeting: Meeting, target: Peer): RightsReply {
-  const restriction = meeting.restrictions.get(target.userId) ?? { micLocked: false };
-  restriction.micLocked = target.rights.mic_locked;
-  restriction.canPublish = target.rights.can_publish;
-  meeting.restrictions.set(target.userId, restriction);
+  meeting.restrict(target.userId, { micLocked: target.rights.mic_locked, canPublish: target.rights.can_publish });
   meeting.emit('peer:rights', meeting.everyone(), { meeting_id: meeting.id, user_id: target.userId, ...target.rights });
   return { user_id: target.userId, ...target.rights };
 }
@@ -19,7 +16,7 @@ function announceRights(meeting: Meeting, target: Peer): RightsReply {
 /** muted: pauses the member's microphone and locks it; false lifts the lock (the member unmutes). */
 export async function muteMic(meeting: Meeting, target: Peer, muted: boolean): Promise<RightsReply> {
   const wasLocked = target.rights.mic_locked;
-  target.rights = { ...target.rights, mic_locked: muted };
+  target.setMicLocked(muted);
   const mic = target.producerFor('mic');
   if (muted && mic && !mic.producer.closed) {
     if (!mic.producer.paused) await mic.producer.pause();
@@ -43,7 +40,7 @@ export function stopVideo(meeting: Meeting, target: Peer): string[] {
 
 /** allowed: false closes everything the member publishes and refuses new producers until allowed again. */
 export function setPublishRight(meeting: Meeting, target: Peer, allowed: boolean): RightsReply {
-  target.rights = { ...target.rights, can_publish: allowed };
-  if (!allowed) for (const { producer } of [...target.producers.values()]) meeting.closeProducer(producer, 'publish_revoked');
+  target.setCanPublish(allowed);
+  if (!allowed) for (const { producer } of target.producers()) meeting.closeProducer(producer, 'publish_revoked');
   return announceRights(meeting, target);
 }

@@ -19,7 +19,7 @@ export function assertNewStreamIds(peer: Peer, rtp: RtpParametersPayload): void 
   const ssrcs = ssrcsOf(rtp);
   const taken = new Set<number>();
   const mids = new Set<string>();
-  for (const { producer } of peer.producers.values()) {
+  for (const { producer } of peer.producers()) {
     for (const ssrc of ssrcsOf(producer.rtpParameters)) taken.add(ssrc);
     if (producer.rtpParameters.mid !== undefined) mids.add(producer.rtpParameters.mid);
   }
