@@ -13,6 +13,7 @@ import { clientMedia, notFound, unsupportedMedia, type MediaCall, type MediaOper
 import type { Meeting } from './meeting.js';
 import type { Direction, Peer, PeerTransport } from './peer.js';
 import type { RouterSlot } from './router-set.js';
+import { layerTrace, logLayers, markResumed } from './layer-trace.js';
 import { assertNewStreamIds } from './stream-ids.js';
 
 /** False once the meeting was rebuilt or its routers are closing: nothing is announced then. */
@@ -217,6 +218,7 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   });
   consumer.on('layerschange', (layers?: mediasoup.types.ConsumerLayers) => {
     if (!announcing(meeting, generation, slot)) return;
+    logLayers(meeting.logger, layerTrace(consumer, layers, { meetingId: meeting.id, userId: peer.userId }));
     meeting.emit('consumer:layers', [peer.userId], {
       meeting_id: meeting.id,
       consumer_id: consumer.id,
@@ -243,7 +245,9 @@ function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {
 }
 
 export async function resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
-  await consumerOf(peer, consumerId).resume();
+  const consumer = consumerOf(peer, consumerId);
+  markResumed(consumer);
+  await consumer.resume();
 }
 
 export async function pauseConsumer(peer: Peer, consumerId: string): Promise<void> {
