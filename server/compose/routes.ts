@@ -14,6 +14,7 @@ import { contentRoutes } from '../content/routes.js';
 import { healthRoutes } from '../health.js';
 import type { Api } from '../http/api.js';
 import { docsRoutes } from '../http/docs-routes.js';
+import { defaultWebDir, webClientRoutes } from '../http/web-client.js';
 import type { MultipartLimits } from '../uploads/multipart.js';
 import { meetingsRoutes } from '../meetings/routes.js';
 import { postsRoutes } from '../posts/routes.js';
@@ -72,6 +73,8 @@ export function mountHttp(s: Services): express.Express {
     routes: [
       ['/', metricsRouter(s.metrics, { token: s.config.metricsToken })],
       ...endpointSets(s).map(([mount, api]): [string, express.Router] => [mount, api.router]),
+      // Last: the browser client answers the page addresses no endpoint took.
+      ['/', webClientRoutes(defaultWebDir())],
     ],
   });
 }

@@ -1,0 +1,173 @@
+// The login session in this browser: the token pair in localStorage, shared by every tab.
+//
+// Refresh tokens rotate and the server treats a spent one as theft (it ends the whole session),
+// so two tabs must never spend the same refresh token. Every refresh runs under one cross-tab
+// lock (Web Locks; a localStorage lease where those are missing, e.g. plain http on a LAN) and
+// re-reads the stored pair inside it: a tab that waited finds the pair another tab just got and
+// uses it instead of refreshing again.
+import { signal } from '@preact/signals';
+import { tokenPairSchema, tokenRefreshSchema, type TokenPair } from '../../../shared/protocol/auth.js';
+import { ApiError, SESSION_ENDING_CODES, toApiError } from './errors.js';
+
+const STORAGE_KEY = 'roundtable.session';
+const LOCK_NAME = 'roundtable.refresh';
+/** Refresh this long before the access token expires, so calls rarely meet a 401. */
+const REFRESH_AHEAD_MS = 60_000;
+
+export interface Session {
+  access: string;
+  refresh: string;
+  userId: number;
+  /** When the access token expires (ms since the epoch). */
+  accessExpiresAt: number;
+}
+
+/** Why the last session ended, for the login page to say. */
+export const endedBecause = signal<ApiError['code'] | null>(null);
+
+function claims(token: string): { sub?: string; exp?: number } {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    return JSON.parse(json) as { sub?: string; exp?: number };
+  } catch {
+    return {};
+  }
+}
+
+function fromPair(pair: TokenPair): Session {
+  const { sub, exp } = claims(pair.access);
+  return { access: pair.access, refresh: pair.refresh, userId: Number(sub), accessExpiresAt: (exp ?? 0) * 1000 };
+}
+
+function readStored(): Session | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const pair = tokenPairSchema.safeParse(JSON.parse(raw));
+    return pair.success ? fromPair(pair.data) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(pair: TokenPair | null): void {
+  try {
+    if (pair) localStorage.setItem(STORAGE_KEY, JSON.stringify({ access: pair.access, refresh: pair.refresh }));
+    else localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Storage refused (private mode): the session lives in this tab only.
+  }
+}
+
+export const session = signal<Session | null>(readStored());
+
+// Another tab logged in, refreshed or logged out.
+window.addEventListener('storage', (event) => {
+  if (event.key === STORAGE_KEY || event.key === null) session.value = readStored();
+});
+
+export function currentAccess(): string | null {
+  return session.value?.access ?? null;
+}
+
+/** Starts a session from a token pair the server just gave (login). */
+export function startSession(pair: TokenPair): void {
+  writeStored(pair);
+  endedBecause.value = null;
+  session.value = fromPair(pair);
+}
+
+/** Forgets the session in every tab; `reason` is said on the login page. */
+export function endSession(reason: ApiError['code'] | null = null): void {
+  writeStored(null);
+  endedBecause.value = reason;
+  session.value = null;
+}
+
+async function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
+  if (typeof navigator.locks?.request === 'function') {
+    return navigator.locks.request(LOCK_NAME, { mode: 'exclusive' }, work);
+  }
+  return withLease(work);
+}
+
+// Fallback lock: a lease in localStorage, claimed, then re-read after a pause to see who won.
+const tabId = Math.random().toString(36).slice(2);
+const LEASE_KEY = 'roundtable.refresh-lease';
+const LEASE_MS = 15_000;
+
+async function withLease<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const lease = localStorage.getItem(LEASE_KEY);
+    const [owner, until] = (lease ?? '').split(' ');
+    if (!lease || Number(until) < Date.now() || owner === tabId) {
+      localStorage.setItem(LEASE_KEY, `${tabId} ${Date.now() + LEASE_MS}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (localStorage.getItem(LEASE_KEY)?.startsWith(`${tabId} `)) {
+        try {
+          return await work();
+        } finally {
+          localStorage.removeItem(LEASE_KEY);
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 50));
+  }
+  return work();
+}
+
+let inFlight: Promise<string | null> | null = null;
+
+/**
+ * A fresh access token in place of `stale`, or null when the session has ended (then the user
+ * must log in again). Network trouble throws and keeps the session: the next call tries again.
+ */
+export function refreshAccess(stale: string | null): Promise<string | null> {
+  inFlight ??= withRefreshLock(async () => {
+    const stored = readStored();
+    if (!stored) {
+      session.value = null;
+      return null;
+    }
+    // Another tab refreshed while we waited for the lock: use what it got.
+    if (stored.access !== stale && stored.accessExpiresAt - Date.now() > REFRESH_AHEAD_MS / 2) {
+      session.value = stored;
+      return stored.access;
+    }
+    const body = tokenRefreshSchema.parse({ refresh: stored.refresh });
+    let response: Response;
+    try {
+      response = await fetch('/auth/jwt/refresh', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    } catch (err) {
+      throw toApiError(err);
+    }
+    if (response.ok) {
+      const pair = tokenPairSchema.parse(await response.json());
+      startSession(pair);
+      return pair.access;
+    }
+    const code = ((await response.json().catch(() => ({}))) as { error?: { code?: ApiError['code'] } }).error?.code ?? 'unexpected';
+    if (response.status === 401 || SESSION_ENDING_CODES.has(code)) {
+      endSession(code);
+      return null;
+    }
+    throw new ApiError(code, 'refresh failed', response.status);
+  }).finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+// Refresh ahead of expiry in whichever tab's timer fires first; the others then adopt its pair.
+let timer: ReturnType<typeof setTimeout> | undefined;
+function schedule(current: Session | null): void {
+  clearTimeout(timer);
+  if (!current) return;
+  // A little jitter so that tabs opened together do not all queue on the lock at once.
+  const due = current.accessExpiresAt - REFRESH_AHEAD_MS - Date.now() - Math.random() * 5_000;
+  timer = setTimeout(() => {
+    refreshAccess(current.access).catch(() => schedule(session.value));
+  }, Math.max(5_000, Math.min(due, 2 ** 31 - 1)));
+}
+session.subscribe(schedule);

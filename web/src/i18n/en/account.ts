@@ -1,0 +1,3 @@
+// English words of the account screens. Keys start with "account.".
+export const accountEn = {
+} as const;

@@ -1,0 +1,3 @@
+// English words of the club screens. Keys start with "club.".
+export const clubEn = {
+} as const;

@@ -1,0 +1,3 @@
+// English words of the owner screens. Keys start with "owner.".
+export const ownerEn = {
+} as const;

@@ -1,0 +1,3 @@
+// English words of the photos screens. Keys start with "photos.".
+export const photosEn = {
+} as const;

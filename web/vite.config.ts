@@ -1,0 +1,30 @@
+// The browser client's build: `npm run build` writes web/dist, which the server serves at `/`.
+// Each route is its own chunk (see src/routes.ts), so the first screen loads only what it shows.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // Asset names carry a content hash: the server sends them as immutable.
+    assetsDir: 'assets',
+  },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  server: {
+    // `npm run dev:web`: the API, sockets and notes go to a server started with `npm run dev`.
+    proxy: {
+      '/api': 'http://localhost:3000',
+      '/auth': 'http://localhost:3000',
+      '/socket.io': { target: 'ws://localhost:3000', ws: true },
+      '/collab': { target: 'ws://localhost:3000', ws: true },
+    },
+  },
+});
