@@ -48,6 +48,8 @@ export const envSchema = z.object({
   TRUST_PROXY: z.string().default('false'),
   ALLOWED_ORIGINS: z.string().default(''),
   BODY_LIMIT_BYTES: integer(1024, 50 * 1024 * 1024).default(100 * 1024),
+  /** The built web client (default: web/dist of this checkout). */
+  WEB_DIR: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: urlWithProtocols(['postgres', 'postgresql'], 'postgres://user:pass@host:5432/roundtable').optional(),
   DATABASE_POOL_MAX: integer(1, 200).default(10),
@@ -156,6 +158,8 @@ export interface Config {
     trustProxy: false | number | string[];
     allowedOrigins: string[];
     bodyLimitBytes: number;
+    /** Where the built web client is; undefined: web/dist of this checkout. */
+    webDir: string | undefined;
   };
   dataDir: string;
   database: { url?: string; poolMax: number; pgliteDir: string };
@@ -356,6 +360,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       trustProxy,
       allowedOrigins: allowedOrigins.length > 0 ? allowedOrigins : [new URL(publicUrl).origin],
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      webDir: env.WEB_DIR ? path.resolve(env.WEB_DIR) : undefined,
     },
     dataDir,
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pg') },

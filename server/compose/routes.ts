@@ -74,7 +74,7 @@ export function mountHttp(s: Services): express.Express {
       ['/', metricsRouter(s.metrics, { token: s.config.metricsToken })],
       ...endpointSets(s).map(([mount, api]): [string, express.Router] => [mount, api.router]),
       // Last: the browser client answers the page addresses no endpoint took.
-      ['/', webClientRoutes(defaultWebDir())],
+      ['/', webClientRoutes(s.config.http.webDir ?? defaultWebDir())],
     ],
   });
 }

@@ -5,7 +5,8 @@
 // When they run: always when Chromium is found, except with ROUNDTABLE_E2E=0 (.ci/run runs them
 // in one pass of four). Without Chromium they skip and say so, unless ROUNDTABLE_REQUIRE_SERVICES=1.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -36,12 +37,18 @@ export function requireBrowser(ctx: Context): void {
   }
 }
 
-let built = false;
-/** Builds web/dist once per test process, so the browser tests always see the current client. */
-export function buildWebClient(): void {
-  if (built) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'web', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  built = true;
+let builtDir: string | null = null;
+/**
+ * Builds the client once per test process into its own directory (a parallel run or a
+ * developer's `npm run build` never swaps files under it), so the tests see the current client.
+ */
+export function buildWebClient(): string {
+  if (builtDir) return builtDir;
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'rt-web-'));
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'web', 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  builtDir = outDir;
+  return outDir;
 }
 
 async function freePort(): Promise<number> {
@@ -74,10 +81,10 @@ export interface E2EServer {
 
 /** A real server on a port known in advance, so the browser's origin is the configured one. */
 export async function startE2EServer(options: TestServerOptions = {}): Promise<E2EServer> {
-  buildWebClient();
+  const webDir = buildWebClient();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const server = await startTestServer({ ...options, env: { PORT: String(port), PUBLIC_URL: url, ...options.env } });
+  const server = await startTestServer({ ...options, env: { PORT: String(port), PUBLIC_URL: url, WEB_DIR: webDir, ...options.env } });
   return { server, url, close: () => server.close() };
 }
 

@@ -1,0 +1,6 @@
+// Placeholder until this tab is built.
+import type { ClubTabProps } from './tabs.js';
+
+export default function DuesTab(_props: ClubTabProps) {
+  return null;
+}
