@@ -2,6 +2,7 @@
 // refusal reaches the client as connect_error with `data: {code, message}` (token_missing,
 // token_expired, token_revoked, forbidden for a foreign origin, …), and Socket.IO does not
 // retry it on its own.
+import { originAllowed } from '../shared/origins.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -38,7 +39,7 @@ async function authenticate(socket: SignalingSocket, deps: HandshakeDeps): Promi
   if (deps.isClosing()) throw new AppError('not_ready', 'This server is shutting down; connect again in a moment');
   // Browsers always send Origin on cross-site WebSocket and XHR requests; other clients may not.
   const origin = socket.handshake.headers.origin;
-  if (origin && !deps.allowedOrigins.includes(origin)) throw new AppError('forbidden', `Origin ${origin.slice(0, 100)} is not allowed`);
+  if (!originAllowed(origin, socket.handshake.headers.host, deps.allowedOrigins)) throw new AppError('forbidden', `Origin ${String(origin).slice(0, 100)} is not allowed`);
   const token: unknown = (socket.handshake.auth as { token?: unknown }).token;
   if (typeof token !== 'string' || token.length === 0) throw new AppError('token_missing', 'Connect with auth: {token: <access token>}');
   const claims = await deps.tokens.verifyAccess(token);

@@ -5,6 +5,7 @@
 // Who may read or write which document is decided by the `authorize` function passed in
 // (the club roles: owners, moderators and note-takers write, members read, others are
 // refused). Revoked sessions lose their connections at once, on every node (bus).
+import { originAllowed } from '../../shared/origins.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -167,7 +168,7 @@ export class NotesServer {
     }
     if (docName === null) return refuse(socket, 404, 'Not Found');
     const origin = req.headers.origin;
-    if (origin && !this.deps.allowedOrigins.includes(origin)) return refuse(socket, 403, 'Origin not allowed');
+    if (!originAllowed(origin, req.headers.host, this.deps.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed');
     const who = await this.identify(url, docName);
     if (!who) return refuse(socket, 401, 'Unauthorized');
     const access = await this.deps.authorize(who.userId, docName);

@@ -96,6 +96,9 @@ describe('shared notes over y-websocket', function () {
     assert.ok(viaToken.ws, 'an access token works where tickets cannot be fetched');
     viaToken.ws.close();
     assert.equal((await rawSocket(server, `/collab/test.private?token=${alice.access}`, { origin: 'https://evil.example' })).status, 403);
+    const ownOrigin = await rawSocket(server, `/collab/test.private?token=${alice.access}`, { origin: new URL(server.url).origin });
+    assert.ok(ownOrigin.ws, "the server's own origin is always allowed (the web client it serves)");
+    ownOrigin.ws.close();
   });
 
   it('closes a revoked user\'s connections at once', async () => {

@@ -69,6 +69,15 @@ describe('signaling: connecting', function () {
     assert.equal(pollingRefused.code, 'forbidden');
   });
 
+  it("accepts the server's own origin even when ALLOWED_ORIGINS does not list it (the client it serves)", async () => {
+    const sameOrigin = new URL(server.url).origin;
+    assert.ok(!server.config.http.allowedOrigins.includes(sameOrigin), 'the test needs an origin outside the list');
+    const socket = track(await connect(server.url, reader.access, { origin: sameOrigin }));
+    assert.ok(socket.connected);
+    const lookalike = await refusal(server.url, reader.access, { origin: `${sameOrigin.replace('127.0.0.1', '127.0.0.2')}` });
+    assert.equal(lookalike.code, 'forbidden');
+  });
+
   it('tells a socket whose token expires without a refresh, then disconnects it', async () => {
     const token = await shortLivedToken(reader, 2);
     const socket = track(await connect(server.url, token));
