@@ -151,6 +151,20 @@ export const clubResponseSchema = z.object({
 });
 export type ClubResponse = z.infer<typeof clubResponseSchema>;
 
+/** GET /api/me/clubs: the clubs you belong to, newest membership first. */
+export const myClubSchema = z.object({
+  id: z.number(),
+  kind: z.enum(CLUB_KINDS),
+  title: z.string(),
+  summary: z.string(),
+  member_count: z.number(),
+  max_members: z.number(),
+  role: z.enum(CLUB_ROLES),
+  joined_at: z.string(),
+});
+export const myClubsResponseSchema = z.object({ items: z.array(myClubSchema), next_cursor: z.null() });
+export type MyClub = z.infer<typeof myClubSchema>;
+
 // Discovery
 
 export const clubSearchQuerySchema = z.object({
