@@ -1,9 +1,9 @@
 // /api/clubs/:clubId — the club itself, likes and membership.
-import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import {
   banSchema,
   clubCreateSchema,
+  clubLikeResponseSchema,
   clubResponseSchema,
   clubUpdateSchema,
   knockCreateSchema,
@@ -30,8 +30,6 @@ export interface ClubRouteDeps extends ApiDeps {
   blobs: BlobStore;
 }
 
-const likeResponse = z.object({ liked: z.boolean(), like_count: z.number() });
-
 export function clubRoutes(deps: ClubRouteDeps): Api {
   const api = new Api(deps, '/api', 'Clubs');
   const { clubService, membership } = deps;
@@ -57,8 +55,8 @@ export function clubRoutes(deps: ClubRouteDeps): Api {
     sendStoredImage(deps.db, deps.blobs, access.club.cover_file_id, res, 'club cover'),
   );
 
-  api.club('put', '/clubs/:clubId/like', 'club.like', { summary: 'Like a club', response: likeResponse, status: 200 }, ({ access, userId }) => clubService.like(access.club.id, userId, true));
-  api.club('delete', '/clubs/:clubId/like', 'club.like', { summary: 'Take your like back', response: likeResponse, status: 200 }, ({ access, userId }) =>
+  api.club('put', '/clubs/:clubId/like', 'club.like', { summary: 'Like a club', response: clubLikeResponseSchema, status: 200 }, ({ access, userId }) => clubService.like(access.club.id, userId, true));
+  api.club('delete', '/clubs/:clubId/like', 'club.like', { summary: 'Take your like back', response: clubLikeResponseSchema, status: 200 }, ({ access, userId }) =>
     clubService.like(access.club.id, userId, false),
   );
 

@@ -151,6 +151,9 @@ export const clubResponseSchema = z.object({
 });
 export type ClubResponse = z.infer<typeof clubResponseSchema>;
 
+/** PUT and DELETE /api/clubs/:clubId/like: whether you like it now, and the club's count. */
+export const clubLikeResponseSchema = z.object({ liked: z.boolean(), like_count: z.number() });
+
 /** GET /api/me/clubs: the clubs you belong to, newest membership first. */
 export const myClubSchema = z.object({
   id: z.number(),
