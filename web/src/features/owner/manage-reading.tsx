@@ -1,0 +1,106 @@
+// The reading list: find a book in the catalogue and add it; take a book off.
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { bookResponseSchema, readingListItemCreateSchema, readingListItemResponseSchema, type BookResponse, type ReadingListItemResponse } from '../../../../shared/protocol/books.js';
+import { pageSchema } from '../../../../shared/protocol/common.js';
+import type { ClubResponse } from '../../../../shared/protocol/clubs.js';
+import { act, get, send } from '../../api/http.js';
+import { t } from '../../i18n/index.js';
+import { errorWords } from '../../ui/errors.js';
+import { Field } from '../../ui/field.js';
+import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
+import { useResource } from '../../ui/use-resource.js';
+import { useConfirm } from './confirm-dialog.js';
+import { useRunner } from './use-action.js';
+
+const listSchema = z.object({ items: z.array(readingListItemResponseSchema) });
+const bookPage = pageSchema(bookResponseSchema);
+
+export function ManageReading({ club }: { club: ClubResponse }) {
+  const list = useResource((signal) => get(`/api/clubs/${club.id}/reading-list`, listSchema, { signal }), [club.id]);
+  const { busy, run } = useRunner();
+  const [dialog, confirm] = useConfirm();
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<BookResponse[] | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [searchError, setSearchError] = useState<string | null>(null);
+  const base = `/api/clubs/${club.id}/reading-list`;
+  const listed = new Set(list.data?.items.map((item) => item.book.id));
+
+  const search = async (event: Event) => {
+    event.preventDefault();
+    if (!query.trim()) return;
+    setSearching(true);
+    setSearchError(null);
+    try {
+      setFound((await get('/api/books', bookPage, { query: { q: query.trim(), limit: 10 } })).items);
+    } catch (err) {
+      setSearchError(errorWords(err));
+    } finally {
+      setSearching(false);
+    }
+  };
+  const add = async (book: BookResponse) => {
+    if (await run(`add-${book.id}`, () => send('post', base, readingListItemCreateSchema, { book_id: book.id }, readingListItemResponseSchema), t('owner.reading.added', { title: book.title }))) list.reload();
+  };
+  const remove = async (item: ReadingListItemResponse) => {
+    if (!(await confirm(t('owner.reading.removeTitle', { title: item.book.title }), t('owner.reading.removeBody'), t('owner.reading.remove')))) return;
+    if (await run(`remove-${item.id}`, () => act('delete', `${base}/${item.id}`), t('owner.reading.removed', { title: item.book.title }))) list.reload();
+  };
+
+  return (
+    <section class="card manage-section" aria-labelledby="manage-reading">
+      <h2 id="manage-reading">{t('owner.manage.reading')}</h2>
+      {list.error ? (
+        <ErrorMessage error={list.error} onRetry={list.reload} />
+      ) : !list.data ? (
+        <Loading />
+      ) : list.data.items.length === 0 ? (
+        <Empty>{t('owner.reading.none')}</Empty>
+      ) : (
+        <ol class="list">
+          {list.data.items.map((item) => (
+            <li key={item.id} class="manage-row">
+              <div class="manage-row-main">
+                <strong>{item.book.title}</strong> <span class="muted small">{item.book.author}</span>
+              </div>
+              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(item)} aria-label={t('owner.reading.removeNamed', { title: item.book.title })}>
+                {busy === `remove-${item.id}` ? t('owner.working') : t('owner.reading.remove')}
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      <h3>{t('owner.reading.add')}</h3>
+      <form class="cluster" role="search" onSubmit={(event) => void search(event)}>
+        <Field label={t('owner.reading.search')} type="search" value={query} onValue={setQuery} maxLength={200} />
+        <button type="submit" class="btn" disabled={searching}>
+          {searching ? t('owner.reading.searching') : t('common.search')}
+        </button>
+      </form>
+      {searchError && (
+        <p class="status status-error" role="alert">
+          {searchError}
+        </p>
+      )}
+      <div aria-live="polite">
+        {found && found.length === 0 && <Empty>{t('owner.reading.noBooks')}</Empty>}
+        {found && found.length > 0 && (
+          <ul class="list">
+            {found.map((book) => (
+              <li key={book.id} class="manage-row">
+                <div class="manage-row-main">
+                  <strong>{book.title}</strong> <span class="muted small">{book.author}</span>
+                </div>
+                <button type="button" class="btn btn-small" disabled={busy !== null || listed.has(book.id)} onClick={() => void add(book)} aria-label={t('owner.reading.addNamed', { title: book.title })}>
+                  {listed.has(book.id) ? t('owner.reading.onList') : busy === `add-${book.id}` ? t('owner.working') : t('common.add')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {dialog}
+    </section>
+  );
+}
