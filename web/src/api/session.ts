@@ -11,8 +11,11 @@ import { ApiError, SESSION_ENDING_CODES, toApiError } from './errors.js';
 
 const STORAGE_KEY = 'roundtable.session';
 const LOCK_NAME = 'roundtable.refresh';
-/** Refresh this long before the access token expires, so calls rarely meet a 401. */
+/** Refresh this long before the access token expires, so calls rarely meet a 401... */
 const REFRESH_AHEAD_MS = 60_000;
+/** ...but never more than this share of the token's life (the server allows 30-second tokens). */
+const REFRESH_AHEAD_SHARE = 1 / 3;
+const REFRESH_TIMEOUT_MS = 20_000;
 
 export interface Session {
   access: string;
@@ -20,24 +23,27 @@ export interface Session {
   userId: number;
   /** When the access token expires (ms since the epoch). */
   accessExpiresAt: number;
+  /** How long before expiry this session renews its access token (ms). */
+  refreshAheadMs: number;
 }
 
 /** Why the last session ended, for the login page to say. */
 export const endedBecause = signal<ApiError['code'] | null>(null);
 
-function claims(token: string): { sub?: string; exp?: number } {
+function claims(token: string): { sub?: string; exp?: number; iat?: number } {
   try {
     const payload = token.split('.')[1] ?? '';
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    return JSON.parse(json) as { sub?: string; exp?: number };
+    return JSON.parse(json) as { sub?: string; exp?: number; iat?: number };
   } catch {
     return {};
   }
 }
 
 function fromPair(pair: TokenPair): Session {
-  const { sub, exp } = claims(pair.access);
-  return { access: pair.access, refresh: pair.refresh, userId: Number(sub), accessExpiresAt: (exp ?? 0) * 1000 };
+  const { sub, exp, iat } = claims(pair.access);
+  const lifetimeMs = exp && iat && exp > iat ? (exp - iat) * 1000 : Infinity;
+  return { access: pair.access, refresh: pair.refresh, userId: Number(sub), accessExpiresAt: (exp ?? 0) * 1000, refreshAheadMs: Math.min(REFRESH_AHEAD_MS, lifetimeMs * REFRESH_AHEAD_SHARE) };
 }
 
 function readStored(): Session | null {
@@ -130,15 +136,18 @@ export function refreshAccess(stale: string | null): Promise<string | null> {
       session.value = null;
       return null;
     }
-    // Another tab refreshed while we waited for the lock: use what it got.
-    if (stored.access !== stale && stored.accessExpiresAt - Date.now() > REFRESH_AHEAD_MS / 2) {
+    // Another tab refreshed while we waited for the lock: use what it got. (Measured against the
+    // token's own life: a fixed margin longer than a short token's whole life made every waiting
+    // tab refresh once more, right after the tab it waited for.)
+    if (stored.access !== stale && stored.accessExpiresAt - Date.now() > stored.refreshAheadMs / 2) {
       session.value = stored;
       return stored.access;
     }
     const body = tokenRefreshSchema.parse({ refresh: stored.refresh });
     let response: Response;
     try {
-      response = await fetch('/auth/jwt/refresh', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+      // Bounded, so a request that hangs cannot hold every tab's lock forever.
+      response = await fetch('/auth/jwt/refresh', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS) });
     } catch (err) {
       throw toApiError(err);
     }
@@ -164,10 +173,16 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 function schedule(current: Session | null): void {
   clearTimeout(timer);
   if (!current) return;
-  // A little jitter so that tabs opened together do not all queue on the lock at once.
-  const due = current.accessExpiresAt - REFRESH_AHEAD_MS - Date.now() - Math.random() * 5_000;
+  // A little jitter so that tabs opened together do not all queue on the lock at once; the tabs
+  // that come second find the new pair and adopt it. The floor must stay below the margin, or a
+  // short-lived token would be renewed by every tab at the floor's pace instead.
+  const jitter = Math.random() * current.refreshAheadMs * 0.25;
+  const due = current.accessExpiresAt - current.refreshAheadMs - Date.now() - jitter;
   timer = setTimeout(() => {
-    refreshAccess(current.access).catch(() => schedule(session.value));
-  }, Math.max(5_000, Math.min(due, 2 ** 31 - 1)));
+    refreshAccess(current.access).catch(() => {
+      // Network trouble: try again a little later (the session is kept).
+      timer = setTimeout(() => schedule(session.value), 5_000);
+    });
+  }, Math.max(1_000, Math.min(due, 2 ** 31 - 1)));
 }
 session.subscribe(schedule);
