@@ -13,17 +13,36 @@ export const usernameSchema = z
 
 export const emailSchema = z.email({ error: 'must be a valid email address' }).max(254).trim();
 
+export const passwordHasLetter = (password: string): boolean => /\p{L}/u.test(password);
+export const passwordHasDigitOrSymbol = (password: string): boolean => /[\p{N}\p{P}\p{S}]/u.test(password);
+
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN, { error: `must be at least ${PASSWORD_MIN} characters` })
   .max(PASSWORD_MAX, { error: `must be at most ${PASSWORD_MAX} characters` })
-  .refine((p) => /\p{L}/u.test(p), { error: 'must contain a letter' })
-  .refine((p) => /[\p{N}\p{P}\p{S}]/u.test(p), { error: 'must contain a digit or a symbol' });
+  .refine(passwordHasLetter, { error: 'must contain a letter' })
+  .refine(passwordHasDigitOrSymbol, { error: 'must contain a digit or a symbol' });
 
 /** A password must not be the account's own name or address (case-insensitive). */
 export function passwordIsPersonal(password: string, ...personal: Array<string | undefined>): boolean {
   const lowered = password.toLowerCase();
   return personal.some((value) => value !== undefined && value.toLowerCase() === lowered);
+}
+
+export type PasswordRule = 'length' | 'letter' | 'digitOrSymbol' | 'notPersonal';
+
+/**
+ * Each rule the server holds a new password to, met or not: what a form shows live while the
+ * password is typed. Built from the same checks as passwordSchema and signUpSchema.
+ */
+export function passwordRules(password: string, ...personal: Array<string | undefined>): Array<{ rule: PasswordRule; met: boolean }> {
+  const given = personal.filter((value): value is string => Boolean(value?.trim()));
+  return [
+    { rule: 'length', met: password.length >= PASSWORD_MIN && password.length <= PASSWORD_MAX },
+    { rule: 'letter', met: passwordHasLetter(password) },
+    { rule: 'digitOrSymbol', met: passwordHasDigitOrSymbol(password) },
+    { rule: 'notPersonal', met: password.length > 0 && !passwordIsPersonal(password, ...given) },
+  ];
 }
 
 const nameSchema = z.string().trim().max(150);
