@@ -117,9 +117,9 @@ export default function ChatTab({ club }: ClubTabProps) {
   const unreadWords = unread.count > 0 ? (unread.more ? t('chat.unread_many', { count: unread.count }) : tn('chat.unread', unread.count)) : null;
 
   return (
-    <section class="chat" aria-labelledby="chat-title">
+    <div class="chat">
       <div class="chat-top">
-        <h2 id="chat-title" class="chat-title">
+        <h2 class="chat-title">
           {t('chat.title')}
         </h2>
         <p class="chat-unread-count small" role="status">
@@ -215,6 +215,6 @@ export default function ChatTab({ club }: ClubTabProps) {
         onTyping={(on) => room.typing(on)}
         onEditLast={editLast}
       />
-    </section>
+    </div>
   );
 }

@@ -65,7 +65,9 @@ export class ChatRoom {
       this.forgetTyper(m.author_id);
     };
     const onChanged = (m: ChatMessage): void => {
-      if (mine(m)) this.merge([m]);
+      // A change to a message older than the loaded history shows when its page loads.
+      const oldest = this.messages.value[0];
+      if (mine(m) && oldest && m.id >= oldest.id) this.merge([m]);
     };
     const onTyping = (e: { club_id: number; user_id: number; typing: boolean }): void => {
       if (mine(e) && e.user_id !== this.myId) this.setTyper(e.user_id, e.typing);
