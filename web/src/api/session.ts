@@ -2,9 +2,14 @@
 //
 // Refresh tokens rotate and the server treats a spent one as theft (it ends the whole session),
 // so two tabs must never spend the same refresh token. Every refresh runs under one cross-tab
-// lock (Web Locks; a localStorage lease where those are missing, e.g. plain http on a LAN) and
-// re-reads the stored pair inside it: a tab that waited finds the pair another tab just got and
-// uses it instead of refreshing again.
+// lock (Web Locks; a localStorage lease where those are missing, e.g. plain http on a LAN): a tab
+// that waited finds the pair another tab just got and uses it instead of refreshing again.
+//
+// localStorage alone cannot tell it: Chromium hands a write to other tabs' processes
+// asynchronously, so a tab granted the lock right after another released it often still reads
+// the old pair. IndexedDB is read through the browser process and is consistent, so each
+// refresh also files "this refresh token was traded for this pair" there before the lock is
+// released, and a tab checks that ledger before spending the token it read.
 import { signal } from '@preact/signals';
 import { tokenPairSchema, tokenRefreshSchema, type TokenPair } from '../../../shared/protocol/auth.js';
 import { ApiError, SESSION_ENDING_CODES, toApiError } from './errors.js';
@@ -87,8 +92,82 @@ export function startSession(pair: TokenPair): void {
 /** Forgets the session in every tab; `reason` is said on the login page. */
 export function endSession(reason: ApiError['code'] | null = null): void {
   writeStored(null);
+  clearLedger();
   endedBecause.value = reason;
   session.value = null;
+}
+
+// The ledger of trades: spent refresh token → the pair it was traded for. Entries are needed
+// only for the moment other tabs take to see localStorage change, so they are kept briefly.
+const LEDGER_DB = 'roundtable.session';
+const LEDGER_STORE = 'trades';
+const LEDGER_KEEP_MS = 10 * 60_000;
+
+interface Trade {
+  pair: TokenPair;
+  at: number;
+}
+
+function openLedger(): Promise<IDBDatabase | null> {
+  return new Promise((resolve) => {
+    try {
+      const request = indexedDB.open(LEDGER_DB, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(LEDGER_STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+      request.onblocked = () => resolve(null);
+    } catch {
+      resolve(null); // no IndexedDB (some private modes): the lock and localStorage still do most of it
+    }
+  });
+}
+
+async function inLedger<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+  const db = await openLedger();
+  if (!db) return undefined;
+  return new Promise<T | undefined>((resolve) => {
+    let result: T | undefined;
+    try {
+      const tx = db.transaction(LEDGER_STORE, mode);
+      const request = work(tx.objectStore(LEDGER_STORE));
+      if (request) request.onsuccess = () => (result = request.result);
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = tx.onabort = () => resolve(undefined);
+    } catch {
+      resolve(undefined);
+    }
+  }).finally(() => db.close());
+}
+
+/** The newest pair reached from `pair` by trades any tab filed (the pair itself when none). */
+async function latestTrade(pair: TokenPair): Promise<TokenPair> {
+  let current = pair;
+  for (let hops = 0; hops < 20; hops++) {
+    const trade = await inLedger<Trade | undefined>('readonly', (store) => store.get(current.refresh) as IDBRequest<Trade | undefined>);
+    if (!trade || !tokenPairSchema.safeParse(trade.pair).success) break;
+    current = trade.pair;
+  }
+  return current;
+}
+
+/** Files a trade (and forgets old ones); resolves once it is committed. */
+async function fileTrade(spent: string, pair: TokenPair): Promise<void> {
+  await inLedger('readwrite', (store) => {
+    store.put({ pair, at: Date.now() } satisfies Trade, spent);
+    const cursor = store.openCursor();
+    cursor.onsuccess = () => {
+      const entry = cursor.result;
+      if (!entry) return;
+      if (((entry.value as Trade).at ?? 0) < Date.now() - LEDGER_KEEP_MS) entry.delete();
+      entry.continue();
+    };
+  });
+}
+
+function clearLedger(): void {
+  void inLedger('readwrite', (store) => {
+    store.clear();
+  });
 }
 
 async function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
@@ -131,11 +210,14 @@ let inFlight: Promise<string | null> | null = null;
  */
 export function refreshAccess(stale: string | null): Promise<string | null> {
   inFlight ??= withRefreshLock(async () => {
-    const stored = readStored();
-    if (!stored) {
+    const read = readStored();
+    if (!read) {
       session.value = null;
       return null;
     }
+    // What localStorage showed may already be spent by another tab: follow the ledger.
+    const latest = await latestTrade({ access: read.access, refresh: read.refresh });
+    const stored = latest.refresh === read.refresh ? read : fromPair(latest);
     // Another tab refreshed while we waited for the lock: use what it got. (Measured against the
     // token's own life: a fixed margin longer than a short token's whole life made every waiting
     // tab refresh once more, right after the tab it waited for.)
@@ -153,6 +235,8 @@ export function refreshAccess(stale: string | null): Promise<string | null> {
     }
     if (response.ok) {
       const pair = tokenPairSchema.parse(await response.json());
+      // Filed before the lock is released, so the next tab to hold it cannot miss it.
+      await fileTrade(stored.refresh, pair);
       startSession(pair);
       return pair.access;
     }
