@@ -32,8 +32,31 @@ export interface Session {
   refreshAheadMs: number;
 }
 
-/** Why the last session ended, for the login page to say. */
-export const endedBecause = signal<ApiError['code'] | null>(null);
+/**
+ * Why the last session ended, for the login page to say. Kept in localStorage too: the session
+ * often ends while the person is on another page (a revocation pushed to the socket), and the
+ * reason must still be there after a reload, and in the other tabs.
+ */
+const ENDED_KEY = 'roundtable.session-ended';
+
+function readEnded(): ApiError['code'] | null {
+  try {
+    return (localStorage.getItem(ENDED_KEY) as ApiError['code'] | null) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function writeEnded(reason: ApiError['code'] | null): void {
+  try {
+    if (reason) localStorage.setItem(ENDED_KEY, reason);
+    else localStorage.removeItem(ENDED_KEY);
+  } catch {
+    // Storage refused: the reason lasts for this page only.
+  }
+}
+
+export const endedBecause = signal<ApiError['code'] | null>(readEnded());
 
 function claims(token: string): { sub?: string; exp?: number; iat?: number } {
   try {
@@ -76,6 +99,7 @@ export const session = signal<Session | null>(readStored());
 // Another tab logged in, refreshed or logged out.
 window.addEventListener('storage', (event) => {
   if (event.key === STORAGE_KEY || event.key === null) session.value = readStored();
+  if (event.key === ENDED_KEY || event.key === null) endedBecause.value = readEnded();
 });
 
 export function currentAccess(): string | null {
@@ -85,6 +109,7 @@ export function currentAccess(): string | null {
 /** Starts a session from a token pair the server just gave (login). */
 export function startSession(pair: TokenPair): void {
   writeStored(pair);
+  writeEnded(null);
   endedBecause.value = null;
   session.value = fromPair(pair);
 }
@@ -93,6 +118,7 @@ export function startSession(pair: TokenPair): void {
 export function endSession(reason: ApiError['code'] | null = null): void {
   writeStored(null);
   clearLedger();
+  writeEnded(reason);
   endedBecause.value = reason;
   session.value = null;
 }
