@@ -154,9 +154,12 @@ function ProfileForm({ profile, onSaved }: { profile: Me; onSaved: (next: Me) =>
 }
 
 function TranscriptionOptOut({ profile, onSaved }: { profile: Me; onSaved: (next: Me) => void }) {
-  const [pending, setPending] = useState(false);
+  // The switch shows the choice at once, and goes back if the server refuses it.
+  const [asked, setAsked] = useState<boolean | null>(null);
+  const pending = asked !== null;
+  const checked = asked ?? profile.transcription_opt_out;
   const toggle = async (optOut: boolean) => {
-    setPending(true);
+    setAsked(optOut);
     try {
       const updated = await send('patch', '/api/me', profileUpdateSchema, { transcription_opt_out: optOut }, meResponseSchema);
       onSaved(updated);
@@ -164,7 +167,7 @@ function TranscriptionOptOut({ profile, onSaved }: { profile: Me; onSaved: (next
     } catch (err) {
       notify(errorWords(err), 'error');
     } finally {
-      setPending(false);
+      setAsked(null);
     }
   };
   return (
@@ -175,8 +178,8 @@ function TranscriptionOptOut({ profile, onSaved }: { profile: Me; onSaved: (next
           type="checkbox"
           id="transcription-opt-out"
           role="switch"
-          checked={profile.transcription_opt_out}
-          aria-checked={profile.transcription_opt_out}
+          checked={checked}
+          aria-checked={checked}
           aria-describedby="transcription-opt-out-hint"
           aria-busy={pending}
           disabled={pending}
