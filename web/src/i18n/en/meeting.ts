@@ -106,6 +106,7 @@ export const meetingEn = {
   'meeting.minutes.loading': 'Opening the minutes…',
   'meeting.minutes.connecting': 'Connecting…',
   'meeting.minutes.online': 'Saved as you type',
+  'meeting.minutes.upToDate': 'Up to date',
   'meeting.minutes.offline': 'Offline: reconnecting…',
   'meeting.minutes.refused': 'You can no longer open these minutes',
   'meeting.minutes.viewOnly': 'View only',

@@ -108,6 +108,7 @@ export const meetingKo: Record<keyof typeof meetingEn, string> = {
   'meeting.minutes.loading': '회의록을 여는 중…',
   'meeting.minutes.connecting': '연결 중…',
   'meeting.minutes.online': '입력하는 대로 저장돼요',
+  'meeting.minutes.upToDate': '최신 상태예요',
   'meeting.minutes.offline': '연결 끊김: 다시 연결하는 중…',
   'meeting.minutes.refused': '이 회의록을 더 이상 열 수 없어요',
   'meeting.minutes.viewOnly': '보기 전용',

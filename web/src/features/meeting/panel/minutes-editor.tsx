@@ -154,7 +154,7 @@ export default function MinutesEditor({ meetingId, canWrite }: MinutesEditorProp
       <div class="minutes-bar">
         <span class={`minutes-status status-${status}`} role="status">
           <span class="minutes-status-dot" aria-hidden="true" />
-          {t(STATUS_WORDS[status])}
+          {t(status === 'online' && !canWrite ? 'meeting.minutes.upToDate' : STATUS_WORDS[status])}
         </span>
         {!canWrite && <span class="badge badge-quiet minutes-readonly">{t('meeting.minutes.viewOnly')}</span>}
         <button type="button" class="btn btn-small btn-quiet minutes-export" onClick={exportMarkdown} disabled={exporting} aria-busy={exporting}>
