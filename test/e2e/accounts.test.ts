@@ -10,6 +10,8 @@ import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screensho
 const SESSION_KEY = 'roundtable.session';
 /** The Web Lock under which the client refreshes (web/src/api/session.ts). */
 const REFRESH_LOCK = 'roundtable.refresh';
+/** Its stand-in where Web Locks are missing: a lease in localStorage, "<tab> <until ms>". */
+const LEASE_KEY = 'roundtable.refresh-lease';
 
 function issuedAt(token: string): number {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat: number };
@@ -129,6 +131,49 @@ describe('e2e: two tabs of one person renewing tokens', function () {
     }
     assert.ok(!e2e.server.logs.some((line) => line.includes('refresh_token_reuse')), 'the server saw a refresh token spent twice');
   });
+  it('without Web Locks (plain http on a LAN), two tabs refreshing at once still spend the refresh token once', async () => {
+    for (let round = 0; round < 12; round++) {
+      const person = await signUpAndLogin(e2e.server.http);
+      const [head, body] = person.access.split('.');
+      const pair = JSON.stringify({ access: `${head}.${body}.${'A'.repeat(43)}`, refresh: person.refresh });
+      const { context, page: first } = await openPerson(e2e.url);
+      contexts.push(context);
+      // Web Locks exist only in secure contexts; a LAN address over http has none.
+      await context.addInitScript("Object.defineProperty(Navigator.prototype, 'locks', { configurable: true, get: () => undefined });");
+      await context.addInitScript(`if (!localStorage.getItem(${JSON.stringify(SESSION_KEY)})) localStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(pair)});`);
+      const second = await context.newPage();
+      const answers: Array<Promise<number>> = [];
+      let failed = (_why: string): void => undefined;
+      const failure = new Promise<string>((resolve) => (failed = resolve));
+      let rejected = 0;
+      let bothRejected = (): void => undefined;
+      const bothWaiting = new Promise<void>((resolve) => (bothRejected = resolve));
+      context.on('response', (response) => {
+        if (response.url().endsWith('/api/me') && response.status() === 401 && ++rejected === 2) bothRejected();
+        if (!response.url().endsWith('/auth/jwt/refresh')) return;
+        answers.push(
+          response.text().then((text) => {
+            if (response.status() !== 200) failed(`round ${round}: refresh answered ${response.status()} ${text}`);
+            return response.status();
+          }),
+        );
+      });
+      // A third tab holds the client's fallback lease until both tabs have met the refused token,
+      // then lets go, so both contend for it together.
+      const holder = await context.newPage();
+      await holder.goto('/api/no-such-endpoint');
+      await holder.evaluate(`localStorage.setItem(${JSON.stringify(LEASE_KEY)}, 'holder ' + (Date.now() + 60000))`);
+      await Promise.all([first.goto('/password/reset'), second.goto('/password/reset')]);
+      await Promise.race([bothWaiting, failure]);
+      await holder.evaluate(`localStorage.removeItem(${JSON.stringify(LEASE_KEY)})`);
+      const named = (page: Page) => page.getByRole('link', { name: new RegExp(person.username) }).waitFor(WAIT);
+      const outcome = await Promise.race([Promise.all([named(first), named(second)]).then(() => 'both named'), failure]);
+      assert.equal(outcome, 'both named');
+      assert.deepEqual(await Promise.all(answers), [200], `round ${round}: one renewal for both tabs`);
+      await context.close();
+    }
+    assert.ok(!e2e.server.logs.some((line) => line.includes('refresh_token_reuse')), 'the server saw a refresh token spent twice');
+  });
 });
 
 
@@ -212,8 +257,12 @@ describe('e2e: account screens', function () {
     await page.getByText('a new link is on its way').waitFor(WAIT);
 
     // The mailed link confirms the address.
-    await page.goto(await mailedLink(e2e, who.email, 'activate'));
+    const activation = await mailedLink(e2e, who.email, 'activate');
+    await page.goto(activation);
     await page.getByText('Your email address is confirmed').waitFor(WAIT);
+    // A link works once; the second visit says so in words.
+    await page.goto(activation);
+    await page.getByText('This link does not work any more').waitFor(WAIT);
     await page.getByRole('link', { name: 'Go to log in' }).click();
 
     // A wrong password in words, then the right one; `next` is followed.
@@ -251,6 +300,19 @@ describe('e2e: account screens', function () {
     await page.getByRole('switch', { name: 'Leave my voice out of meeting transcripts' }).click();
     await page.getByText('Your voice is left out of transcripts.').waitFor(WAIT);
     assert.equal((await e2e.server.http.get('/api/me', saved.body.access)).body.transcription_opt_out, true);
+
+    // Changing the password: a wrong current one is said under its field; then other sessions end.
+    await page.getByLabel('Current password').fill(`${who.password}x`);
+    const changed = `changed-${randomBytes(16).toString('hex')}`;
+    await page.getByLabel('New password').fill(changed);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('That is not your current password.').waitFor(WAIT);
+    await page.getByLabel('Current password').fill(who.password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Your other sessions have been logged out.').waitFor(WAIT);
+    assert.equal((await e2e.server.http.get('/api/me', saved.body.access)).status, 401);
+    await page.reload();
+    await page.getByRole('link', { name: new RegExp(nickname) }).waitFor(WAIT);
 
     // Log out.
     await page.getByRole('button', { name: 'Log out', exact: true }).last().click();
