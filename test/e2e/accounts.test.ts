@@ -19,7 +19,7 @@ function issuedAt(token: string): number {
 }
 const WAIT = { timeout: 20_000 };
 
-describe('e2e: two tabs of one person renewing tokens', function () {
+describe('e2e: sessions (30-second access tokens, addresses need no confirming)', function () {
   this.timeout(240_000);
   let e2e: E2EServer;
   const contexts: BrowserContext[] = [];
@@ -173,6 +173,21 @@ describe('e2e: two tabs of one person renewing tokens', function () {
       await context.close();
     }
     assert.ok(!e2e.server.logs.some((line) => line.includes('refresh_token_reuse')), 'the server saw a refresh token spent twice');
+  });
+  it('signs up and is logged in at once when the server does not ask to confirm the address', async () => {
+    const who = newPerson();
+    const { context, page } = await openPerson(e2e.url);
+    contexts.push(context);
+    track(page);
+    await page.goto('/signup');
+    await page.getByLabel('Username', { exact: true }).fill(who.username);
+    await page.getByLabel('Email', { exact: true }).fill(who.email);
+    await page.getByLabel('Password', { exact: true }).fill(who.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`Welcome, ${who.username}! Your account is ready.`).waitFor(WAIT);
+    await page.getByRole('link', { name: new RegExp(who.username) }).waitFor(WAIT);
+    assert.equal(new URL(page.url()).pathname, '/');
+    await context.close();
   });
 });
 
