@@ -9,7 +9,7 @@ import { ConnectionBanner } from './live/connection-banner.js';
 import { displayName, me } from './live/me.js';
 import { KnockBadge } from './features/owner/knock-badge.js';
 import { LOCALES, locale, setLocale, t, type Locale } from './i18n/index.js';
-import { matchPath, navigate, onLinkClick, place } from './router.js';
+import { matchPath, navigate, onLinkClick, place, safeNext } from './router.js';
 import { routes, type RouteDef, type RouteProps } from './routes.js';
 import { Loading } from './ui/status.js';
 import { Toasts } from './ui/toast.js';
@@ -108,7 +108,7 @@ function CurrentScreen() {
     const hit = routes.find((route) => matchPath(route.pattern, here.pathname));
     if (!hit) return;
     if (hit.who === 'signed-in' && session.value === null) navigate(`/login?next=${encodeURIComponent(here.pathname + location.search)}`, { replace: true });
-    if (hit.who === 'signed-out' && session.value !== null) navigate(here.query.get('next') ?? '/', { replace: true });
+    if (hit.who === 'signed-out' && session.value !== null) navigate(safeNext(here.query.get('next')) ?? '/', { replace: true });
   });
 
   if (!found) return <NotFound />;

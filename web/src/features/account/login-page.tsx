@@ -9,11 +9,10 @@ import { send } from '../../api/http.js';
 import { endedBecause } from '../../api/session.js';
 import { hasMessage, t } from '../../i18n/index.js';
 import type { RouteProps } from '../../routes.js';
-import { navigate, onLinkClick } from '../../router.js';
+import { navigate, onLinkClick, safeNext } from '../../router.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Page } from '../../ui/page.js';
-import { safeNext } from './safe-next.js';
 import './account.css';
 
 function EndedNotice() {

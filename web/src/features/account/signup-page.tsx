@@ -8,14 +8,13 @@ import { ApiError } from '../../api/errors.js';
 import { send } from '../../api/http.js';
 import { t } from '../../i18n/index.js';
 import type { RouteProps } from '../../routes.js';
-import { navigate, onLinkClick } from '../../router.js';
+import { navigate, onLinkClick, safeNext } from '../../router.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Page } from '../../ui/page.js';
 import { notify } from '../../ui/toast.js';
 import { fieldErrors } from './field-words.js';
 import { PasswordRules } from './password-rules.js';
-import { safeNext } from './safe-next.js';
 import './account.css';
 
 function CheckEmail({ email }: { email: string }) {
