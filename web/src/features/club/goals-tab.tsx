@@ -85,9 +85,15 @@ function GoalRow({ clubId, goal, canComplete, onChanged }: { clubId: number; goa
         )}
       </div>
       {canComplete && (
-        <button type="button" class="btn btn-small" disabled={pending} aria-busy={pending} onClick={() => void toggle()}>
+        <button
+          type="button"
+          class="btn btn-small"
+          disabled={pending}
+          aria-busy={pending}
+          aria-label={pending ? undefined : t(goal.done ? 'content.goals.markOpenNamed' : 'content.goals.markDoneNamed', { title: goal.title })}
+          onClick={() => void toggle()}
+        >
           {pending ? t('content.saving') : goal.done ? t('content.goals.markOpen') : t('content.goals.markDone')}
-          <span class="visually-hidden">: {goal.title}</span>
         </button>
       )}
     </li>

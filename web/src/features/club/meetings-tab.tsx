@@ -48,9 +48,8 @@ export default function MeetingsTab({ club }: ClubTabProps) {
                     </p>
                   </div>
                   {meeting.status === 'live' && (
-                    <a class="btn btn-primary" href={`/meetings/${meeting.id}`} onClick={onLinkClick}>
+                    <a class="btn btn-primary" href={`/meetings/${meeting.id}`} onClick={onLinkClick} aria-label={t('content.meetings.joinNamed', { title: meeting.title })}>
                       {t('content.meetings.join')}
-                      <span class="visually-hidden">: {meeting.title}</span>
                     </a>
                   )}
                 </li>

@@ -214,7 +214,7 @@ function ProgressForm({ clubId, item, mine, onSaved }: { clubId: number; item: R
 
   const pending = state.kind === 'pending';
   return (
-    <form class="content-progress-form" onSubmit={(event) => void onSubmit(event)} aria-label={t('content.reading.logFor', { title: item.book.title })}>
+    <form class="content-progress-form" noValidate onSubmit={(event) => void onSubmit(event)} aria-label={t('content.reading.logFor', { title: item.book.title })}>
       <fieldset class="content-mode">
         <legend class="small">{t('content.reading.logBy')}</legend>
         {(['percent', 'page'] as const).map((value) => (

@@ -53,6 +53,8 @@ export const contentEn = {
   'content.goals.openMark': 'Not done yet:',
   'content.goals.markDone': 'Mark done',
   'content.goals.markOpen': 'Mark not done',
+  'content.goals.markDoneNamed': 'Mark done: {title}',
+  'content.goals.markOpenNamed': 'Mark not done: {title}',
 
   'content.posts.title': 'Posts',
   'content.posts.membersOnly': 'Posts are for members of this club.',
@@ -85,6 +87,7 @@ export const contentEn = {
   'content.meetings.scheduled': 'Scheduled',
   'content.meetings.startedAt': 'Started {time}',
   'content.meetings.join': 'Join',
+  'content.meetings.joinNamed': 'Join {title}',
   'content.meetings.cancelled': 'Cancelled',
   'content.meetings.cancelledOn': 'Cancelled {date}',
   'content.meetings.span': '{start} – {end}',

@@ -55,6 +55,8 @@ export const contentKo: Record<keyof typeof contentEn, string> = {
   'content.goals.openMark': '진행 중:',
   'content.goals.markDone': '완료로 표시',
   'content.goals.markOpen': '완료 취소',
+  'content.goals.markDoneNamed': '완료로 표시: {title}',
+  'content.goals.markOpenNamed': '완료 취소: {title}',
 
   'content.posts.title': '게시글',
   'content.posts.membersOnly': '게시글은 모임 회원만 볼 수 있어요.',
@@ -87,6 +89,7 @@ export const contentKo: Record<keyof typeof contentEn, string> = {
   'content.meetings.scheduled': '예정',
   'content.meetings.startedAt': '{time} 시작',
   'content.meetings.join': '참여하기',
+  'content.meetings.joinNamed': '{title} 참여하기',
   'content.meetings.cancelled': '취소됨',
   'content.meetings.cancelledOn': '{date} 취소',
   'content.meetings.span': '{start} – {end}',
