@@ -10,6 +10,16 @@ import { knockSoundOn, playKnockSound, setKnockSound } from './knock-sound.js';
 import { followKnocks, knockArrivals, waitingKnocks } from './knocks-store.js';
 import './owner.css';
 
+/** A door, drawn inline (no icon font or image file), in the text colour. */
+function DoorIcon() {
+  return (
+    <svg class="knock-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+      <path d="M5 21V4a1 1 0 0 1 1-1h9a1 1 0 0 1 1 1v17M3 21h18M16 5h3v16" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" />
+      <circle cx="12.5" cy="12.5" r="1.1" fill="currentColor" />
+    </svg>
+  );
+}
+
 export function KnockBadge() {
   const userId = session.value?.userId;
   const [open, setOpen] = useState(false);
@@ -68,12 +78,14 @@ export function KnockBadge() {
         aria-controls={panelId}
         onClick={() => (open ? close(false) : setOpen(true))}
       >
-        <span aria-hidden="true" class="knock-icon">🚪</span>
+        <DoorIcon />
         <span class="knock-label">{t('owner.badge.label')}</span>
-        <span class={`badge knock-count${count === 0 ? ' badge-quiet' : ''}`} data-count={count}>
-          <span class="visually-hidden">{tn('owner.badge.count', count)}</span>
-          <span aria-hidden="true">{count}</span>
-        </span>
+        <span class="visually-hidden">{tn('owner.badge.count', count)}</span>
+        {count > 0 && (
+          <span class="badge knock-count" aria-hidden="true">
+            {count}
+          </span>
+        )}
       </button>
       <p class="visually-hidden" aria-live="polite" role="status">
         {announcement}

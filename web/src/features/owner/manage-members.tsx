@@ -49,7 +49,7 @@ function MemberRow({ club, member, onChanged }: { club: ClubResponse; member: Me
         <div class="muted small">{t('owner.members.since', { date: formatDate(member.joined_at) })}</div>
       </div>
       {can(myRole, 'member.set_role') && member.role !== 'owner' && !itsMe ? (
-        <label class="cluster small" for={selectId}>
+        <label class="cluster small role-pick" for={selectId}>
           <span>{t('owner.members.role', { name })}</span>
           <select id={selectId} class="input" value={role} disabled={busy !== null} onChange={(event) => void changeRole(event.currentTarget.value as (typeof SETTABLE)[number])}>
             {SETTABLE.map((option) => (

@@ -11,7 +11,7 @@ export const ownerEn = {
 
   // The header badge and its popover
   'owner.badge.label': 'Knocks',
-  'owner.badge.title': 'Waiting to join',
+  'owner.badge.title': 'Asking to join',
   'owner.badge.count.one': '{count} person waiting to join',
   'owner.badge.count.other': '{count} people waiting to join',
   'owner.badge.announce.one': 'Someone is asking to join. {count} person waiting.',

@@ -12,7 +12,7 @@ export const ownerKo: Record<keyof typeof ownerEn, string> = {
   'owner.role.member': '멤버',
 
   'owner.badge.label': '가입 요청',
-  'owner.badge.title': '들어오기를 기다리는 분',
+  'owner.badge.title': '가입을 기다리는 분',
   'owner.badge.count.one': '{count}명이 기다리고 있어요',
   'owner.badge.count.other': '{count}명이 기다리고 있어요',
   'owner.badge.announce.one': '새 가입 요청이 왔어요. {count}명이 기다리고 있어요.',
