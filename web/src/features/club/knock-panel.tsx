@@ -147,7 +147,8 @@ export function KnockPanel({ club, onAdmitted }: KnockPanelProps) {
         )}
         {error && error.code !== 'join_password_invalid' && (
           <p class="status status-error" role="alert">
-            {errorWords(error)}
+            {/* The only conflict a knock meets: too many knocks waiting elsewhere. */}
+            {error.code === 'conflict' ? t('owner.panel.tooMany') : errorWords(error)}
           </p>
         )}
         <div>

@@ -5,7 +5,8 @@ import type { KnockDecision, KnockResponse } from '../../../../shared/protocol/c
 import { formatRelative, t } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { notify } from '../../ui/toast.js';
-import { clubTitles, decideKnock } from './knocks-store.js';
+import { ApiError } from '../../api/errors.js';
+import { clubTitles, decideKnock, forgetKnock } from './knocks-store.js';
 
 const DONE_WORDS = {
   admit_member: 'owner.knock.admitted',
@@ -22,6 +23,12 @@ function KnockItem({ knock, showClub }: { knock: KnockResponse; showClub: boolea
       await decideKnock(knock, decision);
       notify(t(DONE_WORDS[decision], { name: knock.user.username }), 'success');
     } catch (err) {
+      // Another host answered first, or the knock was withdrawn: it is no longer ours to answer.
+      if (err instanceof ApiError && (err.code === 'conflict' || err.code === 'not_found')) {
+        notify(t('owner.knock.gone', { name: knock.user.username }), 'info');
+        forgetKnock(knock.id);
+        return;
+      }
       notify(errorWords(err), 'error');
       setPending(null);
     }

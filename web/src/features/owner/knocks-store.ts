@@ -32,7 +32,8 @@ export function setClubKnocks(clubId: number, knocks: KnockResponse[]): void {
   for (const knock of knocks) learnTitle(knock.club_id);
 }
 
-function forgetKnock(knockId: number): void {
+/** Drops a knock from the list (answered elsewhere, or withdrawn). */
+export function forgetKnock(knockId: number): void {
   if (byId.value.has(knockId)) update((next) => next.delete(knockId));
 }
 

@@ -28,6 +28,7 @@ export const ownerEn = {
   'owner.knock.admitted': '{name} is now a member.',
   'owner.knock.admittedOnce': '{name} is let in for one visit.',
   'owner.knock.refused': '{name} was told “not now”.',
+  'owner.knock.gone': 'Someone else already answered {name}, or they stopped waiting.',
 
   // The knock panel (people who are not members yet)
   'owner.panel.title': 'Ask to join',
@@ -47,6 +48,7 @@ export const ownerEn = {
   'owner.panel.askAgain': 'Ask again',
   'owner.panel.banned': "You can't join this club.",
   'owner.panel.full': 'This club is full right now.',
+  'owner.panel.tooMany': 'You are waiting on too many clubs at once. Wait for an answer, then try again.',
   'owner.panel.loginFirst': 'Log in to ask to join',
 
   // The manage tab

@@ -28,6 +28,7 @@ export const ownerKo: Record<keyof typeof ownerEn, string> = {
   'owner.knock.admitted': '{name} 님이 멤버가 되었어요.',
   'owner.knock.admittedOnce': '{name} 님을 이번 한 번 들였어요.',
   'owner.knock.refused': '{name} 님께 “다음에”라고 전했어요.',
+  'owner.knock.gone': '{name} 님의 요청은 다른 운영진이 이미 답했거나 취소되었어요.',
 
   'owner.panel.title': '가입 요청하기',
   'owner.panel.intro': '이 모임이 공개한 내용은 읽을 수 있어요. 함께 이야기하고 만나려면 가입을 요청하세요.',
@@ -46,6 +47,7 @@ export const ownerKo: Record<keyof typeof ownerEn, string> = {
   'owner.panel.askAgain': '다시 요청하기',
   'owner.panel.banned': '이 모임에는 가입할 수 없어요.',
   'owner.panel.full': '지금은 모임 자리가 다 찼어요.',
+  'owner.panel.tooMany': '답을 기다리는 가입 요청이 너무 많아요. 답을 받은 뒤 다시 해 보세요.',
   'owner.panel.loginFirst': '로그인하고 가입 요청하기',
 
   'owner.manage.sections': '관리 항목',
