@@ -74,18 +74,11 @@ function LikeButton({ club, onChange }: { club: ClubResponse; onChange: (liked: 
       setPending(false);
     }
   };
+  // A toggle: the name stays "Like <count>" and aria-pressed says whether it is on.
   return (
-    <button
-      type="button"
-      class={`btn like-button${liked ? ' like-button-on' : ''}`}
-      aria-pressed={liked}
-      aria-label={liked ? t('club.like.labelLiked', { count: club.like_count }) : t('club.like.label', { count: club.like_count })}
-      disabled={pending}
-      aria-busy={pending}
-      onClick={() => void toggle()}
-    >
+    <button type="button" class={`btn like-button${liked ? ' like-button-on' : ''}`} aria-pressed={liked} disabled={pending} aria-busy={pending} onClick={() => void toggle()}>
       <span aria-hidden="true">{liked ? '♥' : '♡'}</span>
-      <span aria-hidden="true">{liked ? t('club.like.undo') : t('club.like.do')}</span>
+      {t('club.like.do')}{' '}
       <span class="like-count" data-testid="like-count">
         {club.like_count}
       </span>

@@ -1,7 +1,7 @@
 // Words every club screen uses: kinds, visibility, roles, weekdays and the schedule in a sentence.
 import type { Role } from '../../../../shared/permissions.js';
 import type { ClubResponse } from '../../../../shared/protocol/clubs.js';
-import { formatDate, locale, t } from '../../i18n/index.js';
+import { formatDate, locale, t, tn } from '../../i18n/index.js';
 
 export function kindWords(kind: ClubResponse['kind']): string {
   return kind === 'book' ? t('club.kind.book') : t('club.kind.study');
@@ -50,11 +50,10 @@ export function clockWords(hhmm: string): string {
 
 export function scheduleWords(schedule: NonNullable<ClubResponse['schedule']>): string {
   const params = {
-    times: schedule.times,
     days: weekdaysWords(schedule.weekdays),
     time: clockWords(schedule.start_time),
     zone: schedule.time_zone,
     minutes: schedule.duration_minutes,
   };
-  return schedule.period === 'week' ? t('club.overview.scheduleWords.week', params) : t('club.overview.scheduleWords.month', params);
+  return tn(schedule.period === 'week' ? 'club.overview.scheduleWeek' : 'club.overview.scheduleMonth', schedule.times, params);
 }

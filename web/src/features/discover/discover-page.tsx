@@ -162,7 +162,7 @@ function SearchForm({ applied }: { applied: Filters }) {
   return (
     <form class="discover-search" role="search" onSubmit={submit}>
       <div class="discover-search-row">
-        <Field label={t('discover.search.label')} type="search" value={draft.q} onValue={(q) => change({ q })} maxLength={200} hint={t('discover.search.hint')} />
+        <Field label={t('discover.search.label')} type="search" value={draft.q} onValue={(q) => change({ q })} maxLength={200} />
         <button type="submit" class="btn btn-primary">
           {t('discover.search.submit')}
         </button>

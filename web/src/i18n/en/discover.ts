@@ -1,9 +1,8 @@
 // English words of the discover screens and the home page. Keys start with "discover.".
 export const discoverEn = {
   'discover.title': 'Discover clubs',
-  'discover.intro': 'Find a book club or a study group that fits your week.',
+  'discover.intro': 'Find a book club or a study group that fits your week: search by words in the title, keywords or summary.',
   'discover.search.label': 'Search clubs',
-  'discover.search.hint': 'Words in the title, keywords or summary.',
   'discover.search.submit': 'Search',
   'discover.filters': 'Filters',
   'discover.filter.kind': 'Kind',

@@ -3,9 +3,8 @@ import type { discoverEn } from '../en/discover.js';
 
 export const discoverKo: Record<keyof typeof discoverEn, string> = {
   'discover.title': '모임 찾기',
-  'discover.intro': '내 일정에 맞는 독서 모임이나 스터디를 찾아보세요.',
+  'discover.intro': '내 일정에 맞는 독서 모임이나 스터디를 찾아보세요. 제목, 키워드, 소개에 있는 단어로 찾습니다.',
   'discover.search.label': '모임 검색',
-  'discover.search.hint': '제목, 키워드, 소개에 있는 단어로 찾습니다.',
   'discover.search.submit': '검색',
   'discover.filters': '필터',
   'discover.filter.kind': '종류',

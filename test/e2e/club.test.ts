@@ -1,0 +1,155 @@
+// Home, discover and the club page in a real browser: a club created through the form shows on
+// home and in discover's search, opens, takes a like, and a member's presence shows in the
+// members tab while their page is open and goes when it closes. Every main screen is checked
+// by axe-core and photographed in English and Korean on a desktop, and on a phone.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext, Page } from 'playwright-core';
+import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { admit } from '../helpers/clubs.js';
+import { HttpClient } from '../helpers/http.js';
+import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
+
+const WAIT = { timeout: 20_000 };
+
+interface View {
+  name: string;
+  page: Page;
+}
+
+describe('e2e: home, discover and the club page', function () {
+  this.timeout(300_000);
+  let e2e: E2EServer;
+  let http: HttpClient;
+  let owner: TestAccount;
+  let reader: TestAccount;
+  const contexts: BrowserContext[] = [];
+  const marker = randomBytes(8).toString('hex');
+  const title = `Slow readers ${marker}`;
+  let clubId = 0;
+
+  /** A browser person; signed in as `account` by putting a fresh token pair in localStorage. */
+  async function person(options: PersonOptions, account?: TestAccount): Promise<Page> {
+    const { context, page } = await openPerson(e2e.url, options);
+    contexts.push(context);
+    track(page);
+    if (account) {
+      const res = await http.post('/auth/jwt/create', { username: account.username, password: account.password });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const pair = JSON.stringify({ access: res.body.access, refresh: res.body.refresh });
+      await page.goto('/404-before-sign-in');
+      await page.evaluate(`localStorage.setItem('roundtable.session', ${JSON.stringify(pair)})`);
+    }
+    return page;
+  }
+
+  /** Opens `path` in each view, waits for `ready`, runs axe and saves a screenshot. */
+  async function everyView(views: View[], screen: string, path: string, ready: (page: Page) => Promise<unknown>): Promise<void> {
+    for (const view of views) {
+      await view.page.goto(path);
+      await ready(view.page);
+      await assertAccessible(view.page, `${screen} (${view.name})`);
+      await screenshot(view.page, `club-${screen}-${view.name}`);
+    }
+  }
+
+  before(async function () {
+    requireBrowser(this);
+    e2e = await startE2EServer();
+    http = new HttpClient(e2e.url);
+    [owner, reader] = await Promise.all([signUpAndLogin(http, { username: `owner${marker}` }), signUpAndLogin(http, { username: `reader${marker}` })]);
+  });
+  afterEach(async function () {
+    await screenshotOnFailure(this);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await e2e?.close();
+  });
+
+  it('welcomes people who are signed out, in English and Korean, on a desktop and a phone', async () => {
+    const views: View[] = [
+      { name: 'en-desktop', page: await person({ locale: 'en-US', viewport: DESKTOP }) },
+      { name: 'ko-desktop', page: await person({ locale: 'ko-KR', viewport: DESKTOP }) },
+      { name: 'phone', page: await person({ locale: 'en-US', viewport: PHONE }) },
+    ];
+    await everyView(views, 'home-signed-out', '/', (page) => page.locator('.landing a[href="/signup"]').waitFor(WAIT));
+    await views[0]!.page.getByRole('link', { name: 'Browse clubs' }).click();
+    await views[0]!.page.getByText('Log in or sign up to browse the clubs').waitFor(WAIT);
+  });
+
+  it('creates a club through the form, finds it on home and in discover, and likes it', async () => {
+    const page = await person({ locale: 'en-US', viewport: DESKTOP }, owner);
+    await page.goto('/clubs/new');
+    await page.getByLabel('Name').fill(title);
+    await page.getByLabel('Short summary').fill('We read one long novel a season, slowly.');
+    await page.getByLabel('Keywords').fill(`novels, ${marker}`);
+    await page.getByLabel('Meets regularly').check();
+    await page.getByLabel('Thu').check();
+    await page.getByRole('button', { name: 'Create the club' }).click();
+    await page.waitForURL(/\/clubs\/\d+$/, WAIT);
+    clubId = Number(/\/clubs\/(\d+)/.exec(page.url())?.[1]);
+    assert.ok(clubId > 0);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
+    // The schedule in words and its next dates.
+    await page.getByText(/Once a week on Thursday/).waitFor(WAIT);
+    assert.ok((await page.locator('.overview-dates time').count()) > 0);
+
+    // Like: the count goes from 0 to 1.
+    const like = page.getByRole('button', { name: /^Like/ });
+    assert.equal(await page.getByTestId('like-count').textContent(), '0');
+    await like.click();
+    await page.getByRole('button', { name: 'Like 1', pressed: true }).waitFor(WAIT);
+    assert.equal(await page.getByTestId('like-count').textContent(), '1');
+    assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.like_count, 1);
+
+    // Home lists it (with its next meeting); discover finds it by a word of its title.
+    await page.getByRole('link', { name: 'Home' }).click();
+    await page.locator(`.home-clubs [data-club-id="${clubId}"]`).getByText(/Next meeting:/).waitFor(WAIT);
+    await page.getByRole('link', { name: 'Discover' }).first().click();
+    await page.getByLabel('Search clubs').fill(marker);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(new RegExp(`/discover\\?q=${marker}`), WAIT);
+    const card = page.locator(`.club-card[data-club-id="${clubId}"]`);
+    await card.waitFor(WAIT);
+    assert.match((await card.textContent()) ?? '', /1 like/);
+    await card.getByRole('link', { name: title }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
+  });
+
+  it("shows a member online in the members tab while their page is open, and offline once it closes", async () => {
+    assert.ok(clubId > 0, 'the club of the previous test');
+    await admit(http, clubId, owner, reader);
+    const page = await person({ locale: 'en-US', viewport: DESKTOP }, owner);
+    await page.goto(`/clubs/${clubId}/members`);
+    const row = page.locator(`.members-list li[data-user-id="${reader.id}"]`);
+    const ownRow = page.locator(`.members-list li[data-user-id="${owner.id}"]`);
+    // The owner's own socket is online: the presence list has arrived, and the reader is not in it.
+    await ownRow.locator('[data-presence="online"]').waitFor(WAIT);
+    await row.locator('[data-presence="offline"]').waitFor({ ...WAIT, state: 'attached' });
+
+    const readerPage = await person({ locale: 'en-US', viewport: DESKTOP }, reader);
+    await readerPage.goto(`/clubs/${clubId}`);
+    await readerPage.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
+    await row.locator('[data-presence="online"]').waitFor(WAIT);
+    assert.equal(await row.getByText('online', { exact: true }).isVisible(), true);
+
+    await readerPage.close();
+    await row.locator('[data-presence="offline"]').waitFor({ ...WAIT, state: 'attached' });
+    await ownRow.locator('[data-presence="online"]').waitFor(WAIT);
+  });
+
+  it('passes axe and is photographed: home, discover, overview and members, en and ko desktop and a phone', async () => {
+    assert.ok(clubId > 0, 'the club of the earlier test');
+    const views: View[] = [
+      { name: 'en-desktop', page: await person({ locale: 'en-US', viewport: DESKTOP }, owner) },
+      { name: 'ko-desktop', page: await person({ locale: 'ko-KR', viewport: DESKTOP }, owner) },
+      { name: 'phone', page: await person({ locale: 'ko-KR', viewport: PHONE }, owner) },
+    ];
+    await everyView(views, 'home', '/', (page) => page.locator(`.home-clubs [data-club-id="${clubId}"] time`).waitFor(WAIT));
+    await everyView(views, 'discover', '/discover', (page) => page.locator(`.club-card[data-club-id="${clubId}"]`).first().waitFor(WAIT));
+    await everyView(views, 'overview', `/clubs/${clubId}`, (page) => page.locator('.overview-dates time').first().waitFor(WAIT));
+    await everyView(views, 'members', `/clubs/${clubId}/members`, (page) => page.locator(`.members-list li[data-user-id="${owner.id}"] [data-presence="online"]`).waitFor(WAIT));
+    await everyView(views, 'new-club', '/clubs/new', (page) => page.locator('form input').first().waitFor(WAIT));
+  });
+});
