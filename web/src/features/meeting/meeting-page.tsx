@@ -43,10 +43,11 @@ export default function MeetingPage({ params }: RouteProps) {
   for (const p of loaded.data?.meeting.participants ?? []) names.set(p.user.id, p.user.username);
   const profile = me.value;
   if (profile) names.set(profile.id, displayName(profile));
-  const unknown = peers.some((peer) => !names.has(peer.userId));
+  const selfId = session?.self.value.userId ?? null;
+  const unknown = peers.some((peer) => !names.has(peer.userId)) || (selfId !== null && !names.has(selfId));
   useEffect(() => {
     if (unknown && !loaded.loading) loaded.reload();
-  }, [unknown, peers.length]);
+  }, [unknown, peers.length, selfId]);
 
   if (!valid) return <NotFound />;
   if (loaded.error) {

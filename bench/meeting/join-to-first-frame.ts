@@ -1,0 +1,88 @@
+// Join to first remote frame, in real Chromium with fake devices: a host sits in a live
+// meeting with their camera on; one newcomer after another opens the meeting page, clicks
+// "Join the meeting" on the pre-join screen, and the time from that click to the first
+// decoded frame of the host's video (requestVideoFrameCallback) is recorded. Each newcomer
+// is a new person in a fresh browser context (a first join: new Device, new transports).
+// The timing hooks are this bench's init script; the product exposes nothing for it.
+//
+//   npx tsx bench/meeting/join-to-first-frame.ts
+//   BENCH_RUNS=20 npx tsx bench/meeting/join-to-first-frame.ts
+import assert from 'node:assert/strict';
+import { admit, createClub } from '../../test/helpers/clubs.js';
+import { signUpAndLogin, type TestAccount } from '../../test/helpers/accounts.js';
+import { launchBrowser, openPerson, startE2EServer } from '../../test/e2e/harness.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+
+/** Marks the click on the join button and the first frame of a video that is not one's own (own previews are mirrored). */
+const TIMING_HOOKS = `(() => {
+  const marks = { click: null, frame: null };
+  Object.defineProperty(window, '__joinTiming', { value: marks });
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button') : null;
+    if (button && button.closest('.prejoin') && marks.click === null) marks.click = performance.now();
+  }, true);
+  const watch = (video) => {
+    if (video.__watched || video.classList.contains('mirror')) return;
+    video.__watched = true;
+    video.requestVideoFrameCallback(() => {
+      if (marks.frame === null && marks.click !== null) marks.frame = performance.now();
+    });
+  };
+  new MutationObserver(() => document.querySelectorAll('video').forEach(watch)).observe(document, { subtree: true, childList: true });
+})();`;
+
+function session(account: TestAccount): string {
+  return `localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: account.access, refresh: account.refresh }))});`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const e2e = await startE2EServer({ env: { SFU_WORKERS: '1' } });
+  try {
+    const http = e2e.server.http;
+    const host = await signUpAndLogin(http);
+    const club = await createClub(http, host, { max_members: RUNS + 5 });
+    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Bench meeting' }, host.access);
+    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+    const path = `/meetings/${(meeting.body as { id: number }).id}`;
+
+    const hostSide = await openPerson(e2e.url);
+    await hostSide.context.addInitScript(session(host));
+    await hostSide.page.goto(path);
+    await hostSide.page.getByRole('button', { name: 'Join the meeting' }).click();
+    await hostSide.page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 30_000 });
+
+    const samples: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const newcomer = await signUpAndLogin(http);
+      await admit(http, club.id, host, newcomer);
+      const { context, page } = await openPerson(e2e.url);
+      await context.addInitScript(session(newcomer));
+      await context.addInitScript(TIMING_HOOKS);
+      await page.goto(path);
+      const join = page.getByRole('button', { name: 'Join the meeting' });
+      await join.waitFor();
+      // The preview is open (as a person would see it) before the click.
+      await page.getByLabel('Your camera preview').waitFor();
+      await join.click();
+      await page.waitForFunction('window.__joinTiming.frame !== null', undefined, { timeout: 30_000 });
+      const ms = await page.evaluate<number>('window.__joinTiming.frame - window.__joinTiming.click');
+      samples.push(ms);
+      console.log(`run ${run + 1}/${RUNS}: ${ms.toFixed(0)} ms`);
+      await context.close();
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    console.log(JSON.stringify({ runs: RUNS, p50_ms: Math.round(percentile(sorted, 50)), p95_ms: Math.round(percentile(sorted, 95)), min_ms: Math.round(sorted[0] ?? NaN), max_ms: Math.round(sorted.at(-1) ?? NaN) }));
+    await hostSide.context.close();
+  } finally {
+    await e2e.close();
+    await (await launchBrowser()).close();
+  }
+}
+
+await main();

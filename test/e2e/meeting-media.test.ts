@@ -1,0 +1,182 @@
+// The meeting room's media in real Chromium (fake camera and microphone) against a real server
+// with one media worker: two people hear and see each other, the host's mute stops the member's
+// audio at the other end (video keeps flowing), and a dropped connection recovers without a reload.
+//
+// Stats are read from the page's RTCPeerConnections, which an init script (test code, not the
+// product's) records as mediasoup-client creates them.
+import assert from 'node:assert/strict';
+import type { BrowserContext, Page } from 'playwright-core';
+import { admit, createClub } from '../helpers/clubs.js';
+import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { assertAccessible, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
+
+const RECORD_PEER_CONNECTIONS = `(() => {
+  const Original = window.RTCPeerConnection;
+  const all = [];
+  Object.defineProperty(window, '__peerConnections', { value: all });
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) { super(...args); all.push(this); }
+  };
+})();`;
+
+interface Bytes {
+  inAudio: number;
+  inVideo: number;
+  outAudio: number;
+  outVideo: number;
+  /** Inbound RTP streams of open connections, by kind (not counting the SFU's bandwidth probe): one per remote source when nothing is doubled. */
+  inStreams: { audio: number; video: number };
+}
+
+const READ_BYTES = `(async () => {
+  const out = { inAudio: 0, inVideo: 0, outAudio: 0, outVideo: 0, inStreams: { audio: 0, video: 0 } };
+  for (const pc of window.__peerConnections ?? []) {
+    if (pc.connectionState === 'closed') continue;
+    const report = await pc.getStats();
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp') {
+        // mediasoup's bandwidth probe arrives as an extra video stream of its own.
+        if (s.mid !== 'probator') out.inStreams[s.kind] += 1;
+        if (s.kind === 'audio') out.inAudio += s.bytesReceived ?? 0; else out.inVideo += s.bytesReceived ?? 0;
+      } else if (s.type === 'outbound-rtp') {
+        if (s.kind === 'audio') out.outAudio += s.bytesSent ?? 0; else out.outVideo += s.bytesSent ?? 0;
+      }
+    });
+  }
+  return out;
+})()`;
+
+function bytes(page: Page): Promise<Bytes> {
+  return page.evaluate<Bytes>(READ_BYTES);
+}
+
+type Counter = 'inAudio' | 'inVideo' | 'outAudio' | 'outVideo';
+
+/** Waits until the counter has grown by `by` from now (stats are polled: they have no event). */
+async function grows(page: Page, counter: Counter, by: number, timeoutMs = 30_000): Promise<void> {
+  const start = (await bytes(page))[counter];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = (await bytes(page))[counter];
+    if (now - start >= by) return;
+    if (Date.now() > deadline) throw new Error(`${counter} grew by ${now - start} bytes only, wanted ${by}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+async function signIn(context: BrowserContext, account: TestAccount): Promise<void> {
+  await context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: account.access, refresh: account.refresh }))});`);
+  await context.addInitScript(RECORD_PEER_CONNECTIONS);
+}
+
+describe('e2e: meeting media', function () {
+  this.timeout(300_000);
+  let e2e: E2EServer;
+  const contexts: BrowserContext[] = [];
+  let owner: TestAccount;
+  let member: TestAccount;
+  let meetingId: number;
+  let ownerPage: Page;
+  let memberPage: Page;
+  let memberContext: BrowserContext;
+
+  before(async function () {
+    requireBrowser(this);
+    e2e = await startE2EServer({ env: { SFU_WORKERS: '1' } });
+    const http = e2e.server.http;
+    [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
+    const club = await createClub(http, owner);
+    await admit(http, club.id, owner, member);
+    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Chapter seven, live' }, owner.access);
+    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+    meetingId = meeting.body.id as number;
+  });
+  afterEach(async function () {
+    await screenshotOnFailure(this);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await e2e?.close();
+  });
+
+  it('two people each receive the other one’s audio and video', async () => {
+    const ownerSide = await openPerson(e2e.url, { locale: 'en-US' });
+    const memberSide = await openPerson(e2e.url, { locale: 'ko-KR', viewport: PHONE });
+    contexts.push(ownerSide.context, memberSide.context);
+    memberContext = memberSide.context;
+    await signIn(ownerSide.context, owner);
+    await signIn(memberSide.context, member);
+    ownerPage = track(ownerSide.page);
+    memberPage = track(memberSide.page);
+
+    await ownerPage.goto(`/meetings/${meetingId}`);
+    const join = ownerPage.getByRole('button', { name: 'Join the meeting' });
+    await join.waitFor();
+    await ownerPage.getByLabel('Your camera preview').waitFor();
+    await assertAccessible(ownerPage, 'pre-join (desktop)');
+    await screenshot(ownerPage, 'meeting-prejoin-desktop-en');
+    await join.click();
+    await ownerPage.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 30_000 });
+
+    await memberPage.goto(`/meetings/${meetingId}`);
+    const memberJoin = memberPage.getByRole('button', { name: '모임 참여하기' });
+    await memberJoin.waitFor();
+    await memberPage.getByLabel('내 카메라 미리보기').waitFor();
+    await screenshot(memberPage, 'meeting-prejoin-phone-ko');
+    await memberJoin.click();
+
+    // Each sees the other's tile by name, then media flows both ways.
+    await ownerPage.getByRole('group', { name: member.username, exact: true }).waitFor({ timeout: 30_000 });
+    await memberPage.getByRole('group', { name: owner.username, exact: true }).waitFor({ timeout: 30_000 });
+    await Promise.all([grows(ownerPage, 'inAudio', 5_000), grows(ownerPage, 'inVideo', 50_000), grows(memberPage, 'inAudio', 5_000), grows(memberPage, 'inVideo', 50_000)]);
+
+    await assertAccessible(ownerPage, 'meeting room (desktop)');
+    await assertAccessible(memberPage, 'meeting room (phone, ko)');
+    await screenshot(ownerPage, 'meeting-room-desktop-en');
+    await screenshot(memberPage, 'meeting-room-phone-ko');
+  });
+
+  it("the host's mute stops the member's audio reaching the other side; video keeps flowing", async () => {
+    assert.ok(ownerPage && memberPage, 'needs the room of the first test');
+    const memberTile = ownerPage.getByRole('group', { name: member.username, exact: true });
+    await memberTile.getByRole('button', { name: `Host actions for ${member.username}` }).click();
+    await memberTile.getByRole('button', { name: 'Mute', exact: true }).click();
+    // The member is told, and the owner's tile of them says so.
+    await memberPage.getByText('진행자가 음소거했어요', { exact: true }).first().waitFor({ timeout: 20_000 });
+    await ownerPage.getByRole('group', { name: member.username, exact: true }).getByText('Muted by the host').waitFor({ timeout: 20_000 });
+    // Let what was in flight land, then: video grows (positive control), audio does not.
+    await grows(ownerPage, 'inVideo', 20_000);
+    const before = await bytes(ownerPage);
+    const memberBefore = await bytes(memberPage);
+    await grows(ownerPage, 'inVideo', 100_000);
+    await grows(memberPage, 'outVideo', 100_000);
+    const after = await bytes(ownerPage);
+    const memberAfter = await bytes(memberPage);
+    assert.ok(after.inAudio - before.inAudio < 500, `the owner still receives the member's audio: ${after.inAudio - before.inAudio} bytes`);
+    // The member's microphone producer is paused locally too: nothing is uploaded.
+    assert.ok(memberAfter.outAudio - memberBefore.outAudio < 500, `the member still uploads audio: ${memberAfter.outAudio - memberBefore.outAudio} bytes`);
+
+    // Lifting the lock lets the member unmute, and the audio comes back.
+    await memberTile.getByRole('button', { name: `Host actions for ${member.username}` }).click();
+    await memberTile.getByRole('button', { name: 'Allow to unmute' }).click();
+    await memberPage.getByText('진행자가 음소거 해제를 허락했어요.').waitFor({ timeout: 20_000 });
+    await memberPage.getByRole('button', { name: '음소거 해제' }).click();
+    await grows(ownerPage, 'inAudio', 5_000);
+  });
+
+  it('a dropped connection recovers without a reload, nothing doubled', async () => {
+    assert.ok(ownerPage && memberPage, 'needs the room of the first test');
+    await memberPage.evaluate('window.__sameDocument = true');
+    await memberContext.setOffline(true);
+    await memberPage.getByText('연결이 끊겼어요. 다시 연결하는 중…').waitFor({ timeout: 20_000 });
+    await memberContext.setOffline(false);
+    await memberPage.getByText('모임에 다시 들어왔어요.').waitFor({ timeout: 30_000 });
+    assert.equal(await memberPage.evaluate('window.__sameDocument === true'), true, 'the page was not reloaded');
+    await Promise.all([grows(memberPage, 'inAudio', 5_000), grows(memberPage, 'inVideo', 50_000), grows(ownerPage, 'inAudio', 5_000), grows(ownerPage, 'inVideo', 50_000)]);
+    // One remote microphone and one remote camera on each side: no consumer doubled, none lost.
+    assert.deepEqual((await bytes(memberPage)).inStreams, { audio: 1, video: 1 });
+    assert.deepEqual((await bytes(ownerPage)).inStreams, { audio: 1, video: 1 });
+    assert.equal(await ownerPage.getByRole('group', { name: member.username, exact: true }).count(), 1);
+    assert.equal(await memberPage.getByRole('group', { name: owner.username, exact: true }).count(), 1);
+  });
+});
