@@ -118,9 +118,9 @@ describe('e2e: the club content tabs', function () {
   });
   afterEach(async function () {
     await screenshotOnFailure(this);
+    for (const context of contexts.splice(0)) await context.close();
   });
   after(async () => {
-    for (const context of contexts) await context.close();
     await e2e?.close();
   });
 
@@ -144,6 +144,7 @@ describe('e2e: the club content tabs', function () {
     await book.getByRole('button', { name: 'Save progress' }).click();
     await book.getByText('Saved: 30%.').waitFor(WAIT);
     await book.getByRole('progressbar', { name: `${scene.cast.member.username}: 30%` }).waitFor(WAIT);
+    await book.getByText(`${scene.cast.member.username} (you)`).waitFor(WAIT);
     const logs = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/reading-logs`, scene.cast.owner.access);
     assert.ok(logs.body.items.some((log: { user: { id: number }; progress: number }) => log.user.id === scene.cast.member.id && log.progress === 30), JSON.stringify(logs.body));
   });
@@ -162,7 +163,7 @@ describe('e2e: the club content tabs', function () {
     await page.getByText('1 of 2 goals done').first().waitFor(WAIT);
   });
 
-  it('opens a post and adds a comment through the page', async () => {
+  it('opens a post, adds a comment and writes a post through the page', async () => {
     const { context, page } = await signedIn(e2e, scene.cast.member, { locale: 'en-US', viewport: DESKTOP });
     contexts.push(context);
     await page.goto(`/clubs/${scene.cast.clubId}/posts`);
@@ -176,6 +177,15 @@ describe('e2e: the club content tabs', function () {
     await page.getByText('1 comment', { exact: true }).waitFor(WAIT);
     const comments = await e2e.server.http.get(`/api/posts/${await postId(e2e, scene)}/comments`, scene.cast.owner.access);
     assert.equal(comments.body.items[0]?.content, words);
+
+    const title = `My own thoughts ${marker()}`;
+    await page.getByRole('button', { name: 'Write a post' }).click();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('What would you like to say?').fill(`Short and plain ${marker()}`);
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await page.getByRole('button', { name: title }).waitFor(WAIT);
+    const posts = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/posts`, scene.cast.owner.access);
+    assert.equal(posts.body.items[0]?.title, title);
   });
 
   it('shows past meetings with their minutes, and a live one to join', async () => {

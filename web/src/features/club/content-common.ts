@@ -3,12 +3,18 @@ import { useState } from 'preact/hooks';
 import type { ClubResponse } from '../../../../shared/protocol/clubs.js';
 import { can, type Action } from '../../../../shared/permissions.js';
 import { fetchApi } from '../../api/http.js';
+import { session } from '../../api/session.js';
 import { formatDate, locale } from '../../i18n/index.js';
 import { useResource } from '../../ui/use-resource.js';
 
 /** Whether the viewer's role in `club` allows `action` (the server decides; this only hides what would fail). */
 export function allowed(club: ClubResponse, action: Action): boolean {
   return can(club.me.role, action, club);
+}
+
+/** The signed-in person's id, from the session itself (known before their profile loads). */
+export function myId(): number | undefined {
+  return session.value?.userId;
 }
 
 /** A person's name as the club sees it: nickname, else username. */

@@ -264,7 +264,8 @@ function Citations({ item }: { item: SummaryItem }) {
     <ul class="content-citations small" aria-label={t('content.meetings.sources')}>
       {item.citations.map((citation, i) => (
         <li key={i}>
-          <blockquote>{citation.quote}</blockquote>
+          {/* An extractive summary often quotes its item word for word: the source is then enough. */}
+          {citation.quote.trim() !== item.text.trim() && <blockquote>{citation.quote}</blockquote>}
           <cite class="muted">{sourceOf(citation)}</cite>
         </li>
       ))}

@@ -17,11 +17,10 @@ import {
 import { ApiError } from '../../api/errors.js';
 import { act, get, send } from '../../api/http.js';
 import { formatDateTime, formatRelative, t, tn } from '../../i18n/index.js';
-import { me } from '../../live/me.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
-import { allowed, useAction, usePaged, type ActionState } from './content-common.js';
+import { allowed, myId, useAction, usePaged, type ActionState } from './content-common.js';
 import { ShowMore } from './content-more.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
@@ -61,7 +60,7 @@ function When({ at }: { at: string }) {
 
 export default function PostsTab({ club }: ClubTabProps) {
   const canRead = allowed(club, 'post.read');
-  const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), myId: me.value?.id };
+  const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), myId: myId() };
   const posts = usePaged((cursor, signal) => (canRead ? get(`/api/clubs/${club.id}/posts`, postPage, { signal, query: { limit: POSTS_PER_PAGE, cursor } }) : Promise.resolve({ items: [], next_cursor: null })), [club.id, canRead]);
   const [writing, setWriting] = useState(false);
 

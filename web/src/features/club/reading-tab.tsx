@@ -15,12 +15,11 @@ import { pageSchema } from '../../../../shared/protocol/common.js';
 import { ApiError } from '../../api/errors.js';
 import { get, send } from '../../api/http.js';
 import { formatNumber, t } from '../../i18n/index.js';
-import { me } from '../../live/me.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { allowed, allPages, formatDay, personName, todayUtc, useAction } from './content-common.js';
+import { allowed, myId, allPages, formatDay, personName, todayUtc, useAction } from './content-common.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
 
@@ -99,8 +98,8 @@ export default function ReadingTab({ club }: ClubTabProps) {
 }
 
 function BookCard({ clubId, item, logs, seesLogs, canLog, onSaved }: { clubId: number; item: ReadingListItemResponse; logs: ClubReadingLogResponse[]; seesLogs: boolean; canLog: boolean; onSaved: () => void }) {
-  const myId = me.value?.id;
-  const mine = logs.find((log) => log.user.id === myId);
+  const viewerId = myId();
+  const mine = logs.find((log) => log.user.id === viewerId);
   const sorted = [...logs].sort((a, b) => b.progress - a.progress || personName(a.user).localeCompare(personName(b.user)));
   const { book } = item;
   return (
@@ -125,7 +124,7 @@ function BookCard({ clubId, item, logs, seesLogs, canLog, onSaved }: { clubId: n
           ) : (
             <ul class="list">
               {sorted.map((log) => (
-                <MemberProgress key={log.id} log={log} isMe={log.user.id === myId} />
+                <MemberProgress key={log.id} log={log} isMe={log.user.id === viewerId} />
               ))}
             </ul>
           )}
