@@ -139,6 +139,28 @@ describe('e2e: home, discover and the club page', function () {
     await ownRow.locator('[data-presence="online"]').waitFor(WAIT);
   });
 
+  it("follows the viewer's own membership live: asked to join, let in, then removed, said in words", async () => {
+    assert.ok(clubId > 0, 'the club of an earlier test');
+    const newcomer = await signUpAndLogin(http, { username: `newcomer${marker}` });
+    const page = await person({ locale: 'en-US', viewport: DESKTOP }, newcomer);
+    await page.goto(`/clubs/${clubId}`);
+    await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
+    const tabs = page.getByRole('navigation', { name: 'Club sections' });
+    await page.getByRole('region', { name: 'You are not a member of this club yet.' }).waitFor(WAIT);
+    await tabs.getByRole('link', { name: 'Overview' }).waitFor(WAIT);
+    assert.equal(await tabs.getByRole('link', { name: 'Chat' }).count(), 0);
+
+    await admit(http, clubId, owner, newcomer);
+    await tabs.getByRole('link', { name: 'Chat' }).waitFor(WAIT);
+    assert.equal(await page.getByRole('region', { name: 'You are not a member of this club yet.' }).count(), 0);
+
+    const removed = await http.request('DELETE', `/api/clubs/${clubId}/members/${newcomer.id}`, { token: owner.access });
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
+    await page.getByText('You were removed from this club.').waitFor(WAIT);
+    await tabs.getByRole('link', { name: 'Chat' }).waitFor({ ...WAIT, state: 'detached' });
+    await page.getByRole('region', { name: 'You are not a member of this club yet.' }).waitFor(WAIT);
+  });
+
   it('passes axe and is photographed: home, discover, overview and members, en and ko desktop and a phone', async () => {
     assert.ok(clubId > 0, 'the club of the earlier test');
     const views: View[] = [

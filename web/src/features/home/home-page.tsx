@@ -9,6 +9,7 @@ import { act, get } from '../../api/http.js';
 import { session } from '../../api/session.js';
 import { connectCount, getSocket } from '../../api/socket.js';
 import { formatDate, formatRelative, t, tn } from '../../i18n/index.js';
+import { displayName, me } from '../../live/me.js';
 import type { RouteProps } from '../../routes.js';
 import { onLinkClick } from '../../router.js';
 import { errorWords } from '../../ui/errors.js';
@@ -195,8 +196,9 @@ function Inbox() {
 
 export default function HomePage(_props: RouteProps) {
   if (session.value === null) return <Landing />;
+  const person = me.value;
   return (
-    <Page title={t('nav.home')} wide>
+    <Page title={person ? t('discover.home.hello', { name: displayName(person) }) : t('nav.home')} wide>
       <div class="home">
         <MyClubs />
         <Inbox />

@@ -34,6 +34,7 @@ export const discoverEn = {
   'discover.home.login': 'Log in',
   'discover.home.signup': 'Create an account',
   'discover.home.discover': 'Browse clubs',
+  'discover.home.hello': 'Welcome back, {name}',
   'discover.home.myTitle': 'Your clubs',
   'discover.home.create': 'Create a club',
   'discover.home.noClubs': 'You have not joined a club yet.',

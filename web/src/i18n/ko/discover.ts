@@ -36,6 +36,7 @@ export const discoverKo: Record<keyof typeof discoverEn, string> = {
   'discover.home.login': '로그인',
   'discover.home.signup': '계정 만들기',
   'discover.home.discover': '모임 둘러보기',
+  'discover.home.hello': '{name}님, 반가워요',
   'discover.home.myTitle': '내 모임',
   'discover.home.create': '모임 만들기',
   'discover.home.noClubs': '아직 가입한 모임이 없습니다.',
