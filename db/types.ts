@@ -26,6 +26,8 @@ export interface UsersTable {
   is_active: Generated<boolean>;
   /** The member's audio is never tapped for meeting transcription. */
   transcription_opt_out: Generated<boolean>;
+  /** The profile picture (a files row), or null. */
+  avatar_file_id: Generated<string | null>;
   email_verified_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;

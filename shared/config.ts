@@ -79,6 +79,9 @@ export const envSchema = z.object({
   UPLOAD_QUOTA_BYTES: integer(0, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
   UPLOAD_CONCURRENCY_PER_USER: integer(1, 1000).default(4),
   UPLOAD_MEMORY_BYTES: integer(0, 64 * 1024 * 1024).default(1024 * 1024),
+  AVATAR_MAX_BYTES: integer(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
+  AVATAR_MAX_PIXELS: integer(1, 1_000_000_000).default(25_000_000),
+  AVATAR_SIZE: integer(32, 1024).default(256),
   PROJECTS_PER_USER: integer(1, 100_000).default(200),
   PROJECT_MAX_IMAGES: integer(1, 100_000).default(1000),
   MODELS_FILE: z.string().min(1).optional(),
@@ -193,6 +196,12 @@ export interface Config {
     memoryBytes: number;
     projectsPerUser: number;
     imagesPerProject: number;
+  };
+  /** Profile pictures: the upload's limits and the side of the square WebP kept. */
+  avatars: {
+    maxBytes: number;
+    maxPixels: number;
+    size: number;
   };
   models: { file?: string; enabled: 'all' | string[]; warmup: boolean; ocrThreads: number; tessdataDir?: string };
   /**
@@ -395,6 +404,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       projectsPerUser: env.PROJECTS_PER_USER,
       imagesPerProject: env.PROJECT_MAX_IMAGES,
     },
+    avatars: { maxBytes: env.AVATAR_MAX_BYTES, maxPixels: env.AVATAR_MAX_PIXELS, size: env.AVATAR_SIZE },
     models: {
       file: env.MODELS_FILE,
       enabled: env.MODELS === 'all' ? 'all' : env.MODELS === 'none' ? [] : env.MODELS.split(','),

@@ -36,6 +36,13 @@ function endpointSets(s: Services): Array<[string, Api]> {
     memoryBytes: config.uploads.memoryBytes,
     tempDir: s.blobs.tempDir,
   };
+  const avatarLimits: MultipartLimits = {
+    maxFileBytes: config.avatars.maxBytes,
+    maxFiles: 1,
+    maxRequestBytes: config.avatars.maxBytes + 64 * 1024,
+    memoryBytes: config.uploads.memoryBytes,
+    tempDir: s.blobs.tempDir,
+  };
   const recordingLimits: MultipartLimits = {
     maxFileBytes: config.recordings.maxBytes,
     maxFiles: config.recordings.maxFiles,
@@ -45,7 +52,7 @@ function endpointSets(s: Services): Array<[string, Api]> {
   };
   return [
     ['/auth', authRoutes({ ...apiDeps, accounts: s.accounts, sessions: s.sessions, tokens: s.tokens, limits: s.authLimits })],
-    ['/api', userRoutes(apiDeps, s.profiles)],
+    ['/api', userRoutes(apiDeps, s.profiles, { avatars: s.avatars, limits: avatarLimits, slots: s.uploadSlots })],
     ['/api', projectRoutes({ ...apiDeps, projects: s.projects, models: s.models, quotes: s.quotes, uploads: { limits: imageLimits, slots: s.uploadSlots } })],
     ['/api', fileRoutes(apiDeps, s.files, s.blobs)],
     ['/api', docsRoutes(apiDeps, { title: 'Roundtable', version: '0.1.0', serverUrl: config.http.publicUrl })],

@@ -69,6 +69,7 @@ import { startSpeech, startTranscription, type Transcription } from '../transcri
 import { FileService } from '../uploads/files.js';
 import { UploadSlots } from '../uploads/slots.js';
 import { BlobStore } from '../uploads/store.js';
+import { AvatarService } from '../users/avatars.js';
 import { ProfileService } from '../users/profiles.js';
 import type { Cleanup } from './cleanup.js';
 
@@ -114,6 +115,7 @@ export interface Services {
   meetingService: MeetingService;
   chat: ChatStore;
   profiles: ProfileService;
+  avatars: AvatarService;
   files: FileService;
   projects: ProjectService;
   quotes: QuoteService;
@@ -331,6 +333,7 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
     meetingService: new MeetingService(db, gate, records, clubService),
     chat: new ChatStore(db),
     profiles: new ProfileService(db, bus),
+    avatars: new AvatarService(db, blobs, config.avatars),
     files: new FileService(db),
     projects,
     quotes: new QuoteService({ db, projects, documents, authorize }),

@@ -5,6 +5,7 @@ import type { Bus } from '../../shared/bus.js';
 import { AppError } from '../../shared/errors.js';
 import type { MeResponse, ProfileUpdate, PublicProfile } from '../../shared/protocol/users.js';
 import { readingStreak } from '../books/reading-days.js';
+import { avatarUrl } from './avatars.js';
 
 const ME_COLUMNS = [
   'id',
@@ -70,11 +71,22 @@ export class ProfileService {
       .where('is_active', '=', true)
       .executeTakeFirst();
     if (!row) throw notFound();
-    return { ...row, created_at: row.created_at.toISOString(), reading_streak: await readingStreak(this.db, row.id) };
+    return { ...row, created_at: row.created_at.toISOString(), reading_streak: await readingStreak(this.db, row.id), avatar_url: await this.avatarUrlOf(row.id) };
   }
 
   private async toMe(row: MeRow): Promise<MeResponse> {
     const { email_verified_at, created_at, ...rest } = row;
-    return { ...rest, email_verified: email_verified_at !== null, created_at: created_at.toISOString(), reading_streak: await readingStreak(this.db, row.id) };
+    return {
+      ...rest,
+      email_verified: email_verified_at !== null,
+      created_at: created_at.toISOString(),
+      reading_streak: await readingStreak(this.db, row.id),
+      avatar_url: await this.avatarUrlOf(row.id),
+    };
+  }
+
+  private async avatarUrlOf(userId: number): Promise<string | null> {
+    const row = await this.db.selectFrom('users').innerJoin('files', 'files.id', 'users.avatar_file_id').select('files.sha256').where('users.id', '=', userId).executeTakeFirst();
+    return avatarUrl(userId, row?.sha256);
   }
 }

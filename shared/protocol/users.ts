@@ -53,6 +53,8 @@ export interface MeResponse {
   transcription_opt_out: boolean;
   created_at: string;
   reading_streak: ReadingStreak;
+  /** The profile picture, versioned by its content (`?v=`), or null without one. */
+  avatar_url: string | null;
 }
 
 export interface PublicProfile {
@@ -64,6 +66,8 @@ export interface PublicProfile {
   interests: string[];
   created_at: string;
   reading_streak: ReadingStreak;
+  /** The profile picture, versioned by its content (`?v=`), or null without one. */
+  avatar_url: string | null;
 }
 
 /** The shapes above for the API document. */
@@ -76,6 +80,7 @@ export const publicProfileSchema = z.object({
   interests: z.array(z.string()),
   created_at: z.string(),
   reading_streak: readingStreakSchema,
+  avatar_url: z.string().nullable(),
 }) satisfies z.ZodType<PublicProfile>;
 
 export const meResponseSchema = publicProfileSchema.extend({
@@ -86,3 +91,22 @@ export const meResponseSchema = publicProfileSchema.extend({
   email_verified: z.boolean(),
   transcription_opt_out: z.boolean(),
 }) satisfies z.ZodType<MeResponse>;
+
+/** The multipart field a profile picture is sent under (POST /api/me/avatar). */
+export const AVATAR_FIELD = 'avatar';
+
+/**
+ * Why a profile picture was refused, in `error.details.reason`: the error code says the kind
+ * (415 unsupported_media_type, 413 payload_too_large), the reason says which limit.
+ */
+export const avatarRefusalSchema = z.object({
+  reason: z.enum(['not_an_image', 'heic', 'too_many_bytes', 'too_many_pixels']),
+  max_bytes: z.number().int().optional(),
+  max_pixels: z.number().int().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
+export type AvatarRefusal = z.infer<typeof avatarRefusalSchema>;
+
+/** `?v=` on an avatar address: the version it names (any other version is still answered, just not cached long). */
+export const avatarQuerySchema = z.object({ v: z.string().max(128).optional() });
