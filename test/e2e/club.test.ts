@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { admit } from '../helpers/clubs.js';
+import { admit, createClub } from '../helpers/clubs.js';
 import { HttpClient } from '../helpers/http.js';
 import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
 
@@ -93,7 +93,7 @@ describe('e2e: home, discover and the club page', function () {
     await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
     // The schedule in words and its next dates.
     await page.getByText(/Once a week on Thursday/).waitFor(WAIT);
-    assert.ok((await page.locator('.overview-dates time').count()) > 0);
+    await page.locator('.overview-dates time').first().waitFor(WAIT);
 
     // Like: the count goes from 0 to 1.
     const like = page.getByRole('button', { name: /^Like/ });
@@ -159,6 +159,18 @@ describe('e2e: home, discover and the club page', function () {
     await page.getByText('You were removed from this club.').waitFor(WAIT);
     await tabs.getByRole('link', { name: 'Chat' }).waitFor({ ...WAIT, state: 'detached' });
     await page.getByRole('region', { name: 'You are not a member of this club yet.' }).waitFor(WAIT);
+  });
+
+  it('recommends clubs with the reason on each card, in the viewer\'s language', async () => {
+    assert.ok(clubId > 0, 'the club of an earlier test');
+    // The reader belongs to a Thursday-evening club; a Thursday-morning one fits them (same weekday, no clash).
+    const host = await signUpAndLogin(http, { username: `host${marker}` });
+    const other = await createClub(http, host, { title: `Thursday poets ${marker}`, schedule: { times: 1, period: 'week', weekdays: [4], start_time: '10:00', duration_minutes: 60, time_zone: 'Asia/Seoul' } });
+    const page = await person({ locale: 'ko-KR', viewport: DESKTOP }, reader);
+    await page.goto('/discover');
+    const card = page.getByRole('region', { name: '추천 모임' }).locator(`.club-card[data-club-id="${other.id}"]`);
+    await card.waitFor(WAIT);
+    assert.match((await card.locator('.club-card-reason').textContent()) ?? '', /추천 이유: .*내 모임과 같은 요일에 모임/);
   });
 
   it('passes axe and is photographed: home, discover, overview and members, en and ko desktop and a phone', async () => {

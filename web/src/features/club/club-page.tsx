@@ -4,7 +4,7 @@
 // changes (joined, new role, removed) reload the club and are said in words.
 import { Suspense, lazy } from 'preact/compat';
 import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { CLUB_ROLES, can } from '../../../../shared/permissions.js';
 import { clubLikeResponseSchema, clubResponseSchema, type ClubResponse } from '../../../../shared/protocol/clubs.js';
 import type { ClubExitReason } from '../../../../shared/protocol/signaling.js';
@@ -101,12 +101,15 @@ function ClubHeader({ club }: { club: ClubResponse }) {
 
 function useClubLive(clubId: number, reload: () => void, say: (words: string) => void): void {
   const round = connectCount.value;
-  // Rooms are per socket: watch again after every reconnect.
+  const firstRound = useRef(round);
+  // Rooms are per socket: watch again after every reconnect, and load the club again, since
+  // what changed while we were away (a new role, a removal) was not heard.
   useEffect(() => {
     call('club:watch', { club_id: clubId }).catch(() => {
       // Not allowed to follow (a private club we are not in): the page still works without live updates.
     });
-  }, [clubId, round]);
+    if (round !== firstRound.current) reload();
+  }, [clubId, round, reload]);
   useEffect(
     () => () => {
       call('club:unwatch', { club_id: clubId }).catch(() => undefined);

@@ -2,6 +2,7 @@
 import type { ClubCard as Card } from '../../../../shared/protocol/discovery.js';
 import { t, tn } from '../../i18n/index.js';
 import { onLinkClick } from '../../router.js';
+import { reasonWords } from './reason-words.js';
 import { clockWords, kindWords, visibilityWords, weekdaysWords } from '../club/club-words.js';
 
 export function ClubCard({ club, reasons, headingLevel = 3 }: { club: Card; reasons?: string[]; headingLevel?: 2 | 3 }) {
@@ -19,7 +20,7 @@ export function ClubCard({ club, reasons, headingLevel = 3 }: { club: Card; reas
         {club.has_password && <span class="tag">{t('discover.card.password')}</span>}
       </p>
       {club.summary && <p class="club-card-summary">{club.summary}</p>}
-      {reasons && reasons.length > 0 && <p class="club-card-reason small">{t('discover.reason', { reason: reasons.join(' · ') })}</p>}
+      {reasons && reasons.length > 0 && <p class="club-card-reason small">{t('discover.reason', { reason: reasons.map(reasonWords).join(' · ') })}</p>}
       <p class="small muted club-card-facts">
         <span>{club.seats_left <= 0 ? t('discover.card.full') : t('discover.card.seats', { count: club.member_count, max: club.max_members })}</span>
         <span aria-hidden="true"> · </span>
