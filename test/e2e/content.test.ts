@@ -163,7 +163,7 @@ describe('e2e: the club content tabs', function () {
     await page.getByText('1 of 2 goals done').first().waitFor(WAIT);
   });
 
-  it('opens a post, adds a comment and writes a post through the page', async () => {
+  it('opens a post, adds a comment, and writes, edits and deletes a post through the page', async () => {
     const { context, page } = await signedIn(e2e, scene.cast.member, { locale: 'en-US', viewport: DESKTOP });
     contexts.push(context);
     await page.goto(`/clubs/${scene.cast.clubId}/posts`);
@@ -186,6 +186,22 @@ describe('e2e: the club content tabs', function () {
     await page.getByRole('button', { name: title }).waitFor(WAIT);
     const posts = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/posts`, scene.cast.owner.access);
     assert.equal(posts.body.items[0]?.title, title);
+
+    // Their own post: edit it, then delete it (after saying yes); the other post stays.
+    const retitled = `My second thoughts ${marker()}`;
+    await page.getByRole('button', { name: title }).click();
+    const own = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: title }) });
+    await own.getByRole('button', { name: 'Edit' }).click();
+    await own.getByLabel('Title').fill(retitled);
+    await own.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: retitled }).waitFor(WAIT);
+    const ownNow = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: retitled }) });
+    await ownNow.getByRole('button', { name: 'Delete' }).click();
+    await ownNow.getByRole('group', { name: 'Delete this post?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: retitled }).waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: scene.postTitle }).waitFor(WAIT);
+    const left = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/posts`, scene.cast.owner.access);
+    assert.deepEqual(left.body.items.map((p: { title: string }) => p.title), [scene.postTitle]);
   });
 
   it('shows past meetings with their minutes, and a live one to join', async () => {

@@ -106,7 +106,7 @@ function PastMeeting({ meeting }: { meeting: MeetingResponse }) {
       <p class="small muted cluster">
         {cancelled && <span class="tag">{t('content.meetings.cancelled')}</span>}
         <span>{whenOf(meeting)}</span>
-        {!cancelled && <span>{tn('content.meetings.participants', meeting.participant_count)}</span>}
+        {!cancelled && <span>{meeting.participant_count === 0 ? t('content.meetings.nobody') : tn('content.meetings.participants', meeting.participant_count)}</span>}
       </p>
       {open && (
         <div id={bodyId} class="content-record stack">
@@ -124,20 +124,18 @@ function Participants({ meetingId }: { meetingId: number }) {
   if (!detail.data && detail.loading) return <Loading />;
   if (!detail.data) return <ErrorMessage error={detail.error} onRetry={detail.reload} />;
   const people = detail.data.participants;
+  // The meeting's line already says nobody came.
+  if (people.length === 0) return null;
   return (
     <section aria-labelledby={`meeting-${meetingId}-people`}>
       <h4 id={`meeting-${meetingId}-people`}>{t('content.meetings.whoCame')}</h4>
-      {people.length === 0 ? (
-        <p class="small muted">{t('content.meetings.nobody')}</p>
-      ) : (
-        <ul class="cluster content-people">
-          {people.map((person) => (
-            <li key={person.user.id} class="tag">
-              {person.user.username}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ul class="cluster content-people">
+        {people.map((person) => (
+          <li key={person.user.id} class="tag">
+            {person.user.username}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -219,7 +217,7 @@ function SummaryBody({ content }: { content: SummaryContent }) {
               {content[key].map((item, i) => (
                 <li key={i}>
                   <p>{item.text}</p>
-                  <Citations item={item} />
+                  <Citations item={item} shown={item.text} />
                 </li>
               ))}
             </ul>
@@ -236,7 +234,7 @@ function SummaryBody({ content }: { content: SummaryContent }) {
                   <strong>{item.who ? item.who.name : t('content.meetings.everyone')}</strong>: {item.what}
                   {item.by_when && <span class="muted"> · {t('content.meetings.byWhen', { when: item.by_when })}</span>}
                 </p>
-                <Citations item={item} />
+                <Citations item={item} shown={item.what} />
               </li>
             ))}
           </ul>
@@ -259,13 +257,14 @@ function sourceOf(citation: Citation): string {
   return t('content.meetings.fromTranscript', { name: citation.speaker_name ?? t('content.meetings.unknownSpeaker'), at: clock(citation.start_ms) });
 }
 
-function Citations({ item }: { item: SummaryItem }) {
+/** `shown`: the words the item shows, so a quote that only repeats them is left out. */
+function Citations({ item, shown }: { item: SummaryItem; shown: string }) {
   return (
     <ul class="content-citations small" aria-label={t('content.meetings.sources')}>
       {item.citations.map((citation, i) => (
         <li key={i}>
           {/* An extractive summary often quotes its item word for word: the source is then enough. */}
-          {citation.quote.trim() !== item.text.trim() && <blockquote>{citation.quote}</blockquote>}
+          {citation.quote.trim() !== shown.trim() && <blockquote>{citation.quote}</blockquote>}
           <cite class="muted">{sourceOf(citation)}</cite>
         </li>
       ))}

@@ -94,7 +94,7 @@ export const contentEn = {
   'content.meetings.participants.one': '{count} person came',
   'content.meetings.participants.other': '{count} people came',
   'content.meetings.whoCame': 'Who came',
-  'content.meetings.nobody': 'No one joined.',
+  'content.meetings.nobody': 'No one came',
   'content.meetings.minutes': 'Minutes',
   'content.meetings.minutesText': 'Minutes of {title}',
   'content.meetings.noMinutes': 'No minutes were kept.',

@@ -96,7 +96,7 @@ export const contentKo: Record<keyof typeof contentEn, string> = {
   'content.meetings.participants.one': '{count}명 참여',
   'content.meetings.participants.other': '{count}명 참여',
   'content.meetings.whoCame': '참여한 사람',
-  'content.meetings.nobody': '참여한 사람이 없어요.',
+  'content.meetings.nobody': '참여한 사람 없음',
   'content.meetings.minutes': '회의록',
   'content.meetings.minutesText': '{title} 회의록',
   'content.meetings.noMinutes': '남긴 회의록이 없어요.',
