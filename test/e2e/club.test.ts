@@ -81,6 +81,10 @@ describe('e2e: home, discover and the club page', function () {
   it('creates a club through the form, finds it on home and in discover, and likes it', async () => {
     const page = await person({ locale: 'en-US', viewport: DESKTOP }, owner);
     await page.goto('/clubs/new');
+    // Without a name the form says what is missing, in words, before anything is sent.
+    await page.getByRole('button', { name: 'Create the club' }).click();
+    await page.getByText('Give the club a name (up to 100 characters).').waitFor(WAIT);
+    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
     await page.getByLabel('Name').fill(title);
     await page.getByLabel('Short summary').fill('We read one long novel a season, slowly.');
     await page.getByLabel('Keywords').fill(`novels, ${marker}`);
@@ -94,6 +98,9 @@ describe('e2e: home, discover and the club page', function () {
     // The schedule in words and its next dates.
     await page.getByText(/Once a week on Thursday/).waitFor(WAIT);
     await page.locator('.overview-dates time').first().waitFor(WAIT);
+    // The calendar needs the access token: it is fetched, then handed over as a file.
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Download the calendar (.ics)' }).click()]);
+    assert.equal(download.suggestedFilename(), `club-${clubId}.ics`);
 
     // Like: the count goes from 0 to 1.
     const like = page.getByRole('button', { name: /^Like/ });

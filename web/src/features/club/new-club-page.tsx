@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { clubCreateSchema, clubResponseSchema, type ClubCreate } from '../../../../shared/protocol/clubs.js';
 import { ApiError } from '../../api/errors.js';
 import { send } from '../../api/http.js';
-import { t } from '../../i18n/index.js';
+import { t, type MessageKey } from '../../i18n/index.js';
 import type { RouteProps } from '../../routes.js';
 import { navigate } from '../../router.js';
 import { errorWords } from '../../ui/errors.js';
@@ -59,7 +59,19 @@ export default function NewClubPage(_props: RouteProps) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const problems = error?.fieldProblems() ?? new Map<string, string>();
-  const problem = (path: string) => problems.get(path) ?? [...problems].find(([key]) => key.startsWith(`${path}.`))?.[1];
+  // The schema's own words are English; the fields people get wrong most are said in the viewer's language.
+  const known: Partial<Record<string, MessageKey>> = {
+    title: 'club.new.problem.title',
+    max_members: 'club.new.problem.maxMembers',
+    join_password: 'club.new.problem.password',
+    'schedule.weekdays': 'club.new.problem.weekdays',
+    'schedule.duration_minutes': 'club.new.problem.duration',
+  };
+  const problem = (path: string): string | undefined => {
+    const raw = problems.get(path) ?? [...problems].find(([key]) => key.startsWith(`${path}.`))?.[1];
+    const key = known[path];
+    return raw && key ? t(key) : raw;
+  };
 
   const body = (): ClubCreate => ({
     kind,
