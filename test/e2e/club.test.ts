@@ -180,6 +180,25 @@ describe('e2e: home, discover and the club page', function () {
     assert.match((await card.locator('.club-card-reason').textContent()) ?? '', /추천 이유: .*내 모임과 같은 요일에 모임/);
   });
 
+  it('shows the inbox on home, and marks an item read', async () => {
+    assert.ok(clubId > 0, 'the club of an earlier test');
+    const meetingTitle = `Chapter ${marker}`;
+    const highlight = `Finish part two ${randomBytes(6).toString('hex')}`;
+    await e2e.server.app.database.db
+      .insertInto('inbox_items')
+      .values({ user_id: owner.id, kind: 'meeting.missed', club_id: clubId, meeting_id: null, payload: JSON.stringify({ title: `What you missed: ${meetingTitle}`, meeting_title: meetingTitle, highlights: [highlight] }) })
+      .execute();
+    const page = await person({ locale: 'en-US', viewport: DESKTOP }, owner);
+    await page.goto('/');
+    const inbox = page.getByRole('region', { name: 'Inbox' });
+    await inbox.getByText(`You missed “${meetingTitle}”`).waitFor(WAIT);
+    await inbox.getByText(highlight).waitFor(WAIT);
+    await inbox.getByRole('button', { name: 'Mark as read' }).click();
+    await inbox.getByRole('button', { name: 'Mark as read' }).waitFor({ ...WAIT, state: 'detached' });
+    const stored = await http.get('/api/me/inbox', owner.access);
+    assert.ok(stored.body.items[0].read_at, JSON.stringify(stored.body));
+  });
+
   it('passes axe and is photographed: home, discover, overview and members, en and ko desktop and a phone', async () => {
     assert.ok(clubId > 0, 'the club of the earlier test');
     const views: View[] = [
