@@ -166,7 +166,7 @@ function Inbox() {
                     {!item.read_at && <span class="badge">{t('discover.home.inboxNew')}</span>} {inboxTitle(item)}
                   </p>
                   {inboxHighlights(item).length > 0 && (
-                    <ul class="small">
+                    <ul class="small home-inbox-highlights">
                       {inboxHighlights(item).map((line) => (
                         <li key={line}>{line}</li>
                       ))}
@@ -176,7 +176,7 @@ function Inbox() {
                     <time dateTime={item.created_at}>{formatRelative(item.created_at)}</time>
                     {item.club_id !== null && (
                       <a href={`/clubs/${item.club_id}/meetings`} onClick={onLinkClick}>
-                        {t('club.tab.meetings')}
+                        {t('discover.home.inboxOpen')}
                       </a>
                     )}
                     {!item.read_at && (

@@ -54,5 +54,6 @@ export const discoverEn = {
   'discover.home.inboxNew': 'New',
   'discover.home.inbox.missed': 'You missed “{meeting}”',
   'discover.home.inbox.other': 'Something new',
+  'discover.home.inboxOpen': "See the club's meetings",
   'discover.home.markRead': 'Mark as read',
 } as const;

@@ -56,5 +56,6 @@ export const discoverKo: Record<keyof typeof discoverEn, string> = {
   'discover.home.inboxNew': '새 소식',
   'discover.home.inbox.missed': '놓친 모임: “{meeting}”',
   'discover.home.inbox.other': '새 소식',
+  'discover.home.inboxOpen': '모임 기록 보기',
   'discover.home.markRead': '읽음으로 표시',
 };
