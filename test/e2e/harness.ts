@@ -63,8 +63,14 @@ async function freePort(): Promise<number> {
 }
 
 let sharedBrowser: Promise<Browser> | null = null;
+
+/** test/setup.ts closes the browser after the whole run (a live Chromium would keep mocha from exiting). */
+function registerBrowserCloser(close: () => Promise<void> | undefined): void {
+  (globalThis as { roundtableCloseBrowser?: () => Promise<void> | undefined }).roundtableCloseBrowser = close;
+}
 /** One Chromium per test process; every test opens its own contexts (separate people). */
 export function launchBrowser(): Promise<Browser> {
+  if (!sharedBrowser) registerBrowserCloser(() => sharedBrowser?.then((browser) => browser.close()));
   sharedBrowser ??= chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
