@@ -5,7 +5,7 @@ import { modelSummarySchema, projectCreateSchema, projectResponseSchema, type Pr
 import { get, send } from '../../api/http.js';
 import { toApiError } from '../../api/errors.js';
 import { formatRelative, t, tn } from '../../i18n/index.js';
-import { me } from '../../live/me.js';
+import { session } from '../../api/session.js';
 import { navigate, onLinkClick } from '../../router.js';
 import type { RouteProps } from '../../routes.js';
 import { errorWords } from '../../ui/errors.js';
@@ -82,7 +82,7 @@ function NewProject() {
 }
 
 function ProjectRow({ project }: { project: ProjectResponse }) {
-  const mine = project.owner_id === me.value?.id;
+  const mine = project.owner_id === session.value?.userId;
   return (
     <li class="photos-row">
       <div class="photos-row-main">

@@ -7,7 +7,7 @@ import { jobResponseSchema, projectResponseSchema, resultResponseSchema, type Im
 import { act, get } from '../../api/http.js';
 import { connectCount, getSocket } from '../../api/socket.js';
 import { formatNumber, t } from '../../i18n/index.js';
-import { me } from '../../live/me.js';
+import { session } from '../../api/session.js';
 import { onLinkClick } from '../../router.js';
 import type { RouteProps } from '../../routes.js';
 import { errorWords } from '../../ui/errors.js';
@@ -27,7 +27,10 @@ const WRITERS = new Set(['owner', 'moderator', 'notetaker']);
 function ReadPanel({ project, progress, onStart }: { project: ProjectResponse; progress: Progress | null; onStart: (onlyNew: boolean) => Promise<void> }) {
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState('');
-  const running = project.status === 'RUNNING' || progress?.status === 'running';
+  // The live event says how far the job is; a reload after a reconnect says when it ended
+  // while no event could arrive.
+  const ended = project.status === 'COMPLETED' || project.status === 'FAILED';
+  const running = progress ? progress.status === 'running' && !ended : project.status === 'RUNNING';
   const unread = project.images.filter((i) => !i.has_result).length;
   const start = async (onlyNew: boolean) => {
     setPending(true);
@@ -120,7 +123,7 @@ export default function ProjectPage({ params }: RouteProps) {
     );
 
   const data = project.data;
-  const mine = data.owner_id === me.value?.id;
+  const mine = data.owner_id === session.value?.userId;
   const writable = (clubs.data?.items ?? []).filter((c) => WRITERS.has(c.role));
   const club = writable.find((c) => c.id === clubId) ?? writable[0];
   const byImage = new Map((results.data ?? []).map((r) => [r.image_id, r]));

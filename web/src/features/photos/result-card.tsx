@@ -85,7 +85,7 @@ export function ResultCard({ projectId, image, result, club }: { projectId: numb
               <input id={`page-${image.id}`} value={page} maxLength={20} inputMode="numeric" onInput={(e) => setPage(e.currentTarget.value)} />
             </div>
             <button type="button" class="btn btn-primary" disabled={!club || chosen.size === 0 || pending} onClick={() => void quote()}>
-              {pending ? t('photos.quote.pending') : club ? tn('photos.quote.send', chosen.size, { club: club.title }) : t('photos.quote.noClub')}
+              {pending ? t('photos.quote.pending') : !club ? t('photos.quote.noClub') : chosen.size === 0 ? t('photos.quote.pickFirst') : tn('photos.quote.send', chosen.size, { club: club.title })}
             </button>
           </div>
           <div role="status" class="photos-quote-result">

@@ -75,6 +75,7 @@ export const photosEn = {
   'photos.quote.page': 'Page',
   'photos.quote.send.one': 'Quote {count} line to {club}',
   'photos.quote.send.other': 'Quote {count} lines to {club}',
+  'photos.quote.pickFirst': 'Pick lines to quote',
   'photos.quote.pending': 'Quoting…',
   'photos.quote.done': 'Quoted in {club}’s notebook.',
   'photos.quote.open': 'Open the notebook',

@@ -77,6 +77,7 @@ export const photosKo: Record<keyof typeof photosEn, string> = {
   'photos.quote.page': '쪽',
   'photos.quote.send.one': '{club}에 {count}줄 인용',
   'photos.quote.send.other': '{club}에 {count}줄 인용',
+  'photos.quote.pickFirst': '인용할 줄을 고르세요',
   'photos.quote.pending': '인용하는 중…',
   'photos.quote.done': '{club} 노트에 인용했습니다.',
   'photos.quote.open': '노트 열기',
