@@ -74,7 +74,7 @@ function Header() {
               <span class="visually-hidden">{t('nav.settings')}: </span>
               {person ? displayName(person) : t('nav.settings')}
             </a>
-            <button type="button" class="btn btn-quiet" onClick={() => void logout()}>
+            <button type="button" class="btn btn-quiet header-logout" onClick={() => void logout()}>
               {t('nav.logout')}
             </button>
           </>
