@@ -39,11 +39,18 @@ export class QuoteService {
     const book = body.book_id ? await this.book(body.book_id) : undefined;
     if (body.book_id && !book) throw new AppError('validation_failed', 'Invalid request: book_id: no such book', [{ path: 'book_id', message: 'no such book' }]);
     const live = await this.deps.documents.open(body.doc);
-    const title = book?.title ?? readMeta(live.doc).book?.title ?? result.name;
+    // Without a book, the project's name (people name it after the book and chapter), never the
+    // image's stored name, which is only its id and type.
+    const title = book?.title ?? readMeta(live.doc).book?.title ?? (await this.projectName(projectId));
     const source = [title, body.page ? `p. ${body.page}` : null].filter(Boolean).join(', ');
     const quoted = body.lines.map((i) => result.lines[i]?.text ?? '');
     live.doc.transact(() => appendBlocks(live.doc, quoteBlocks(quoted, source)), QUOTE_ORIGIN);
     return { doc: body.doc, text: quoted.join('\n'), source };
+  }
+
+  private async projectName(projectId: number): Promise<string> {
+    const row = await this.deps.db.selectFrom('projects').select('name').where('id', '=', projectId).executeTakeFirst();
+    return row?.name ?? '';
   }
 
   private book(bookId: number) {

@@ -95,4 +95,19 @@ describe('club image projects', () => {
       reader.close();
     }
   });
+
+  it("names a quote without a book by its project, not by the photo's stored file name", async () => {
+    const fresh = await clubWithCast(server.http);
+    const name = `Emma, chapter ${Math.random().toString(36).slice(2, 8)}`;
+    const project = (await server.http.post('/api/projects', { name, ai_model_id: 'paddleocr-v4' }, fresh.notetaker.access)).body;
+    const image = (await upload(server.http, project.id, fresh.notetaker.access, [{ name: 'p.png', data: await photo(), type: 'image/png' }])).body.data[0];
+    const lines = ['Emma Woodhouse, handsome, clever, and rich,'];
+    await server.app.database.db
+      .insertInto('image_results')
+      .values({ image_id: image.id, job_id: null, model_id: 'paddleocr-v4', orientation: 0, lines: JSON.stringify(lines.map((text) => ({ text, confidence: 0.99, box: [] }))), text: lines.join('\n'), ms: 10 })
+      .execute();
+    const quoted = await server.http.post(`/api/projects/${project.id}/results/${image.id}/quote`, { doc: `club.${fresh.clubId}`, lines: [0], page: '2' }, fresh.notetaker.access);
+    assert.equal(quoted.status, 201, JSON.stringify(quoted.body));
+    assert.equal(quoted.body.source, `${name}, p. 2`);
+  });
 });
