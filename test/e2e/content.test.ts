@@ -149,7 +149,7 @@ describe('e2e: the club content tabs', function () {
     assert.ok(logs.body.items.some((log: { user: { id: number }; progress: number }) => log.user.id === scene.cast.member.id && log.progress === 30), JSON.stringify(logs.body));
   });
 
-  it('shows goals with their dates and how many are done', async () => {
+  it('shows goals with their dates and how many are done, and a new one as it is set', async () => {
     const { context, page } = await signedIn(e2e, scene.cast.member, { locale: 'en-US', viewport: DESKTOP });
     contexts.push(context);
     await page.goto(`/clubs/${scene.cast.clubId}/goals`);
@@ -161,6 +161,17 @@ describe('e2e: the club content tabs', function () {
     await page.getByText('2 of 2 goals done').first().waitFor(WAIT);
     await page.getByRole('button', { name: `Mark not done: ${scene.goalTitle}` }).click();
     await page.getByText('1 of 2 goals done').first().waitFor(WAIT);
+
+    // A goal set meanwhile appears without reloading, once the page follows the club.
+    await waitFor(async () => {
+      const sockets = await e2e.server.app.signaling.io.in(`club:${scene.cast.clubId}`).fetchSockets();
+      return sockets.some((socket) => socket.data.userId === scene.cast.member.id);
+    }, 'the member\'s page follows the club', 20_000, 50);
+    const later = `Read the afterword ${marker()}`;
+    const created = await ok(e2e.server.http.post(`/api/clubs/${scene.cast.clubId}/goals`, { type: 'sub_goal', title: later }, scene.cast.owner.access));
+    await page.getByRole('heading', { name: later }).waitFor(WAIT);
+    await page.getByText('1 of 3 goals done').first().waitFor(WAIT);
+    await ok(e2e.server.http.request('DELETE', `/api/clubs/${scene.cast.clubId}/goals/${created.id}`, { token: scene.cast.owner.access }), 204);
   });
 
   it('opens a post, adds a comment, and writes, edits and deletes a post through the page', async () => {

@@ -1,9 +1,11 @@
 // Small pieces the club's content tabs share: what the viewer may do, names, dates, amounts.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ClubEventEnvelope, ClubResource } from '../../../../shared/protocol/club-events.js';
 import type { ClubResponse } from '../../../../shared/protocol/clubs.js';
 import { can, type Action } from '../../../../shared/permissions.js';
 import { fetchApi } from '../../api/http.js';
 import { session } from '../../api/session.js';
+import { connectCount, getSocket } from '../../api/socket.js';
 import { formatDate, locale } from '../../i18n/index.js';
 import { useResource } from '../../ui/use-resource.js';
 
@@ -117,4 +119,30 @@ export function usePaged<T>(load: (cursor: string | undefined, signal?: AbortSig
     moreError: more.error,
     loadMore,
   };
+}
+
+/**
+ * Calls `onChange` when the club's content of one of these kinds changes (the club page follows
+ * the club, so its events reach this socket), and after a reconnect, when changes were missed.
+ */
+export function useContentLive(clubId: number, resources: readonly ClubResource[], onChange: () => void): void {
+  const latest = useRef(onChange);
+  latest.current = onChange;
+  const round = connectCount.value;
+  const firstRound = useRef(round);
+  useEffect(() => {
+    if (round !== firstRound.current) latest.current();
+  }, [round]);
+  const kinds = resources.join(',');
+  useEffect(() => {
+    const socket = getSocket();
+    const heard = (envelope: ClubEventEnvelope) => {
+      const { event } = envelope;
+      if (envelope.club_id === clubId && event.type === 'content.changed' && kinds.split(',').includes(event.resource)) latest.current();
+    };
+    socket.on('club:event', heard);
+    return () => {
+      socket.off('club:event', heard);
+    };
+  }, [clubId, kinds]);
 }

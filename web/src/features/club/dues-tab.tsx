@@ -6,7 +6,7 @@ import { get } from '../../api/http.js';
 import { formatDate, t } from '../../i18n/index.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { allowed, formatAmount, formatDay, personName } from './content-common.js';
+import { allowed, formatAmount, formatDay, personName, useContentLive } from './content-common.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
 
@@ -14,6 +14,12 @@ export default function DuesTab({ club }: ClubTabProps) {
   const isStudy = club.study !== null;
   const seasons = useResource((signal) => (isStudy ? get(`/api/clubs/${club.id}/seasons`, seasonListSchema, { signal }).then((list) => list.items) : Promise.resolve([])), [club.id, isStudy]);
   const [chosen, setChosen] = useState<number | null>(null);
+  // A new season or recorded dues: load both again (round is part of the dues' load).
+  const [round, setRound] = useState(0);
+  useContentLive(club.id, ['season', 'dues'], () => {
+    seasons.reload();
+    setRound((n) => n + 1);
+  });
 
   if (!isStudy) {
     return (
@@ -46,7 +52,7 @@ export default function DuesTab({ club }: ClubTabProps) {
           </label>
         )}
       </div>
-      {season ? <SeasonDues clubId={club.id} season={season} everyone={allowed(club, 'dues.read_all')} /> : <Empty>{t('content.dues.noSeasons')}</Empty>}
+      {season ? <SeasonDues clubId={club.id} season={season} everyone={allowed(club, 'dues.read_all')} round={round} /> : <Empty>{t('content.dues.noSeasons')}</Empty>}
     </section>
   );
 }
@@ -67,13 +73,13 @@ function PaidState({ entry }: { entry: DuesEntry }) {
   );
 }
 
-function SeasonDues({ clubId, season, everyone }: { clubId: number; season: SeasonResponse; everyone: boolean }) {
+function SeasonDues({ clubId, season, everyone, round }: { clubId: number; season: SeasonResponse; everyone: boolean; round: number }) {
   const dues = useResource(
     async (signal) =>
       everyone
         ? { kind: 'all' as const, list: await get(`/api/clubs/${clubId}/seasons/${season.season}/dues`, duesListSchema, { signal }) }
         : { kind: 'mine' as const, entry: await get(`/api/clubs/${clubId}/seasons/${season.season}/dues/me`, duesEntrySchema, { signal }) },
-    [clubId, season.season, everyone],
+    [clubId, season.season, everyone, round],
   );
   const headingId = `dues-season-${season.season}`;
   let body;

@@ -6,7 +6,7 @@ import { get, send } from '../../api/http.js';
 import { formatDate, t } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
-import { allowed, formatDay, useAction, usePaged } from './content-common.js';
+import { allowed, formatDay, useAction, useContentLive, usePaged } from './content-common.js';
 import { ShowMore } from './content-more.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
@@ -25,6 +25,7 @@ function datesOf(goal: GoalResponse): string {
 export default function GoalsTab({ club }: ClubTabProps) {
   const canComplete = allowed(club, 'goal.complete');
   const goals = usePaged((cursor, signal) => get(`/api/clubs/${club.id}/goals`, goalPage, { signal, query: { limit: PAGE, cursor } }), [club.id]);
+  useContentLive(club.id, ['goal'], goals.reload);
 
   if (!goals.items && goals.loading) return <Loading />;
   if (!goals.items) return <ErrorMessage error={goals.error} onRetry={goals.reload} />;

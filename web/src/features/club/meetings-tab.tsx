@@ -10,7 +10,7 @@ import { formatDate, formatDateTime, formatTime, t, tn, type MessageKey } from '
 import { onLinkClick } from '../../router.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { allowed, getText, usePaged } from './content-common.js';
+import { allowed, getText, useContentLive, usePaged } from './content-common.js';
 import { ShowMore } from './content-more.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
@@ -24,6 +24,10 @@ export default function MeetingsTab({ club }: ClubTabProps) {
     canRead ? get(`/api/clubs/${club.id}/meetings`, meetingPage, { signal, query: { when, limit: PER_PAGE, cursor } }) : Promise.resolve({ items: [], next_cursor: null });
   const upcoming = usePaged(list('upcoming'), [club.id, canRead]);
   const past = usePaged(list('past'), [club.id, canRead]);
+  useContentLive(club.id, ['meeting'], () => {
+    upcoming.reload();
+    past.reload();
+  });
   if (!canRead) return <Empty>{t('content.meetings.membersOnly')}</Empty>;
 
   return (

@@ -20,7 +20,7 @@ import { formatDateTime, formatRelative, t, tn } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
-import { allowed, myId, useAction, usePaged, type ActionState } from './content-common.js';
+import { allowed, myId, useAction, useContentLive, usePaged, type ActionState } from './content-common.js';
 import { ShowMore } from './content-more.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
@@ -62,6 +62,7 @@ export default function PostsTab({ club }: ClubTabProps) {
   const canRead = allowed(club, 'post.read');
   const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), myId: myId() };
   const posts = usePaged((cursor, signal) => (canRead ? get(`/api/clubs/${club.id}/posts`, postPage, { signal, query: { limit: POSTS_PER_PAGE, cursor } }) : Promise.resolve({ items: [], next_cursor: null })), [club.id, canRead]);
+  useContentLive(club.id, ['post'], posts.reload);
   const [writing, setWriting] = useState(false);
 
   if (!canRead) {

@@ -19,7 +19,7 @@ import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { allowed, myId, allPages, formatDay, personName, todayUtc, useAction } from './content-common.js';
+import { allowed, myId, allPages, useContentLive, formatDay, personName, todayUtc, useAction } from './content-common.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
 
@@ -58,6 +58,7 @@ export default function ReadingTab({ club }: ClubTabProps) {
     },
     [club.id, seesLogs],
   );
+  useContentLive(club.id, ['reading_list', 'book'], reading.reload);
 
   if (!reading.data && reading.loading) return <Loading />;
   if (!reading.data) return <ErrorMessage error={reading.error} onRetry={reading.reload} />;
