@@ -145,6 +145,16 @@ describe('e2e: the club content tabs', function () {
     await book.getByText('Saved: 30%.').waitFor(WAIT);
     await book.getByRole('progressbar', { name: `${scene.cast.member.username}: 30%` }).waitFor(WAIT);
     await book.getByText(`${scene.cast.member.username} (you)`).waitFor(WAIT);
+
+    // Offline, the save says so in words and keeps the saved figure.
+    await context.setOffline(true);
+    await book.getByLabel('In percent').check();
+    await book.getByLabel('Percent read').fill('55');
+    await book.getByRole('button', { name: 'Save progress' }).click();
+    await book.getByRole('alert').getByText("Can't reach the server. Check your connection.").waitFor(WAIT);
+    await context.setOffline(false);
+    await book.getByRole('progressbar', { name: `${scene.cast.member.username}: 30%` }).waitFor(WAIT);
+
     const logs = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/reading-logs`, scene.cast.owner.access);
     assert.ok(logs.body.items.some((log: { user: { id: number }; progress: number }) => log.user.id === scene.cast.member.id && log.progress === 30), JSON.stringify(logs.body));
   });
