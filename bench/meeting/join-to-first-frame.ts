@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   try {
     const http = e2e.server.http;
     const host = await signUpAndLogin(http);
-    const club = await createClub(http, host, { max_members: RUNS + 5 });
+    // Clubs hold at most 12: each newcomer is removed from the club (and so the meeting) after its run.
+    const club = await createClub(http, host, { max_members: 4 });
     const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Bench meeting' }, host.access);
     assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
     const path = `/meetings/${(meeting.body as { id: number }).id}`;
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     const hostSide = await openPerson(e2e.url);
     await hostSide.context.addInitScript(session(host));
     await hostSide.page.goto(path);
+    await hostSide.page.getByLabel('Your camera preview').waitFor();
     await hostSide.page.getByRole('button', { name: 'Join the meeting' }).click();
     await hostSide.page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 30_000 });
 
@@ -70,11 +72,18 @@ async function main(): Promise<void> {
       // The preview is open (as a person would see it) before the click.
       await page.getByLabel('Your camera preview').waitFor();
       await join.click();
-      await page.waitForFunction('window.__joinTiming.frame !== null', undefined, { timeout: 30_000 });
+      // The page's CSP forbids waitForFunction's eval; the marks are taken in the page, so polling adds no error.
+      const deadline = Date.now() + 30_000;
+      while (!(await page.evaluate<boolean>('window.__joinTiming.frame !== null'))) {
+        if (Date.now() > deadline) throw new Error('no remote frame within 30 s');
+        await page.waitForTimeout(100);
+      }
       const ms = await page.evaluate<number>('window.__joinTiming.frame - window.__joinTiming.click');
       samples.push(ms);
       console.log(`run ${run + 1}/${RUNS}: ${ms.toFixed(0)} ms`);
       await context.close();
+      const removed = await http.delete(`/api/clubs/${club.id}/members/${newcomer.id}`, host.access);
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
     }
     const sorted = [...samples].sort((a, b) => a - b);
     console.log(JSON.stringify({ runs: RUNS, p50_ms: Math.round(percentile(sorted, 50)), p95_ms: Math.round(percentile(sorted, 95)), min_ms: Math.round(sorted[0] ?? NaN), max_ms: Math.round(sorted.at(-1) ?? NaN) }));

@@ -118,12 +118,9 @@ describe('e2e: meeting media', function () {
     await join.click();
     await ownerPage.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 30_000 });
 
+    // The member clicks at once, before the camera and microphone have opened: they still join with both on.
     await memberPage.goto(`/meetings/${meetingId}`);
-    const memberJoin = memberPage.getByRole('button', { name: '모임 참여하기' });
-    await memberJoin.waitFor();
-    await memberPage.getByLabel('내 카메라 미리보기').waitFor();
-    await screenshot(memberPage, 'meeting-prejoin-phone-ko');
-    await memberJoin.click();
+    await memberPage.getByRole('button', { name: '모임 참여하기' }).click();
 
     // Each sees the other's tile by name, then media flows both ways.
     await ownerPage.getByRole('group', { name: member.username, exact: true }).waitFor({ timeout: 30_000 });
@@ -178,5 +175,37 @@ describe('e2e: meeting media', function () {
     assert.deepEqual((await bytes(ownerPage)).inStreams, { audio: 1, video: 1 });
     assert.equal(await ownerPage.getByRole('group', { name: member.username, exact: true }).count(), 1);
     assert.equal(await memberPage.getByRole('group', { name: owner.username, exact: true }).count(), 1);
+  });
+
+  it('keyboard: M mutes and unmutes, ? shows the shortcuts, Esc closes them', async () => {
+    assert.ok(ownerPage, 'needs the room of the first test');
+    const controls = ownerPage.getByRole('toolbar', { name: 'Meeting controls' });
+    await ownerPage.locator('body').click({ position: { x: 5, y: 300 } });
+    await ownerPage.keyboard.press('m');
+    await controls.getByRole('button', { name: 'Unmute' }).waitFor();
+    await ownerPage.keyboard.press('m');
+    await controls.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+    await ownerPage.keyboard.press('?');
+    const dialog = ownerPage.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    await assertAccessible(ownerPage, 'shortcuts overlay');
+    await screenshot(ownerPage, 'meeting-shortcuts-desktop-en');
+    await ownerPage.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('a second tab taking the place over leaves the first one saying so', async () => {
+    assert.ok(memberPage, 'needs the room of the first test');
+    const second = track(await memberContext.newPage());
+    await second.goto(`/meetings/${meetingId}`);
+    await second.getByLabel('내 카메라 미리보기').waitFor();
+    await assertAccessible(second, 'pre-join (phone, ko)');
+    await screenshot(second, 'meeting-prejoin-phone-ko');
+    await second.getByRole('button', { name: '모임 참여하기' }).click();
+    await second.getByRole('toolbar', { name: '모임 조작' }).waitFor({ timeout: 30_000 });
+    await memberPage.getByText('다른 탭이나 기기에서 이 모임에 참여해서 여기서는 나왔어요.').waitFor({ timeout: 20_000 });
+    await memberPage.getByRole('button', { name: '여기서 참여하기' }).waitFor();
+    // The new tab receives the owner's media.
+    await grows(second, 'inVideo', 50_000);
   });
 });

@@ -8,7 +8,7 @@
 // path that breaks on its own (ICE disconnected/failed) gets transport:restart-ice.
 import { signal } from '@preact/signals';
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RtpCapabilitiesPayload, RtpParametersPayload } from '../../../../shared/protocol/meetings-media.js';
+import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
 import { type ApiError, toApiError } from '../../api/errors.js';
 import { call, getSocket } from '../../api/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -89,6 +89,8 @@ export class MeetingSession {
   /** Which of this person's own media paths is being restored (shown on the tiles). */
   readonly mediaRecovering = signal<{ send: boolean; recv: boolean }>({ send: false, recv: false });
   readonly notice = signal<RoomNotice | null>(null);
+  /** The join reply's transcription state, for the side panel (it follows later changes itself). */
+  readonly transcription = signal<TranscriptionState | undefined>(undefined);
 
   private device = new Device();
   private send: types.Transport | null = null;
@@ -154,6 +156,14 @@ export class MeetingSession {
   private async adopt(reply: JoinReply): Promise<void> {
     this.patchSelf({ userId: reply.self.user_id, rights: { can_publish: reply.self.can_publish, mic_locked: reply.self.mic_locked } });
     this.activeSpeaker.value = reply.active_speaker;
+    this.transcription.value = reply.transcription;
+    // Before any await: events that follow the reply (peer:joined, producer:new) then update this list instead of being overwritten by it.
+    this.peers.value = reply.peers.map((peer) => ({
+      userId: peer.user_id,
+      rights: { can_publish: peer.can_publish, mic_locked: peer.mic_locked },
+      producers: peer.producers,
+      tracks: this.tracksOf(peer.user_id),
+    }));
     if (!this.device.loaded) await this.device.load({ routerRtpCapabilities: reply.rtp_capabilities as types.RtpCapabilities });
 
     const keptSend = reply.transports.find((t) => t.direction === 'send');
@@ -189,21 +199,28 @@ export class MeetingSession {
       for (const orphan of reply.producers.filter((p) => !mine.has(p.id))) {
         void call('producer:close', { meeting_id: this.meetingId, producer_id: orphan.id }).catch(() => undefined);
       }
+      // Muted by a moderator while the socket was away: the pause-requested event was missed.
+      const mic = this.producers.get('mic');
+      if (reply.self.mic_locked && mic && !mic.paused) {
+        mic.pause();
+        this.patchSelf({ mic: false });
+      }
       void this.restartIce(this.send);
     } else {
       this.closeSend();
     }
 
-    this.peers.value = reply.peers.map((peer) => ({
-      userId: peer.user_id,
-      rights: { can_publish: peer.can_publish, mic_locked: peer.mic_locked },
-      producers: peer.producers,
-      tracks: this.tracksOf(peer.user_id),
-    }));
-
     if (!this.recv) await this.createRecv();
     await this.publishWhatIsOn();
-    await Promise.all(reply.peers.flatMap((peer) => peer.producers.map((p) => this.consume(p))));
+    this.consumeEverything();
+  }
+
+  /**
+   * Consumes every producer known now, not only those of the join reply: a producer:new that
+   * arrived before the receive transport existed is in the peers' lists and would be lost otherwise.
+   */
+  private consumeEverything(): void {
+    for (const peer of this.peers.value) for (const producer of peer.producers) void this.consume(producer);
   }
 
   private capabilities(): RtpCapabilitiesPayload {
@@ -666,6 +683,7 @@ export class MeetingSession {
     try {
       await this.createRecv();
       await this.publishWhatIsOn();
+      this.consumeEverything();
       this.state.value = { kind: 'live' };
       this.say('meeting.recovery.rebuilt', 'info');
     } catch (err) {

@@ -131,7 +131,6 @@ export default function MeetingPage({ params }: RouteProps) {
     default:
       return (
         <Page title={meeting.title} wide>
-          {meeting.transcription && <p class="badge badge-quiet room-transcription">{t('meeting.room.transcriptionOn')}</p>}
           <Room session={session} clubId={club.id} role={role} moderate={moderate} mayEnd={mayEnd} nameOf={nameOf} onLeave={leave} />
         </Page>
       );

@@ -54,6 +54,8 @@ export function Prejoin({ onJoin, joining, mayStart }: { onJoin: (result: Prejoi
     if (video.current) video.current.srcObject = camera.track ? new MediaStream([camera.track]) : null;
   }, [camera.track]);
 
+  // A device still opening would otherwise join switched off although its box is ticked.
+  const opening = (micOn && !mic.track && !mic.failed) || (cameraOn && !camera.track && !camera.failed);
   const join = () => {
     handedOver.current = true;
     onJoin({ mic: micOn ? mic.track : null, camera: cameraOn ? camera.track : null, devices: { micId, cameraId } });
@@ -88,7 +90,7 @@ export function Prejoin({ onJoin, joining, mayStart }: { onJoin: (result: Prejoi
           </label>
           <DevicePicker id="prejoin-camera" label={t('meeting.prejoin.camera')} devices={lists.cameras} value={cameraId} onValue={setCameraId} disabled={!cameraOn} />
           {mayStart && <p class="muted small">{t('meeting.prejoin.startHint')}</p>}
-          <button type="button" class="btn btn-primary" disabled={joining} aria-busy={joining} onClick={join}>
+          <button type="button" class="btn btn-primary" disabled={joining || opening} aria-busy={joining || opening} onClick={join}>
             {joining ? t('meeting.prejoin.joining') : t('meeting.prejoin.join')}
           </button>
         </div>

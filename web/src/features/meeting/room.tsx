@@ -39,7 +39,7 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
   const speaker = session.activeSpeaker.value;
   const recovering = session.mediaRecovering.value;
   const state = session.state.value;
-  const [panelOpen, setPanelOpen] = useState(() => window.matchMedia('(min-width: 960px)').matches);
+  const [panelOpen, setPanelOpen] = useState(true);
   const [helpOpen, setHelpOpen] = useState(false);
   const [devicesOpen, setDevicesOpen] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
@@ -111,12 +111,9 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
           {peers.map((peer) => peer.tracks.mic && <RemoteAudio key={`a${peer.userId}`} track={peer.tracks.mic} />)}
         </section>
         {panelOpen && (
-          <aside class="room-panel" aria-label={t('meeting.controls.panel')}>
-            <button type="button" class="btn-icon room-panel-close" aria-label={t('meeting.room.closePanel')} onClick={() => setPanelOpen(false)}>
-              ×
-            </button>
-            <SidePanel meetingId={session.meetingId} clubId={clubId} role={role} ended={false} />
-          </aside>
+          <div class="room-panel">
+            <SidePanel meetingId={session.meetingId} clubId={clubId} role={role} ended={false} transcription={session.transcription.value} />
+          </div>
         )}
       </div>
       {devicesOpen && <DevicesBar session={session} onClose={() => setDevicesOpen(false)} />}
