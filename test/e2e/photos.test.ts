@@ -118,8 +118,8 @@ describe('e2e: page photos and the club notebook', function () {
     const latest = notebook.getByRole('region', { name: 'Latest quotes' });
     await latest.getByText(first).waitFor(WAIT);
     await latest.getByText(second).waitFor(WAIT);
-    // The source line: the page's stored name (no book chosen) and the page number given.
-    await latest.getByText(/^— .+, p\. 3$/).waitFor(WAIT);
+    // The source line: the project's name (no book chosen) and the page number given.
+    await latest.getByText('— Pride and Prejudice, chapter 1, p. 3').waitFor(WAIT);
     await notebook.close();
 
     await page.getByRole('link', { name: 'Open the notebook' }).click();
