@@ -122,20 +122,23 @@ export function upload<R extends z.ZodType>(path: string, form: FormData, respon
       xhr.onerror = () => reject(new ApiError('network', 'upload failed'));
       xhr.onabort = () => reject(new ApiError('timeout', 'upload cancelled'));
       xhr.onload = () => {
-        const body = xhr.response as { error?: { code?: string; message?: string; details?: unknown } } | null;
+        const body = xhr.response as { error?: unknown } | null;
+        // Our error envelope has an object under `error`; an upload whose every file was refused
+        // answers 400 with its ordinary body (`error: true` and the reasons), which is an answer.
+        const envelope = typeof body?.error === 'object' && body.error !== null ? (body.error as { code?: string; message?: string; details?: unknown }) : undefined;
         if (xhr.status === 401 && !retried && token) {
           void refreshAccess(token).then((fresh) => (fresh ? attempt(fresh, true) : reject(new ApiError('token_expired', 'session ended', 401))));
           return;
         }
-        if (xhr.status >= 200 && xhr.status < 300 || (xhr.status === 400 && body && !body.error)) {
+        if ((xhr.status >= 200 && xhr.status < 300) || (xhr.status === 400 && body && !envelope)) {
           const result = response.safeParse(body);
           if (result.success) resolve(result.data);
           else reject(new ApiError('unexpected', result.error.message));
           return;
         }
         const retryAfter = Number(xhr.getResponseHeader('retry-after')) || undefined;
-        const code = (body?.error?.code ?? 'unexpected') as ApiError['code'];
-        reject(new ApiError(code, body?.error?.message ?? xhr.statusText, xhr.status, body?.error?.details, retryAfter));
+        const code = (envelope?.code ?? 'unexpected') as ApiError['code'];
+        reject(new ApiError(code, envelope?.message ?? xhr.statusText, xhr.status, envelope?.details, retryAfter));
       };
       xhr.send(form);
     };

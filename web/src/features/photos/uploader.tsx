@@ -1,12 +1,12 @@
 // Page photos into a project: dropped or chosen, several at once, each sent on its own with a
 // progress bar, then said stored or refused with its reason.
 import { useRef, useState } from 'preact/hooks';
-import type { ImageResponse } from '../../../../shared/protocol/projects.js';
+import { uploadResponseSchema, type ImageResponse } from '../../../../shared/protocol/projects.js';
 import { toApiError } from '../../api/errors.js';
+import { upload } from '../../api/http.js';
 import { formatNumber, t, tn } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { refusalWords } from './refusal-words.js';
-import { sendPhoto } from './send-photo.js';
 
 type Named = { key: number; name: string; size: number };
 type Sending = (Named & { state: 'waiting'; fraction: number }) | (Named & { state: 'sending'; fraction: number }) | (Named & { state: 'stored' }) | (Named & { state: 'refused'; reason: string });
@@ -33,7 +33,9 @@ export function Uploader({ projectId, onStored }: { projectId: number; onStored:
     for (let attempt = 0; ; attempt++) {
       update(key, { state: 'sending', fraction: 0 });
       try {
-        const answer = await sendPhoto(projectId, file, (fraction) => update(key, { state: 'sending', fraction })).done;
+        const form = new FormData();
+        form.append('images', file, file.name);
+        const answer = await upload(`/api/projects/${projectId}/images`, form, uploadResponseSchema, (sent, total) => update(key, { state: 'sending', fraction: total > 0 ? sent / total : 0 })).done;
         const bad = answer.bad_images[0];
         if (bad) {
           update(key, { state: 'refused', reason: refusalWords(bad.reason) });
