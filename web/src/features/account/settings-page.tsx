@@ -1,4 +1,4 @@
-// Profile and settings: the profile (kept as a draft until saved), interests, the transcription
+// Profile and settings: the picture, the profile (kept as a draft until saved), interests, the transcription
 // opt-out, the password, and logging out here or everywhere. Saving updates the `me` signal, so
 // the header shows the new name at once.
 import { useEffect, useState } from 'preact/hooks';
@@ -12,11 +12,13 @@ import { formatDate, t } from '../../i18n/index.js';
 import { displayName, me, type Me } from '../../live/me.js';
 import type { RouteProps } from '../../routes.js';
 import { errorWords } from '../../ui/errors.js';
+import { Avatar } from '../../ui/avatar.js';
 import { Field } from '../../ui/field.js';
 import { Page } from '../../ui/page.js';
 import { ErrorMessage, Loading } from '../../ui/status.js';
 import { notify } from '../../ui/toast.js';
 import { useResource } from '../../ui/use-resource.js';
+import { AvatarSection } from './avatar-section.js';
 import { fieldErrors } from './field-words.js';
 import { PasswordRules } from './password-rules.js';
 import { draftOf, loadDraft, sameDraft, saveDraft, updateOf, type ProfileDraft } from './profile-draft.js';
@@ -302,9 +304,7 @@ export default function SettingsPage(_props: RouteProps) {
         {data && (
           <>
             <div class="settings-who">
-              <span class="avatar" aria-hidden="true">
-                {displayName(data).slice(0, 1).toUpperCase()}
-              </span>
+              <Avatar person={data} size={48} named />
               <div>
                 <p>
                   <strong>{displayName(data)}</strong> <span class="muted">@{data.username}</span>
@@ -317,6 +317,7 @@ export default function SettingsPage(_props: RouteProps) {
                 </p>
               </div>
             </div>
+            <AvatarSection profile={data} onSaved={onSaved} />
             <ProfileForm key={data.id} profile={data} onSaved={onSaved} />
             <TranscriptionOptOut profile={data} onSaved={onSaved} />
             <PasswordChange profile={data} />

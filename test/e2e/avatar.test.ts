@@ -1,0 +1,89 @@
+// The profile picture in a real browser: chosen on the settings page, sent with its progress,
+// shown from the server (the image really loads), refused in words when the file is not a
+// picture, and seen again on a phone in Korean.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext, Page } from 'playwright-core';
+import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { photo } from '../helpers/images.js';
+import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
+
+const SESSION_KEY = 'roundtable.session';
+const WAIT = { timeout: 20_000 };
+/** True once the picture in the settings page's picture section has loaded real pixels. */
+const PICTURE_LOADED = `(() => { const img = document.querySelector('.avatar-row img'); return !!img && img.complete && img.naturalWidth > 0; })()`;
+
+describe('e2e: profile picture', function () {
+  this.timeout(240_000);
+  let e2e: E2EServer;
+  const contexts: BrowserContext[] = [];
+
+  before(async function () {
+    requireBrowser(this);
+    e2e = await startE2EServer();
+  });
+  afterEach(async function () {
+    await screenshotOnFailure(this);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await e2e?.close();
+  });
+
+  /** The person signed in through a fresh token pair of their own, on the settings page. */
+  async function openSettings(person: TestAccount, options: Parameters<typeof openPerson>[1]): Promise<Page> {
+    const login = await e2e.server.http.post('/auth/jwt/create', { username: person.username, password: person.password });
+    assert.equal(login.status, 200);
+    const { context, page } = await openPerson(e2e.url, options);
+    contexts.push(context);
+    const pair = JSON.stringify({ access: login.body.access, refresh: login.body.refresh });
+    await context.addInitScript(`if (!localStorage.getItem(${JSON.stringify(SESSION_KEY)})) localStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(pair)});`);
+    track(page);
+    await page.goto('/settings');
+    return page;
+  }
+
+  it('uploads a PNG from the settings page, shows it loaded, and refuses a text file named .png in words', async () => {
+    const nickname = `Reader ${randomBytes(4).toString('hex')}`;
+    const person = await signUpAndLogin(e2e.server.http);
+    assert.equal((await e2e.server.http.patch('/api/me', { nickname }, person.access)).status, 200);
+
+    const page = await openSettings(person, { locale: 'en-US', viewport: DESKTOP });
+    const section = page.getByRole('region', { name: 'Profile picture' });
+    await section.waitFor(WAIT);
+    // Before: the initial, named for screen readers since no name stands beside it.
+    await section.getByRole('img', { name: nickname }).waitFor(WAIT);
+    assert.equal(await section.locator('img').count(), 0);
+
+    const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/me/avatar') && r.request().method() === 'POST', WAIT);
+    await page.locator('input[type=file]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await photo(400, 300) });
+    assert.equal((await uploaded).status(), 200);
+    await page.waitForFunction(PICTURE_LOADED, undefined, WAIT);
+    await section.getByRole('img', { name: nickname }).waitFor(WAIT);
+    await section.getByRole('status').getByText('Your new picture is up.').waitFor(WAIT);
+    await section.getByRole('button', { name: 'Change picture' }).waitFor(WAIT);
+    // The me signal changed too: the page's own header line shows the picture (no alt: the name is beside it).
+    await page.locator('.settings-who img[alt=""]').waitFor(WAIT);
+    await screenshot(page, 'avatar-settings-en-desktop');
+    await assertAccessible(page, 'settings with a profile picture (en, desktop)');
+
+    const fake = Buffer.from(`these are reading notes, not a picture ${randomBytes(16).toString('hex')}\n`.repeat(10));
+    await page.locator('input[type=file]').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: fake });
+    await section.getByRole('alert').getByText("That file isn't a PNG, JPEG or WebP picture.").waitFor(WAIT);
+    // The picture from before stays.
+    assert.ok(await page.evaluate<boolean>(PICTURE_LOADED), 'the earlier picture is still shown');
+    await screenshot(page, 'avatar-settings-refused-en-desktop');
+
+    const phone = await openSettings(person, { locale: 'ko-KR', viewport: PHONE });
+    await phone.getByRole('region', { name: '프로필 사진' }).waitFor(WAIT);
+    await phone.waitForFunction(PICTURE_LOADED, undefined, WAIT);
+    await screenshot(phone, 'avatar-settings-ko-phone');
+    await assertAccessible(phone, 'settings with a profile picture (ko, phone)');
+
+    // Removing it brings the initial back.
+    await section.getByRole('button', { name: 'Remove picture' }).click();
+    await section.getByRole('status').getByText('Your picture is removed.').waitFor(WAIT);
+    assert.equal(await section.locator('img').count(), 0);
+    await section.getByRole('img', { name: nickname }).waitFor(WAIT);
+  });
+});
