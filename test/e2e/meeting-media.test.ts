@@ -64,6 +64,13 @@ async function grows(page: Page, counter: Counter, by: number, timeoutMs = 30_00
   }
 }
 
+/** A slow camera and microphone: each takes a moment to open, as real ones (or a permission prompt) may. */
+const SLOW_DEVICES = `(() => {
+  const devices = navigator.mediaDevices;
+  const open = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 1500)).then(() => open(constraints));
+})();`;
+
 async function signIn(context: BrowserContext, account: TestAccount): Promise<void> {
   await context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: account.access, refresh: account.refresh }))});`);
   await context.addInitScript(RECORD_PEER_CONNECTIONS);
@@ -106,6 +113,7 @@ describe('e2e: meeting media', function () {
     memberContext = memberSide.context;
     await signIn(ownerSide.context, owner);
     await signIn(memberSide.context, member);
+    await memberSide.context.addInitScript(SLOW_DEVICES);
     ownerPage = track(ownerSide.page);
     memberPage = track(memberSide.page);
 
@@ -118,7 +126,7 @@ describe('e2e: meeting media', function () {
     await join.click();
     await ownerPage.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 30_000 });
 
-    // The member clicks at once, before the camera and microphone have opened: they still join with both on.
+    // The member clicks at once, before their (slow) camera and microphone have opened: they still join with both on.
     await memberPage.goto(`/meetings/${meetingId}`);
     await memberPage.getByRole('button', { name: '모임 참여하기' }).click();
 
