@@ -175,5 +175,15 @@ describe('e2e: knocks and the owner console', function () {
     await knocker.getByText('가입을 요청했어요.', { exact: false }).waitFor(WAIT);
     await badge(ownerPage, /2명이 기다리고 있어요/).waitFor(WAIT);
     await knocker.close();
+
+    // A decision made elsewhere (another host, here over REST) leaves the badge live too.
+    const http = e2e.server.http;
+    const waiting = await http.get(`/api/clubs/${clubId}/knocks`, owner.access);
+    const carols = (waiting.body.items as Array<{ id: number; user: { id: number } }>).find((k) => k.user.id === carol.id);
+    assert.ok(carols, JSON.stringify(waiting.body));
+    const decided = await http.post(`/api/clubs/${clubId}/knocks/${carols.id}/decision`, { decision: 'admit_once' }, owner.access);
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    await badge(ownerPage, /1명이 기다리고 있어요/).waitFor(WAIT);
+    await ownerPage.getByRole('region', { name: '들어오기를 기다리는 분' }).getByText(carol.username).waitFor({ state: 'detached', ...WAIT });
   });
 });
