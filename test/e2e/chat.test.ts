@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { admit, createClub } from '../helpers/clubs.js';
 import { HttpClient } from '../helpers/http.js';
+import { connect, ok } from '../helpers/sockets.js';
 import { DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
 
 const WAIT = { timeout: 20_000 };
@@ -81,8 +82,9 @@ describe('e2e: club chat', function () {
 
   before(async function () {
     requireBrowser(this);
-    // Without connection state recovery, the missed messages come only from the client's catch-up.
-    e2e = await startE2EServer({ env: { SIGNALING_RECOVERY_SECONDS: '0' } });
+    // Without connection state recovery, the missed messages come only from the client's catch-up;
+    // without rate limits, a long history is seeded over a socket at once.
+    e2e = await startE2EServer({ env: { SIGNALING_RECOVERY_SECONDS: '0', SIGNALING_CHAT_PER_MINUTE: '0', SIGNALING_EVENTS_PER_SECOND: '1000' } });
     http = new HttpClient(e2e.url);
     [mina, joon] = await Promise.all([signUpAndLogin(http, { username: `mina${marker}` }), signUpAndLogin(http, { username: `joon${marker}` })]);
     await http.patch('/api/me', { nickname: 'Mina' }, mina.access);
@@ -203,5 +205,34 @@ describe('e2e: club chat', function () {
     assert.deepEqual(order.slice(-3), ['NEW', ...missed]);
     await assertChatAccessible(phone, 'chat (phone)');
     await screenshot(phone, 'chat-phone-en');
+  });
+
+  it('loads older history as you scroll up, keeping the view still, until the start of the chat', async () => {
+    const club = await createClub(http, mina, { title: `Long talkers ${marker}` });
+    await admit(http, club.id, mina, joon);
+    const socket = await connect(e2e.url, mina.access, { origin: e2e.url });
+    const seeded = Array.from({ length: 75 }, (_, n) => `Seeded ${n + 1} ${marker}`);
+    try {
+      for (const [n, body] of seeded.entries()) await ok(socket, 'chat:send', { club_id: club.id, client_id: `seed-${marker}-${n}`, body });
+    } finally {
+      socket.close();
+    }
+    const { page } = await person(joon, { locale: 'en-US', viewport: DESKTOP });
+    await page.goto(`/clubs/${club.id}/chat`);
+    await row(page, seeded[74]!).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Show older messages' }).waitFor(WAIT);
+    assert.equal((await shownMessages(page)).length, 50, 'one page at first');
+    assert.equal(await page.evaluate<boolean>(`(() => { const log = document.querySelector('.chat-log'); return log.scrollHeight - log.scrollTop - log.clientHeight < 2; })()`), true, 'opens at the newest message');
+
+    const firstShown = row(page, seeded[25]!);
+    await page.evaluate(`document.querySelector('.chat-log').scrollTop = 0`);
+    await row(page, seeded[0]!).waitFor({ state: 'attached', ...WAIT });
+    await page.getByText('This is the start of the chat.').waitFor({ state: 'attached', ...WAIT });
+    const shown = await shownMessages(page);
+    assert.deepEqual(shown.map((m) => m.text), seeded, 'all of them, once, oldest first');
+    // The message that was at the top is still at the top of the log, not pushed down by the older page.
+    const log = await page.locator('.chat-log').boundingBox();
+    const kept = await firstShown.boundingBox();
+    assert.ok(log && kept && kept.y - log.y > -40 && kept.y - log.y < 200, `view kept still: the log's top at ${log?.y}, the message at ${kept?.y}`);
   });
 });
