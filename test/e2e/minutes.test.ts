@@ -85,6 +85,7 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
 
   let notetaker: Page;
   let moderator: Page;
+  let spokenLine = '';
 
   it('two note-takers type at once and end with the same minutes, in both pages and in the Markdown export', async () => {
     notetaker = await enter(cast.notetaker, { locale: 'en-US', viewport: DESKTOP });
@@ -94,7 +95,13 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
     await notetaker.getByText('Saved as you type').waitFor(WAIT);
 
     const [fromNotetaker, fromModerator] = [marker(), marker()];
-    await Promise.all([newLineAtEnd(notetaker, 'Minutes'), newLineAtEnd(moderator, '회의록')]);
+    // Both at once, in two places (typing into one spot at once may interleave the letters, as any CRDT may).
+    const afterReading = async (): Promise<void> => {
+      await minutesOf(moderator, '회의록').getByText('No reading assigned.').click();
+      await moderator.keyboard.press('End');
+      await moderator.keyboard.press('Enter');
+    };
+    await Promise.all([newLineAtEnd(notetaker, 'Minutes'), afterReading()]);
     await Promise.all([notetaker.keyboard.type(fromNotetaker, { delay: 15 }), moderator.keyboard.type(fromModerator, { delay: 15 })]);
 
     for (const [page, name] of [[notetaker, 'Minutes'], [moderator, '회의록']] as const) {
@@ -176,5 +183,28 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
     await screenshot(owner, 'transcript-desktop-en');
     await assertAccessible(phone, 'transcript (phone, ko)');
     await screenshot(phone, 'transcript-phone-ko');
+    spokenLine = stored[0]?.text ?? '';
+  });
+
+  it('once the meeting has ended, writes a summary whose citation shows the cited line in the transcript', async function () {
+    if (!spokenLine) this.skip(); // needs the recognised line of the test before
+    const ended = await e2e.server.http.post(`/api/meetings/${meetingId}/end`, {}, cast.owner.access);
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    const owner = await enter(cast.owner, { locale: 'en-US', viewport: DESKTOP });
+    await owner.getByRole('tab', { name: 'Summary' }).click();
+    await owner.getByRole('button', { name: 'Write a summary' }).click();
+    await owner.getByRole('heading', { name: 'Key points' }).waitFor(WAIT);
+
+    const cite = owner.getByRole('button', { name: new RegExp(`^Source \\d+: ${speaker.username} at .*show in transcript$`) }).first();
+    await cite.click();
+    assert.equal(await owner.getByRole('tab', { name: 'Transcript' }).getAttribute('aria-selected'), 'true');
+    const focused = owner.locator('.transcript-line:focus');
+    await focused.waitFor(WAIT);
+    assert.match(await focused.getAttribute('class') ?? '', /is-cited/);
+    assert.equal((await focused.locator('.transcript-text').innerText()).trim(), spokenLine);
+
+    await owner.getByRole('tab', { name: 'Summary' }).click();
+    await assertAccessible(owner, 'summary (desktop, en)');
+    await screenshot(owner, 'summary-desktop-en');
   });
 });
