@@ -10,8 +10,16 @@ import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screensho
 
 const SESSION_KEY = 'roundtable.session';
 const WAIT = { timeout: 20_000 };
-/** True once the picture in the settings page's picture section has loaded real pixels. */
-const PICTURE_LOADED = `(() => { const img = document.querySelector('.avatar-row img'); return !!img && img.complete && img.naturalWidth > 0; })()`;
+/**
+ * The natural width of the picture in the settings page's picture section once it has loaded
+ * (0 if it failed). Evaluated over CDP: the page's CSP forbids the eval that waitForFunction uses.
+ */
+const PICTURE_WIDTH = `new Promise((resolve) => {
+  const img = document.querySelector('.avatar-row img');
+  if (img.complete) resolve(img.naturalWidth);
+  img.addEventListener('load', () => resolve(img.naturalWidth), { once: true });
+  img.addEventListener('error', () => resolve(0), { once: true });
+})`;
 
 describe('e2e: profile picture', function () {
   this.timeout(240_000);
@@ -58,7 +66,8 @@ describe('e2e: profile picture', function () {
     const uploaded = page.waitForResponse((r) => r.url().endsWith('/api/me/avatar') && r.request().method() === 'POST', WAIT);
     await page.locator('input[type=file]').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await photo(400, 300) });
     assert.equal((await uploaded).status(), 200);
-    await page.waitForFunction(PICTURE_LOADED, undefined, WAIT);
+    await section.locator('img').waitFor(WAIT);
+    assert.ok((await page.evaluate<number>(PICTURE_WIDTH)) > 0, 'the picture loads');
     await section.getByRole('img', { name: nickname }).waitFor(WAIT);
     await section.getByRole('status').getByText('Your new picture is up.').waitFor(WAIT);
     await section.getByRole('button', { name: 'Change picture' }).waitFor(WAIT);
@@ -71,12 +80,12 @@ describe('e2e: profile picture', function () {
     await page.locator('input[type=file]').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: fake });
     await section.getByRole('alert').getByText("That file isn't a PNG, JPEG or WebP picture.").waitFor(WAIT);
     // The picture from before stays.
-    assert.ok(await page.evaluate<boolean>(PICTURE_LOADED), 'the earlier picture is still shown');
+    assert.ok((await page.evaluate<number>(PICTURE_WIDTH)) > 0, 'the earlier picture is still shown');
     await screenshot(page, 'avatar-settings-refused-en-desktop');
 
     const phone = await openSettings(person, { locale: 'ko-KR', viewport: PHONE });
-    await phone.getByRole('region', { name: '프로필 사진' }).waitFor(WAIT);
-    await phone.waitForFunction(PICTURE_LOADED, undefined, WAIT);
+    await phone.getByRole('region', { name: '프로필 사진' }).locator('img').waitFor(WAIT);
+    assert.ok((await phone.evaluate<number>(PICTURE_WIDTH)) > 0, 'the picture loads on the phone');
     await screenshot(phone, 'avatar-settings-ko-phone');
     await assertAccessible(phone, 'settings with a profile picture (ko, phone)');
 
