@@ -128,6 +128,17 @@ describe('profile pictures', function () {
     assert.match(old.headers.get('cache-control') ?? '', /no-cache/);
   });
 
+  it('keeps one picture and one file after parallel uploads, and its address serves it', async () => {
+    const pictures = await Promise.all([photo(120, 90), photo(90, 120), photo(100, 100)]);
+    const answers = await Promise.all(pictures.map((data, i) => send(me.access, [{ name: `p${i}.png`, data, type: 'image/png' }])));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200], JSON.stringify(answers.map((a) => a.body)));
+    const files = (await server.http.get('/api/me/files', me.access)).body.items as Array<{ id: string }>;
+    assert.equal(files.length, 1, JSON.stringify(files));
+    const url = await avatarUrl(me);
+    assert.ok(url);
+    assert.equal((await fetchImage(url, stranger.access)).status, 200);
+  });
+
   it('removes the picture: no address, the image answers 404, and removing again is fine', async () => {
     const before = await avatarUrl(me);
     assert.ok(before);
