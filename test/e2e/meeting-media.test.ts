@@ -24,7 +24,7 @@ interface Bytes {
   inVideo: number;
   outAudio: number;
   outVideo: number;
-  /** Inbound RTP streams of open connections, by kind (not counting the SFU's bandwidth probe): one per remote source when nothing is doubled. */
+  /** Inbound RTP streams of live receivers, by kind (not counting the SFU's bandwidth probe): one per remote source when nothing is doubled. */
   inStreams: { audio: number; video: number };
 }
 
@@ -33,10 +33,12 @@ const READ_BYTES = `(async () => {
   for (const pc of window.__peerConnections ?? []) {
     if (pc.connectionState === 'closed') continue;
     const report = await pc.getStats();
+    // A closed consumer's transceiver stays, inactive with an ended track (kept for reuse), and so do its stats.
+    const live = new Set(pc.getTransceivers().filter((t) => t.currentDirection !== 'inactive' && t.receiver.track.readyState === 'live').map((t) => t.mid));
     report.forEach((s) => {
       if (s.type === 'inbound-rtp') {
         // mediasoup's bandwidth probe arrives as an extra video stream of its own.
-        if (s.mid !== 'probator') out.inStreams[s.kind] += 1;
+        if (s.mid !== 'probator' && live.has(s.mid)) out.inStreams[s.kind] += 1;
         if (s.kind === 'audio') out.inAudio += s.bytesReceived ?? 0; else out.inVideo += s.bytesReceived ?? 0;
       } else if (s.type === 'outbound-rtp') {
         if (s.kind === 'audio') out.outAudio += s.bytesSent ?? 0; else out.outVideo += s.bytesSent ?? 0;
@@ -204,16 +206,35 @@ describe('e2e: meeting media', function () {
 
   it('a second tab taking the place over leaves the first one saying so', async () => {
     assert.ok(memberPage, 'needs the room of the first test');
+    const first = memberPage;
     const second = track(await memberContext.newPage());
+    memberPage = second;
     await second.goto(`/meetings/${meetingId}`);
     await second.getByLabel('내 카메라 미리보기').waitFor();
     await assertAccessible(second, 'pre-join (phone, ko)');
     await screenshot(second, 'meeting-prejoin-phone-ko');
     await second.getByRole('button', { name: '모임 참여하기' }).click();
     await second.getByRole('toolbar', { name: '모임 조작' }).waitFor({ timeout: 30_000 });
-    await memberPage.getByText('다른 탭이나 기기에서 이 모임에 참여해서 여기서는 나왔어요.').waitFor({ timeout: 20_000 });
-    await memberPage.getByRole('button', { name: '여기서 참여하기' }).waitFor();
+    await first.getByText('다른 탭이나 기기에서 이 모임에 참여해서 여기서는 나왔어요.').waitFor({ timeout: 20_000 });
+    await first.getByRole('button', { name: '여기서 참여하기' }).waitFor();
     // The new tab receives the owner's media.
     await grows(second, 'inVideo', 50_000);
+  });
+
+  it("the host stops the member's video, then ends the meeting for everyone", async () => {
+    assert.ok(ownerPage && memberPage, 'needs the room of the first test');
+    const memberTile = ownerPage.getByRole('group', { name: member.username, exact: true });
+    await memberTile.getByRole('button', { name: `Host actions for ${member.username}` }).click();
+    await memberTile.getByRole('button', { name: 'Stop video' }).click();
+    await memberPage.getByText('진행자가 내 카메라를 껐어요.').waitFor({ timeout: 20_000 });
+    await memberPage.getByRole('button', { name: '비디오 켜기' }).waitFor();
+    // The owner's side has no camera of the member any more; their voice still arrives.
+    await grows(ownerPage, 'inAudio', 5_000);
+    assert.deepEqual((await bytes(ownerPage)).inStreams, { audio: 1, video: 0 });
+
+    await ownerPage.getByRole('button', { name: 'End meeting' }).click();
+    await ownerPage.getByRole('button', { name: 'End for everyone?' }).click();
+    await memberPage.getByText('모임이 끝났어요. 함께해 주셔서 고마워요.').waitFor({ timeout: 20_000 });
+    await ownerPage.getByText('The meeting has ended. Thanks for coming.').waitFor({ timeout: 20_000 });
   });
 });
