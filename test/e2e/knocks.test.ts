@@ -112,6 +112,35 @@ describe('e2e: knocks and the owner console', function () {
     assert.equal(row?.role, 'moderator');
   });
 
+  it('posts a notice and adds and deletes a rule from the Manage tab, asking before the delete', async () => {
+    const http = e2e.server.http;
+    const notices = ownerPage.getByRole('region', { name: 'Notices' });
+    const title = `Bring the book ${randomBytes(6).toString('hex')}`;
+    await notices.getByLabel('Notice title').fill(title);
+    await notices.getByRole('button', { name: 'Post notice' }).click();
+    await notices.getByText(title).first().waitFor(WAIT);
+    const posted = await http.get(`/api/clubs/${clubId}/notices`, owner.access);
+    assert.ok((posted.body.items as Array<{ title: string }>).some((n) => n.title === title));
+
+    const rules = ownerPage.getByRole('region', { name: 'Rules' });
+    const rule = `Read to page ${randomBytes(6).toString('hex')} before we meet`;
+    await rules.getByLabel('A new rule').fill(rule);
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    await rules.getByText(rule).first().waitFor(WAIT);
+    const deleteRule = rules.getByRole('listitem').filter({ hasText: rule }).getByRole('button', { name: /^Delete/ });
+    await deleteRule.click();
+    const dialog = ownerPage.getByRole('dialog', { name: 'Delete this rule?' });
+    await dialog.waitFor(WAIT);
+    // Cancelling keeps it; confirming deletes it.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    assert.equal((await http.get(`/api/clubs/${clubId}/rules`, owner.access)).body.items.length, 1);
+    await deleteRule.click();
+    await ownerPage.getByRole('dialog', { name: 'Delete this rule?' }).getByRole('button', { name: 'Delete' }).click();
+    await ownerPage.getByText('Rule deleted.').waitFor(WAIT);
+    assert.equal((await http.get(`/api/clubs/${clubId}/rules`, owner.access)).body.items.length, 0);
+  });
+
   it('says a refusal in words, in Korean', async () => {
     const knocker = await openSignedIn(bob, { locale: 'ko-KR' });
     const ask = knocker.getByRole('button', { name: '가입 요청하기' });

@@ -40,12 +40,14 @@ function DuesRow({ club, season, entry, onChanged }: { club: ClubResponse; seaso
           </label>
           <input id={amountId} class="input dues-amount" type="number" min={0} inputMode="numeric" value={amount} onInput={(event) => setAmount(event.currentTarget.value)} />
           {entry.paid ? (
-            <button type="button" class="btn btn-small" disabled={busy !== null} onClick={() => void record(false)} aria-label={t('owner.dues.markUnpaidNamed', { name })}>
+            <button type="button" class="btn btn-small" disabled={busy !== null} onClick={() => void record(false)}>
               {busy ? t('owner.working') : t('owner.dues.markUnpaid')}
+              <span class="visually-hidden"> {name}</span>
             </button>
           ) : (
-            <button type="button" class="btn btn-primary btn-small" disabled={busy !== null} onClick={() => void record(true)} aria-label={t('owner.dues.markPaidNamed', { name })}>
+            <button type="button" class="btn btn-primary btn-small" disabled={busy !== null} onClick={() => void record(true)}>
               {busy ? t('owner.working') : t('owner.dues.markPaid')}
+              <span class="visually-hidden"> {name}</span>
             </button>
           )}
         </div>

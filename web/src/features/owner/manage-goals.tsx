@@ -61,8 +61,9 @@ export function ManageGoals({ club }: { club: ClubResponse }) {
                   </div>
                 )}
               </div>
-              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(goal)} aria-label={t('owner.deleteNamed', { name: goal.title })}>
+              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(goal)}>
                 {busy === `delete-${goal.id}` ? t('owner.working') : t('common.delete')}
+                <span class="visually-hidden"> {goal.title}</span>
               </button>
             </li>
           ))}

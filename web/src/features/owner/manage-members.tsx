@@ -64,11 +64,13 @@ function MemberRow({ club, member, onChanged }: { club: ClubResponse; member: Me
       )}
       {mayAct && (
         <div class="cluster">
-          <button type="button" class="btn btn-small" disabled={busy !== null} onClick={() => void remove()} aria-label={t('owner.members.removeNamed', { name })}>
+          <button type="button" class="btn btn-small" disabled={busy !== null} onClick={() => void remove()}>
             {busy === 'remove' ? t('owner.working') : t('owner.members.remove')}
+            <span class="visually-hidden"> {name}</span>
           </button>
-          <button type="button" class="btn btn-danger btn-small" disabled={busy !== null} onClick={() => void ban()} aria-label={t('owner.members.banNamed', { name })}>
+          <button type="button" class="btn btn-danger btn-small" disabled={busy !== null} onClick={() => void ban()}>
             {busy === 'ban' ? t('owner.working') : t('owner.members.ban')}
+            <span class="visually-hidden"> {name}</span>
           </button>
         </div>
       )}
@@ -88,8 +90,9 @@ function BannedRow({ club, member, onChanged }: { club: ClubResponse; member: Me
       <div class="manage-row-main">
         <strong>{name}</strong> <span class="muted small">@{member.user.username}</span>
       </div>
-      <button type="button" class="btn btn-small" disabled={busy !== null} onClick={() => void unban()} aria-label={t('owner.members.unbanNamed', { name })}>
+      <button type="button" class="btn btn-small" disabled={busy !== null} onClick={() => void unban()}>
         {busy ? t('owner.working') : t('owner.members.unban')}
+        <span class="visually-hidden"> {name}</span>
       </button>
     </li>
   );

@@ -92,11 +92,13 @@ export function ManageNotices({ club }: { club: ClubResponse }) {
                   {notice.body && <p class="muted small">{notice.body}</p>}
                 </div>
                 <div class="cluster">
-                  <button type="button" class="btn btn-small" onClick={() => setEditing(notice.id)} aria-label={t('owner.editNamed', { name: notice.title })}>
+                  <button type="button" class="btn btn-small" onClick={() => setEditing(notice.id)}>
                     {t('common.edit')}
+                    <span class="visually-hidden"> {notice.title}</span>
                   </button>
-                  <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(notice)} aria-label={t('owner.deleteNamed', { name: notice.title })}>
+                  <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(notice)}>
                     {busy === `delete-${notice.id}` ? t('owner.working') : t('common.delete')}
+                    <span class="visually-hidden"> {notice.title}</span>
                   </button>
                 </div>
               </li>

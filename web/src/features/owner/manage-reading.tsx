@@ -64,8 +64,9 @@ export function ManageReading({ club }: { club: ClubResponse }) {
               <div class="manage-row-main">
                 <strong>{item.book.title}</strong> <span class="muted small">{item.book.author}</span>
               </div>
-              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(item)} aria-label={t('owner.reading.removeNamed', { title: item.book.title })}>
+              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(item)}>
                 {busy === `remove-${item.id}` ? t('owner.working') : t('owner.reading.remove')}
+                <span class="visually-hidden"> {item.book.title}</span>
               </button>
             </li>
           ))}
@@ -92,8 +93,9 @@ export function ManageReading({ club }: { club: ClubResponse }) {
                 <div class="manage-row-main">
                   <strong>{book.title}</strong> <span class="muted small">{book.author}</span>
                 </div>
-                <button type="button" class="btn btn-small" disabled={busy !== null || listed.has(book.id)} onClick={() => void add(book)} aria-label={t('owner.reading.addNamed', { title: book.title })}>
+                <button type="button" class="btn btn-small" disabled={busy !== null || listed.has(book.id)} onClick={() => void add(book)}>
                   {listed.has(book.id) ? t('owner.reading.onList') : busy === `add-${book.id}` ? t('owner.working') : t('common.add')}
+                  <span class="visually-hidden"> {book.title}</span>
                 </button>
               </li>
             ))}

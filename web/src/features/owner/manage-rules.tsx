@@ -40,11 +40,12 @@ export function ManageRules({ club }: { club: ClubResponse }) {
         <Empty>{t('owner.rules.none')}</Empty>
       ) : (
         <ol class="list">
-          {list.data.items.map((rule, index) => (
+          {list.data.items.map((rule) => (
             <li key={rule.id} class="manage-row">
               <span class="manage-row-main">{rule.text}</span>
-              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(rule)} aria-label={t('owner.rules.deleteNumbered', { n: index + 1 })}>
+              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(rule)}>
                 {busy === `delete-${rule.id}` ? t('owner.working') : t('common.delete')}
+                <span class="visually-hidden"> {rule.text}</span>
               </button>
             </li>
           ))}
