@@ -184,6 +184,13 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
     await assertAccessible(phone, 'transcript (phone, ko)');
     await screenshot(phone, 'transcript-phone-ko');
     spokenLine = stored[0]?.text ?? '';
+
+    // Talk time, for the owner: the speaker's share as a bar and in words.
+    await owner.getByRole('tab', { name: 'Talk time' }).click();
+    const row = owner.locator('.talk-row', { hasText: speaker.username });
+    await row.getByText('100%').waitFor(WAIT);
+    await assertAccessible(owner, 'talk time (desktop, en)');
+    await screenshot(owner, 'talk-time-desktop-en');
   });
 
   it('once the meeting has ended, writes a summary whose citation shows the cited line in the transcript', async function () {

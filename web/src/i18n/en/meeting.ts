@@ -157,5 +157,7 @@ export const meetingEn = {
   'meeting.talk.loading': 'Loading talk time…',
   'meeting.talk.empty': 'Nobody has spoken yet.',
   'meeting.talk.share': '{percent}%',
-  'meeting.talk.detail': '{minutes} min, {turns} turns',
+  'meeting.talk.detail': '{time} spoken, {turns}',
+  'meeting.talk.turns.one': '{count} turn',
+  'meeting.talk.turns.other': '{count} turns',
 } as const;

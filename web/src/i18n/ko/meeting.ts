@@ -159,5 +159,7 @@ export const meetingKo: Record<keyof typeof meetingEn, string> = {
   'meeting.talk.loading': '발언 시간을 불러오는 중…',
   'meeting.talk.empty': '아직 말한 사람이 없어요.',
   'meeting.talk.share': '{percent}%',
-  'meeting.talk.detail': '{minutes}분, {turns}번 발언',
+  'meeting.talk.detail': '{time} 동안 말함, {turns}',
+  'meeting.talk.turns.one': '{count}번 발언',
+  'meeting.talk.turns.other': '{count}번 발언',
 };

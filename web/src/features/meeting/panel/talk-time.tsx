@@ -3,15 +3,11 @@ import { useEffect } from 'preact/hooks';
 import { participationSchema, type Participation } from '../../../../../shared/protocol/intelligence.js';
 import { get } from '../../../api/http.js';
 import { connectCount, getSocket } from '../../../api/socket.js';
-import { formatNumber, t } from '../../../i18n/index.js';
+import { t, tn } from '../../../i18n/index.js';
 import { ErrorMessage, Loading } from '../../../ui/status.js';
 import { useResource } from '../../../ui/use-resource.js';
 import { learnNames } from './names.js';
-
-function minutesOf(ms: number): string {
-  const minutes = ms / 60_000;
-  return formatNumber(Math.round(minutes * 10) / 10);
-}
+import { clockOf } from './transcript-lines.js';
 
 export function TalkTime({ meetingId, clubId }: { meetingId: number; clubId: number }) {
   const reconnects = connectCount.value;
@@ -56,7 +52,7 @@ export function TalkTime({ meetingId, clubId }: { meetingId: number; clubId: num
                 <div class="talk-bar" aria-hidden="true">
                   <span class="talk-fill" style={{ width: `${Math.max(percent, m.talk_ms > 0 ? 2 : 0)}%` }} />
                 </div>
-                <span class="muted small">{t('meeting.talk.detail', { minutes: minutesOf(m.talk_ms), turns: m.turns })}</span>
+                <span class="muted small">{t('meeting.talk.detail', { time: clockOf(m.talk_ms), turns: tn('meeting.talk.turns', m.turns) })}</span>
               </li>
             );
           })}
