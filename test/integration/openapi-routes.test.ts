@@ -2,11 +2,12 @@
 // lists is missing from the server: the routes are read from the Express app's own router
 // stack, so a route added outside the one declaration (server/http/api.ts) fails here.
 // Left out, as operations rather than API: /healthz, /readyz and /metrics (health.ts and the
-// metrics router). The notes WebSocket (/collab upgrade) and Socket.IO are not Express routes.
+// metrics router); and the web client's pages (server/http/web-client.ts: index.html for any
+// other GET), which are the app, not the API. The notes WebSocket (/collab upgrade) and Socket.IO are not Express routes.
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const OPERATIONAL = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics']);
+const OPERATIONAL = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /.*/']);
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
