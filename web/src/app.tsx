@@ -11,6 +11,7 @@ import { KnockBadge } from './features/owner/knock-badge.js';
 import { LOCALES, locale, setLocale, t, type Locale } from './i18n/index.js';
 import { matchPath, navigate, onLinkClick, place, safeNext } from './router.js';
 import { routes, type RouteDef, type RouteProps } from './routes.js';
+import { Avatar } from './ui/avatar.js';
 import { Loading } from './ui/status.js';
 import { Toasts } from './ui/toast.js';
 import { NotFound } from './ui/not-found.js';
@@ -71,8 +72,9 @@ function Header() {
         {signedIn ? (
           <>
             <a href="/settings" onClick={onLinkClick} class="nav-link account-link" aria-current={place.value.pathname === '/settings' ? 'page' : undefined}>
+              {person && <Avatar person={person} size={28} named />}
               <span class="visually-hidden">{t('nav.settings')}: </span>
-              {person ? displayName(person) : t('nav.settings')}
+              <span class="account-name">{person ? displayName(person) : t('nav.settings')}</span>
             </a>
             <button type="button" class="btn btn-quiet header-logout" onClick={() => void logout()}>
               {t('nav.logout')}
