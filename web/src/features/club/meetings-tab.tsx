@@ -1,5 +1,6 @@
 // The club's meetings: the live and scheduled ones (a live one opens at /meetings/:id), and the
 // past ones with who came, their minutes (the notes exported as Markdown) and their summary.
+import { StartMeetingButton } from '../meeting/start-meeting-button.js';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { pageSchema } from '../../../../shared/protocol/common.js';
 import { summaryResponseSchema, type Citation, type SummaryContent, type SummaryItem } from '../../../../shared/protocol/intelligence.js';
@@ -32,6 +33,7 @@ export default function MeetingsTab({ club }: ClubTabProps) {
 
   return (
     <div class="content-tab stack">
+      <StartMeetingButton club={club} />
       <section aria-labelledby="meetings-upcoming" class="stack">
         <h2 id="meetings-upcoming">{t('content.meetings.upcoming')}</h2>
         {!upcoming.items && upcoming.loading && <Loading />}
