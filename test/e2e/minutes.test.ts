@@ -10,7 +10,7 @@ import { admit, clubWithCast, type ClubCast } from '../helpers/clubs.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { joinOverSocket } from '../helpers/meeting-sockets.js';
 import type { RtpBot } from '../helpers/rtp-bots.js';
-import { OpenSockets } from '../helpers/sockets.js';
+import { ok, OpenSockets } from '../helpers/sockets.js';
 import { opusFrames, requireTools } from '../helpers/speech.js';
 import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
 
@@ -40,6 +40,8 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
     const res = await e2e.server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Chapter 5', transcription: true }, cast.owner.access);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     meetingId = res.body.id as number;
+    // The owner takes the meeting live, so note-takers and members may join it.
+    await ok(await sockets.connect(cast.owner), 'meeting:join', { meeting_id: meetingId });
   });
   afterEach(async function () {
     await screenshotOnFailure(this);
@@ -51,13 +53,25 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
     await e2e?.close();
   });
 
-  /** A signed-in person on the meeting page. */
-  async function enter(who: TestAccount, options: PersonOptions): Promise<Page> {
+  const PREJOIN = {
+    'en-US': { mic: 'Join with microphone on', camera: 'Join with camera on', join: 'Join the meeting' },
+    'ko-KR': { mic: '마이크 켜고 참여', camera: '카메라 켜고 참여', join: '모임 참여하기' },
+  } as const;
+
+  /** A signed-in person on the meeting page: in the room (microphone and camera off, so only the bot speaks), or on the page of an ended meeting. */
+  async function enter(who: TestAccount, options: PersonOptions & { locale: keyof typeof PREJOIN }, join = true): Promise<Page> {
     const { context, page } = await openPerson(e2e.url, options);
     contexts.push(context);
     track(page);
     await context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: who.access, refresh: who.refresh }))})`);
     await page.goto(`/meetings/${meetingId}`);
+    if (!join) return page;
+    const words = PREJOIN[options.locale];
+    const joinButton = page.getByRole('button', { name: words.join });
+    await joinButton.waitFor(WAIT);
+    await page.getByRole('checkbox', { name: words.mic }).setChecked(false);
+    await page.getByRole('checkbox', { name: words.camera }).setChecked(false);
+    await joinButton.click();
     return page;
   }
 
@@ -197,7 +211,7 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
     if (!spokenLine) this.skip(); // needs the recognised line of the test before
     const ended = await e2e.server.http.post(`/api/meetings/${meetingId}/end`, {}, cast.owner.access);
     assert.equal(ended.status, 200, JSON.stringify(ended.body));
-    const owner = await enter(cast.owner, { locale: 'en-US', viewport: DESKTOP });
+    const owner = await enter(cast.owner, { locale: 'en-US', viewport: DESKTOP }, false);
     await owner.getByRole('tab', { name: 'Summary' }).click();
     await owner.getByRole('button', { name: 'Write a summary' }).click();
     await owner.getByRole('heading', { name: 'Key points' }).waitFor(WAIT);
