@@ -30,9 +30,7 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
 
   before(async function () {
     requireBrowser(this);
-    // ROUNDTABLE_E2E_WEB_DIR: serve a client built elsewhere instead of this checkout's.
-    const webDir = process.env.ROUNDTABLE_E2E_WEB_DIR;
-    e2e = await startE2EServer({ env: { ASR_ENGINE: 'pocketsphinx', SFU_WORKERS: '1', ...(webDir ? { WEB_DIR: webDir } : {}) } });
+    e2e = await startE2EServer({ env: { ASR_ENGINE: 'pocketsphinx', SFU_WORKERS: '1' } });
     sockets = new OpenSockets(() => e2e.url);
     cast = await clubWithCast(e2e.server.http);
     speaker = await signUpAndLogin(e2e.server.http);
