@@ -1,7 +1,7 @@
 // Discover: search and filters (kept in the address, so a search can be shared and goes back and
 // forward), the clubs picked for the viewer with the reason on each, and the results, paged.
 // Finding clubs needs an account: signed out, the page says so and points to log in / sign up.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { CLUB_KINDS, type clubSearchQuerySchema } from '../../../../shared/protocol/clubs.js';
 import { pageSchema } from '../../../../shared/protocol/common.js';
@@ -152,7 +152,15 @@ function Results({ filters }: { filters: Filters }) {
 
 function SearchForm({ applied }: { applied: Filters }) {
   const [draft, setDraft] = useState<Filters>(applied);
-  useEffect(() => setDraft(applied), [addressOf(applied)]);
+  // Follow the address when it changes (back/forward), but not on the first run: effects run
+  // after paint, and resetting then would wipe what someone typed in the meantime.
+  const shownAddress = useRef(addressOf(applied));
+  useEffect(() => {
+    const address = addressOf(applied);
+    if (address === shownAddress.current) return;
+    shownAddress.current = address;
+    setDraft(applied);
+  }, [addressOf(applied)]);
   const change = (patch: Partial<Filters>) => setDraft((current) => ({ ...current, ...patch }));
   const submit = (event: Event) => {
     event.preventDefault();
