@@ -7,6 +7,7 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type {
   ConsumerReply,
+  HandsState,
   JoinReply,
   MediaClientPayload,
   MediaDelivery,
@@ -186,6 +187,19 @@ export class MeetingHub {
     const { meeting, peer } = this.find(p.meeting_id, userId);
     media.closeProducer(meeting, peer, p.producer_id);
     return {};
+  }
+
+  /** Raises or lowers the user's own hand. */
+  async raiseHand(userId: number, p: MediaClientPayload<'hand:raise'>): Promise<HandsState> {
+    const { meeting } = this.find(p.meeting_id, userId);
+    return { meeting_id: meeting.id, queue: meeting.setHand(userId, p.raised, new Date(this.clock.now())) };
+  }
+
+  /** Takes someone's hand down (the caller has checked meeting.lower_hands); a hand not up, or a person not here, changes nothing. */
+  async lowerHand(p: MediaClientPayload<'hand:lower'>): Promise<HandsState> {
+    const meeting = this.meetings.get(p.meeting_id);
+    if (!meeting) throw new AppError('not_found', 'Nobody is in this meeting');
+    return { meeting_id: meeting.id, queue: meeting.setHand(p.user_id, false, new Date(this.clock.now())) };
   }
 
   // Moderation: the caller has checked meeting.moderate (and that the actor outranks the target).

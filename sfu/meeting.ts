@@ -10,6 +10,7 @@ import type {
   MediaServerPayloads,
   PeerLeftReason,
   ProducerClosedReason,
+  RaisedHand,
   TranscriptionState,
 } from '../shared/protocol/meetings-media.js';
 import type { AudioTaps } from './audio-taps.js';
@@ -61,6 +62,8 @@ export class Meeting {
   #activeSpeaker: number | null = null;
   /** Whether microphones are tapped for transcription (opted-out members' never are). */
   #transcribing = false;
+  /** Raised hands by user id, with when they went up; a Map keeps the order they were raised. */
+  readonly #hands = new Map<number, string>();
   #routers!: RouterSet;
   #speech!: SpeechObservers;
   #rebuilding: Promise<void> = Promise.resolve();
@@ -163,6 +166,25 @@ export class Meeting {
     return true;
   }
 
+  // Raised hands: who asked to speak, first raised first.
+
+  hands(): RaisedHand[] {
+    return [...this.#hands].map(([userId, raisedAt]) => ({ user_id: userId, raised_at: raisedAt }));
+  }
+
+  /** Raises (at the end of the queue; a hand up already keeps its place) or lowers; tells everyone when it changed. */
+  setHand(userId: number, raised: boolean, at: Date): RaisedHand[] {
+    const changed = raised ? !this.#hands.has(userId) : this.#hands.has(userId);
+    if (raised && changed) this.#hands.set(userId, at.toISOString());
+    if (!raised) this.#hands.delete(userId);
+    if (changed) this.announceHands();
+    return this.hands();
+  }
+
+  private announceHands(): void {
+    this.emit('meeting:hands', this.everyone(), { meeting_id: this.id, queue: this.hands() });
+  }
+
   // Producers across the meeting.
 
   ownerOf(producerId: string): Peer | undefined {
@@ -208,6 +230,7 @@ export class Meeting {
       rtp_capabilities_known: peer.rtpCapabilities !== null,
       active_speaker: this.#activeSpeaker,
       transcription: this.transcriptionState(),
+      hands: this.hands(),
     };
   }
 
@@ -256,6 +279,7 @@ export class Meeting {
     if (!peer.joined) return;
     const to = reason === 'left' ? this.everyone() : [...this.everyone(), peer.userId];
     this.emit('peer:left', to, { meeting_id: this.id, user_id: peer.userId, reason });
+    if (this.#hands.delete(peer.userId)) this.announceHands();
     void this.closeSession(peer);
   }
 

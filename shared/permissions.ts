@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   'meeting.join': { least: 'guest' },
   'meeting.moderate': { least: 'moderator' },
   'meeting.end': { least: 'moderator' },
+  /** Taking down someone else's raised hand (everyone raises and lowers their own). */
+  'meeting.lower_hands': { least: 'moderator' },
   /** Turning a meeting's transcription on or off, and the club's default: the owner's decision. */
   'meeting.transcription': { least: 'owner' },
   'chat.read': { least: 'guest' },

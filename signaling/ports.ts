@@ -92,6 +92,8 @@ export interface MeetingMedia {
   stopVideo(p: MediaClientPayload<'peer:stop-video'>): Promise<MediaReplies['peer:stop-video']>;
   setPublishRight(p: MediaClientPayload<'peer:publish'>): Promise<MediaReplies['peer:publish']>;
   removePeer(p: MediaClientPayload<'peer:remove'>): Promise<MediaReplies['peer:remove']>;
+  raiseHand(userId: number, p: MediaClientPayload<'hand:raise'>): Promise<MediaReplies['hand:raise']>;
+  lowerHand(p: MediaClientPayload<'hand:lower'>): Promise<MediaReplies['hand:lower']>;
   endMeeting(meetingId: number, options?: { record?: boolean; reason?: MeetingEndedReason }): Promise<MediaReplies['meeting:end']>;
   /** The user's login session ended: their peers whose socket is gone leave now. */
   dropDisconnected(userId: number): void;

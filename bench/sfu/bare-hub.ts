@@ -38,6 +38,7 @@ export class BareRouterHub implements BotHub {
       peers: [],
       resumed: false,
       transcription: { on: false, opted_out: [] },
+      hands: [],
       recreate_transports: true,
       transports: [],
       producers: [],

@@ -141,6 +141,11 @@ export const mediaClientEvents = {
   /** allowed: false closes the member's producers and refuses new ones until allowed again. */
   'peer:publish': z.strictObject({ ...meetingRef, user_id: userId, allowed: z.boolean() }),
   'meeting:end': z.strictObject(meetingRef),
+  // Raised hands (the queue of who asked to speak, first raised first).
+  /** Anyone in the meeting, for themselves: raised puts them at the end of the queue (again: keeps their place); false takes them out. */
+  'hand:raise': z.strictObject({ ...meetingRef, raised: z.boolean() }),
+  /** Owners and moderators (meeting.lower_hands): takes someone's hand down. */
+  'hand:lower': z.strictObject({ ...meetingRef, user_id: userId }),
 } as const;
 
 export type MediaClientEvent = keyof typeof mediaClientEvents;
@@ -160,6 +165,19 @@ export interface PeerRights {
   can_publish: boolean;
   /** True while a moderator keeps the microphone muted. */
   mic_locked: boolean;
+}
+
+/** One raised hand; the queue lists them in the order they went up. */
+export interface RaisedHand {
+  user_id: number;
+  /** ISO 8601. */
+  raised_at: string;
+}
+
+/** The whole queue, as every change tells it (a client replaces its copy). */
+export interface HandsState {
+  meeting_id: number;
+  queue: RaisedHand[];
 }
 
 export interface PeerInfo extends PeerRights {
@@ -260,6 +278,8 @@ export interface JoinReply {
   active_speaker: number | null;
   /** Whether what is said is transcribed, and whose voice never is: told on joining and on every change. */
   transcription: TranscriptionState;
+  /** Raised hands, first raised first (meeting:hands repeats the queue on every change). */
+  hands: RaisedHand[];
 }
 
 /** One utterance of the meeting: who spoke, when (ms from the meeting's start) and, where a recogniser runs, what. */
@@ -300,6 +320,8 @@ export interface MediaReplies {
   'peer:remove': { user_id: number };
   'peer:publish': PeerRights & { user_id: number };
   'meeting:end': { meeting_id: number };
+  'hand:raise': HandsState;
+  'hand:lower': HandsState;
 }
 
 export type PeerLeftReason = 'left' | 'timeout' | 'removed' | 'removed_from_club' | 'meeting_ended' | 'replaced';
@@ -337,6 +359,8 @@ export interface MediaServerPayloads {
   /** Volumes in dBov (−127 silent … 0 loudest) of the members speaking, loudest first. */
   'audio-levels': { meeting_id: number; levels: { user_id: number; volume: number }[] };
   'meeting:ended': { meeting_id: number; reason: MeetingEndedReason };
+  /** The raised hands changed (raised, lowered, or their person left): the whole queue, to everyone. */
+  'meeting:hands': HandsState;
   /** Transcription was turned on or off, or someone in the meeting opted out or back in. */
   'meeting:transcription': { meeting_id: number } & TranscriptionState;
   /** A new line of the transcript. */

@@ -1,7 +1,7 @@
 // The checks every meeting event goes through: the meeting exists, the socket holds the
 // peer's seat, a moderator outranks the target and the media is on this node.
 import { AppError } from '../../../shared/errors.js';
-import { outranks } from '../../../shared/permissions.js';
+import { outranks, type Action } from '../../../shared/permissions.js';
 import type { ClientSession } from '../../client.js';
 import type { SignalingHub } from '../../hub.js';
 import type { ClubDirectory, MeetingCatalog, MeetingFacts, MeetingLocator, MeetingMedia } from '../../ports.js';
@@ -72,6 +72,17 @@ export class Guard {
       const targetRole = target?.role ?? 'outsider';
       if (!outranks(role, targetRole)) throw new AppError('forbidden', `A ${role} may not moderate a ${targetRole}`, { role, target_role: targetRole });
     }
+    await this.hostedHere(meeting_id);
+  }
+
+  /** The actor's role in the meeting's club allows `action`, and the media is here. */
+  async permitted(client: ClientSession, meetingId: number, action: Action): Promise<void> {
+    const facts = await this.meeting(meetingId);
+    await this.hub.clubRooms.authorize(client, facts.clubId, action);
+    await this.hostedHere(meetingId);
+  }
+
+  private async hostedHere(meeting_id: number): Promise<void> {
     if (this.deps.media.hosts(meeting_id)) return;
     const url = await this.deps.locator.locate(meeting_id);
     if (url) throw elsewhere(url);

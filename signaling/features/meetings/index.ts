@@ -104,6 +104,14 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       return reply;
     });
 
+    // Raised hands: one's own through the seat; someone else's takes meeting.lower_hands. The general rate limit applies.
+    hub.on('hand:raise', async (p, client) => (guard.seated(client, p.meeting_id), media.raiseHand(client.userId, p)));
+    hub.on('hand:lower', async (p, client) => {
+      if (p.user_id === client.userId) return (guard.seated(client, p.meeting_id), media.raiseHand(client.userId, { meeting_id: p.meeting_id, raised: false }));
+      await guard.permitted(client, p.meeting_id, 'meeting.lower_hands');
+      return media.lowerHand(p);
+    });
+
     // Ending works from any node: the record ends here, and the bus tells the node with the media.
     hub.on('meeting:end', async ({ meeting_id }, client) => {
       const facts = await guard.meeting(meeting_id);
