@@ -8,7 +8,7 @@
 // path that breaks on its own (ICE disconnected/failed) gets transport:restart-ice.
 import { signal } from '@preact/signals';
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
+import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
 import { type ApiError, toApiError } from '../../api/errors.js';
 import { call, getSocket } from '../../api/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -91,6 +91,8 @@ export class MeetingSession {
   readonly notice = signal<RoomNotice | null>(null);
   /** The join reply's transcription state, for the side panel (it follows later changes itself). */
   readonly transcription = signal<TranscriptionState | undefined>(undefined);
+  /** Raised hands, first raised first: the join reply's queue, replaced by every meeting:hands. */
+  readonly hands = signal<RaisedHand[]>([]);
 
   private device = new Device();
   private send: types.Transport | null = null;
@@ -107,6 +109,8 @@ export class MeetingSession {
   private iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private detach: Array<() => void> = [];
   private closed = false;
+  /** Set while this person takes their own hand down, so that only a host's lowering is announced. */
+  private loweringOwnHand = false;
 
   constructor(readonly meetingId: number) {}
 
@@ -157,6 +161,7 @@ export class MeetingSession {
     this.patchSelf({ userId: reply.self.user_id, rights: { can_publish: reply.self.can_publish, mic_locked: reply.self.mic_locked } });
     this.activeSpeaker.value = reply.active_speaker;
     this.transcription.value = reply.transcription;
+    this.hands.value = reply.hands;
     // Before any await: events that follow the reply (peer:joined, producer:new) then update this list instead of being overwritten by it.
     this.peers.value = reply.peers.map((peer) => ({
       userId: peer.user_id,
@@ -635,6 +640,7 @@ export class MeetingSession {
       'active-speaker': ({ user_id }) => {
         this.activeSpeaker.value = user_id;
       },
+      'meeting:hands': ({ queue }) => this.takeHands(queue),
       'meeting:ended': () => this.stopHere({ kind: 'ended' }),
       'meeting:rebuilt': ({ rtp_capabilities }) => void this.rebuild(rtp_capabilities),
     };
@@ -692,6 +698,30 @@ export class MeetingSession {
     }
   }
 
+  // ——— raised hands ———
+
+  /** Puts this person's hand up (at the end of the queue) or down. */
+  async raiseHand(raised: boolean): Promise<void> {
+    this.loweringOwnHand = !raised;
+    try {
+      this.takeHands((await call('hand:raise', { meeting_id: this.meetingId, raised })).queue);
+    } finally {
+      this.loweringOwnHand = false;
+    }
+  }
+
+  /** A host takes someone's hand down. */
+  async lowerHand(userId: number): Promise<void> {
+    this.takeHands((await call('hand:lower', { meeting_id: this.meetingId, user_id: userId })).queue);
+  }
+
+  private takeHands(queue: RaisedHand[]): void {
+    const me = this.self.value.userId;
+    const wasUp = this.hands.value.some((h) => h.user_id === me);
+    if (wasUp && !queue.some((h) => h.user_id === me) && !this.loweringOwnHand) this.say('meeting.hands.loweredByHost', 'info');
+    this.hands.value = queue;
+  }
+
   // ——— moderation ———
 
   muteMember(userId: number, muted: boolean) {
@@ -733,6 +763,7 @@ export class MeetingSession {
     for (const track of [self.micTrack, self.cameraTrack, self.screenTrack]) track?.stop();
     this.patchSelf({ mic: false, camera: false, screen: false, micTrack: null, cameraTrack: null, screenTrack: null });
     this.peers.value = [];
+    this.hands.value = [];
     this.detach.splice(0).forEach((off) => off());
     this.state.value = state;
   }

@@ -1,19 +1,21 @@
 // The meeting room: the grid of people, the control bar, the side panel beside the video, the
-// recovery messages and the keyboard shortcuts (M, V, Esc, ?).
+// recovery messages, the raised hands and the keyboard shortcuts (M, V, H, Esc, ?).
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { can, type Role } from '../../../../shared/permissions.js';
 import { t, tn } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { notify } from '../../ui/toast.js';
 import { SidePanel } from './panel/side-panel.js';
 import { DevicePicker } from './prejoin.js';
 import { useDeviceLists } from './devices.js';
+import { handPosition, HandsAnnouncer, HandsQueue } from './hands.js';
 import type { MeetingSession } from './media-session.js';
 import { RemoteAudio, Tile } from './tile.js';
 
 export interface RoomProps {
   session: MeetingSession;
   clubId: number;
-  role: string;
+  role: Role;
   moderate: boolean;
   mayEnd: boolean;
   nameOf: (userId: number) => string;
@@ -39,6 +41,8 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
   const speaker = session.activeSpeaker.value;
   const recovering = session.mediaRecovering.value;
   const state = session.state.value;
+  const hands = session.hands.value;
+  const handUp = handPosition(hands, self.userId) !== null;
   const [panelOpen, setPanelOpen] = useState(true);
   const [helpOpen, setHelpOpen] = useState(false);
   const [devicesOpen, setDevicesOpen] = useState(false);
@@ -58,16 +62,18 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
   };
   const toggleMic = () => act('mic', () => session.setMic(!session.self.value.mic), 'meeting.controls.deviceError');
   const toggleCamera = () => act('camera', () => session.setCamera(!session.self.value.camera), 'meeting.controls.deviceError');
+  const toggleHand = () => act('hand', () => session.raiseHand(handPosition(session.hands.value, session.self.value.userId) === null));
 
   // Shortcuts read the session's current state, not this render's.
-  const keys = useRef({ toggleMic, toggleCamera, panelOpen, helpOpen });
-  keys.current = { toggleMic, toggleCamera, panelOpen, helpOpen };
+  const keys = useRef({ toggleMic, toggleCamera, toggleHand, panelOpen, helpOpen });
+  keys.current = { toggleMic, toggleCamera, toggleHand, panelOpen, helpOpen };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
       const current = keys.current;
       if (event.key === 'm' || event.key === 'M') current.toggleMic();
       else if (event.key === 'v' || event.key === 'V') current.toggleCamera();
+      else if (event.key === 'h' || event.key === 'H') current.toggleHand();
       else if (event.key === '?') setHelpOpen(true);
       else if (event.key === 'Escape' && current.panelOpen && !current.helpOpen) setPanelOpen(false);
       else return;
@@ -79,7 +85,7 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
 
   const selfName = self.userId ? nameOf(self.userId) : '';
   const tiles = [
-    <Tile key="self" session={session} userId={self.userId ?? 0} name={selfName} self track={self.camera ? self.cameraTrack : null} source="camera" micOff={!self.mic} speaking={speaker === self.userId} recovering={recovering.send} moderate={false} />,
+    <Tile key="self" session={session} userId={self.userId ?? 0} name={selfName} self track={self.camera ? self.cameraTrack : null} source="camera" micOff={!self.mic} speaking={speaker === self.userId} recovering={recovering.send} moderate={false} hand={handPosition(hands, self.userId)} />,
     ...(self.screen && self.screenTrack
       ? [<Tile key="self-screen" session={session} userId={self.userId ?? 0} name={selfName} self track={self.screenTrack} source="screen" micOff={false} speaking={false} recovering={recovering.send} moderate={false} />]
       : []),
@@ -89,7 +95,7 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
       const name = nameOf(peer.userId);
       const cameraTrack = camera && !camera.paused ? (peer.tracks.camera ?? null) : null;
       const list = [
-        <Tile key={`p${peer.userId}`} session={session} userId={peer.userId} name={name} self={false} track={cameraTrack} source="camera" micOff={!mic || mic.paused} speaking={speaker === peer.userId} recovering={recovering.recv} peer={peer} moderate={moderate} />,
+        <Tile key={`p${peer.userId}`} session={session} userId={peer.userId} name={name} self={false} track={cameraTrack} source="camera" micOff={!mic || mic.paused} speaking={speaker === peer.userId} recovering={recovering.recv} peer={peer} moderate={moderate} hand={handPosition(hands, peer.userId)} />,
       ];
       if (peer.tracks.screen) list.push(<Tile key={`s${peer.userId}`} session={session} userId={peer.userId} name={name} self={false} track={peer.tracks.screen} source="screen" micOff={false} speaking={false} recovering={recovering.recv} moderate={false} />);
       return list;
@@ -116,6 +122,8 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
           </div>
         )}
       </div>
+      <HandsQueue session={session} nameOf={nameOf} mayLower={can(role, 'meeting.lower_hands')} />
+      <HandsAnnouncer session={session} nameOf={nameOf} />
       {devicesOpen && <DevicesBar session={session} onClose={() => setDevicesOpen(false)} />}
       <div class="control-bar" role="toolbar" aria-label={t('meeting.controls.label')}>
         <button type="button" class={`btn${self.mic ? '' : ' btn-off'}`} aria-pressed={!self.mic} disabled={busy === 'mic'} onClick={toggleMic}>
@@ -129,6 +137,9 @@ export function Room({ session, clubId, role, moderate, mayEnd, nameOf, onLeave 
             {self.screen ? t('meeting.controls.stopSharing') : t('meeting.controls.shareScreen')}
           </button>
         )}
+        <button type="button" class={`btn${handUp ? ' btn-primary' : ''}`} aria-pressed={handUp} aria-keyshortcuts="H" disabled={busy === 'hand'} onClick={toggleHand}>
+          {handUp ? t('meeting.hands.lower') : t('meeting.hands.raise')}
+        </button>
         <button type="button" class="btn" aria-expanded={devicesOpen} onClick={() => setDevicesOpen(!devicesOpen)}>
           {t('meeting.controls.devices')}
         </button>
@@ -231,6 +242,7 @@ function HelpOverlay({ onClose }: { onClose: () => void }) {
   const rows: Array<[string, string]> = [
     ['M', t('meeting.controls.shortcutMute')],
     ['V', t('meeting.controls.shortcutVideo')],
+    ['H', t('meeting.hands.shortcut')],
     ['Esc', t('meeting.controls.shortcutEsc')],
     ['?', t('meeting.controls.shortcutHelp')],
   ];
