@@ -62,6 +62,7 @@ export async function participantsOf(db: Db, meetingId: number): Promise<Partici
     .select((eb) => [
       'p.user_id',
       'users.username',
+      'users.nickname',
       eb.fn.min('p.joined_at').as('first_joined_at'),
       eb.fn.max('p.left_at').as('last_left_at'),
       sql<boolean>`bool_or(p.left_at IS NULL)`.as('present'),
@@ -70,13 +71,13 @@ export async function participantsOf(db: Db, meetingId: number): Promise<Partici
       eb.fn.countAll<number>().as('sessions'),
     ])
     .where('p.meeting_id', '=', meetingId)
-    .groupBy(['p.user_id', 'users.username'])
+    .groupBy(['p.user_id', 'users.username', 'users.nickname'])
     .orderBy('first_joined_at')
     // Joins within one clock tick keep their order: sessions are numbered as they open.
     .orderBy(sql`min(p.id)`)
     .execute();
   return rows.map((r) => ({
-    user: { id: r.user_id, username: r.username },
+    user: { id: r.user_id, username: r.username, nickname: r.nickname },
     first_joined_at: r.first_joined_at.toISOString(),
     last_left_at: r.present || r.last_left_at === null ? null : r.last_left_at.toISOString(),
     present: r.present,

@@ -90,7 +90,8 @@ export const meetingResponseSchema = z.object({
 export type MeetingResponse = z.infer<typeof meetingResponseSchema>;
 
 export const participantResponseSchema = z.object({
-  user: personSchema,
+  // With the nickname, so the room names people as the transcript does.
+  user: personSchema.extend({ nickname: z.string().nullable() }),
   first_joined_at: z.string(),
   last_left_at: z.string().nullable().describe('null while the person is still in the meeting'),
   present: z.boolean(),

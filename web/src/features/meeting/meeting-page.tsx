@@ -40,7 +40,7 @@ export default function MeetingPage({ params }: RouteProps) {
   // Someone whose name we do not know yet joined: read the participants again.
   const peers = session?.peers.value ?? [];
   const names = new Map<number, string>();
-  for (const p of loaded.data?.meeting.participants ?? []) names.set(p.user.id, p.user.username);
+  for (const p of loaded.data?.meeting.participants ?? []) names.set(p.user.id, displayName(p.user));
   const profile = me.value;
   if (profile) names.set(profile.id, displayName(profile));
   const selfId = session?.self.value.userId ?? null;
