@@ -15,6 +15,17 @@ import { cutAndRecover, grows, joinMeeting, percentile, randomRtcPorts, signIn, 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CUT_MS = Number(process.env.BENCH_CUT_MS ?? 10_000);
 
+/** The SFU's consumer layer changes (LOG_LEVEL=debug), one line each. */
+function layerLines(lines: string[]): string {
+  return lines
+    .filter((line) => line.includes('consumer layers changed'))
+    .map((line) => {
+      const { time, layers } = JSON.parse(line) as { time?: number; layers?: { user_id: number; spatial_layer: number | null; temporal_layer: number | null } };
+      return `  ${String(time ?? '')} to user ${layers?.user_id ?? '?'}: S${layers?.spatial_layer ?? '-'}T${layers?.temporal_layer ?? '-'}`;
+    })
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const unavailable = udpCutUnavailable();
   if (unavailable) throw new Error(unavailable);
@@ -40,6 +51,7 @@ async function main(): Promise<void> {
         await joinMeeting(ownerSide.page, meetingId);
         await joinMeeting(memberSide.page, meetingId);
         await Promise.all([grows(ownerSide.page, 'inVideo', 50_000), grows(memberSide.page, 'inVideo', 50_000)]);
+        const logsFrom = e2e.server.logs.length;
         const seen = await cutAndRecover(
           [
             { page: ownerSide.page, other: member.username },
@@ -51,6 +63,11 @@ async function main(): Promise<void> {
         samples.push(seen.recoveryMs);
         resumedOverTcp.push(seen.sides.filter((side) => side.resumedAtMs !== null).length);
         console.log(`run ${run + 1}/${RUNS}: ${seen.recoveryMs} ms ${JSON.stringify(seen)}`);
+        if (process.env.BENCH_LAYERS) console.log(layerLines(e2e.server.logs.slice(logsFrom)));
+      } catch (err) {
+        // What the SFU forwarded meanwhile (LOG_LEVEL=debug prints the consumers' layer changes).
+        console.log(layerLines(e2e.server.logs).split('\n').slice(-40).join('\n'));
+        throw err;
       } finally {
         await ownerSide.context.close();
         await memberSide.context.close();

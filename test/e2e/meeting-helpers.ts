@@ -59,7 +59,10 @@ const PEER_STATES = `(async () => Promise.all((window.__peerConnections ?? []).f
   const pairs = [];
   report.forEach((s) => { if (s.type === 'candidate-pair') pairs.push({ state: s.state, nominated: s.nominated, local: report.get(s.localCandidateId)?.protocol, requests: s.requestsSent, responses: s.responsesReceived }); });
   const video = [];
-  report.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') video.push({ mid: s.mid, bytes: s.bytesReceived, frames: s.framesDecoded }); });
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') video.push({ mid: s.mid, bytes: s.bytesReceived, frames: s.framesDecoded, plis: s.pliCount, firs: s.firCount, keyFrames: s.keyFramesDecoded });
+    if (s.type === 'outbound-rtp' && s.kind === 'video') video.push({ out: s.rid ?? s.mid, bytes: s.bytesSent, frames: s.framesEncoded, plis: s.pliCount, limit: s.qualityLimitationReason, active: s.active });
+  });
   return { connection: pc.connectionState, ice: pc.iceConnectionState, receivers: pc.getReceivers().length, senders: pc.getSenders().length, pairs, video };
 })))()`;
 
@@ -228,7 +231,7 @@ async function videoGrowsAgain(sides: Side[], from: number, by: number, timeoutM
   while (doneAt.some((t) => t === null)) {
     if (Date.now() > deadline) {
       const stuck = doneAt.flatMap((t, i) => (t === null ? [i] : []));
-      const states = await Promise.all(stuck.map((i) => sides[i]!.page.evaluate<unknown>(PEER_STATES)));
+      const states = await Promise.all(sides.map((side) => side.page.evaluate<unknown>(PEER_STATES)));
       throw new Error(`inbound video did not come back within ${timeoutMs} ms on side(s) ${stuck.join(', ')}: ${JSON.stringify(states)}`);
     }
     await Promise.all(
