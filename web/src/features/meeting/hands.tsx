@@ -2,7 +2,7 @@
 // "Lower hand" for each person, and a spoken line when someone raises theirs.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RaisedHand } from '../../../../shared/protocol/meetings-media.js';
-import { t } from '../../i18n/index.js';
+import { formatNumber, t } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { notify } from '../../ui/toast.js';
 import type { MeetingSession } from './media-session.js';
@@ -40,17 +40,20 @@ export function HandsQueue({ session, nameOf, mayLower }: HandsQueueProps) {
   return (
     <section class="hands-queue" aria-labelledby="hands-title">
       <h2 id="hands-title" class="hands-title">
-        <span aria-hidden="true">✋ </span>
         {t('meeting.hands.title')}
       </h2>
       <ol class="hands-list">
-        {queue.map((hand) => {
+        {queue.map((hand, index) => {
           const name = nameOf(hand.user_id);
           return (
             <li key={hand.user_id} class="hands-item">
+              {/* The list tells screen readers the place; the number is for the eye. */}
+              <span class="hands-place" aria-hidden="true">
+                {formatNumber(index + 1)}.
+              </span>
               <span class="hands-name">{hand.user_id === me ? t('meeting.room.you', { name }) : name}</span>
               {mayLower && hand.user_id !== me && (
-                <button type="button" class="btn btn-small btn-quiet" disabled={pending === hand.user_id} onClick={() => lower(hand.user_id)}>
+                <button type="button" class="btn btn-small" disabled={pending === hand.user_id} onClick={() => lower(hand.user_id)}>
                   {t('meeting.hands.lowerOther')}
                   <span class="visually-hidden"> {t('meeting.hands.of', { name })}</span>
                 </button>

@@ -98,10 +98,7 @@ export function Tile(props: TileProps) {
       <div class="tile-bar">
         <span class="tile-name">{label}</span>
         {source === 'camera' && props.hand != null && (
-          <span class="tile-flag tile-hand">
-            <span aria-hidden="true">✋ </span>
-            {t('meeting.hands.badge', { position: props.hand })}
-          </span>
+          <span class="tile-flag tile-hand">{t('meeting.hands.badge', { position: props.hand })}</span>
         )}
         {source === 'camera' && props.micOff && <span class="tile-flag">{props.peer?.rights.mic_locked ? t('meeting.people.mutedByHost') : t('meeting.room.micOff')}</span>}
         {source === 'camera' && props.peer && !props.peer.rights.can_publish && <span class="tile-flag">{t('meeting.people.cannotShare')}</span>}
