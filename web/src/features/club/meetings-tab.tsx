@@ -1,5 +1,6 @@
 // The club's meetings: the live and scheduled ones (a live one opens at /meetings/:id), and the
 // past ones with who came, their minutes (the notes exported as Markdown) and their summary.
+import { displayName } from '../../live/me.js';
 import { StartMeetingButton } from '../meeting/start-meeting-button.js';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { pageSchema } from '../../../../shared/protocol/common.js';
@@ -138,7 +139,7 @@ function Participants({ meetingId }: { meetingId: number }) {
       <ul class="cluster content-people">
         {people.map((person) => (
           <li key={person.user.id} class="tag">
-            {person.user.username}
+            {displayName(person.user)}
           </li>
         ))}
       </ul>
