@@ -5,14 +5,20 @@
 // is a new person in a fresh browser context (a first join: new Device, new transports).
 // The timing hooks are this bench's init script; the product exposes nothing for it.
 //
+// BENCH_BOTS (default 4) more members sit in the room as server-side RTP bots, each sending
+// Opus and three-layer VP8 simulcast, so a newcomer joins a room of six and consumes ten
+// producers besides the host's (the bots' VP8 is not decodable: the frame timed is the host's).
+//
 //   npx tsx bench/meeting/join-to-first-frame.ts
-//   BENCH_RUNS=20 npx tsx bench/meeting/join-to-first-frame.ts
+//   BENCH_RUNS=20 BENCH_BOTS=4 npx tsx bench/meeting/join-to-first-frame.ts
 import assert from 'node:assert/strict';
 import { admit, createClub } from '../../test/helpers/clubs.js';
 import { signUpAndLogin, type TestAccount } from '../../test/helpers/accounts.js';
+import { intentFor, RtpBot } from '../../test/helpers/rtp-bots.js';
 import { launchBrowser, openPerson, startE2EServer } from '../../test/e2e/harness.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const BOTS = Number(process.env.BENCH_BOTS ?? 4);
 
 /** Marks the click on the join button and the first frame of a video that is not one's own (own previews are mirrored). */
 const TIMING_HOOKS = `(() => {
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
     const http = e2e.server.http;
     const host = await signUpAndLogin(http);
     // Clubs hold at most 12: each newcomer is removed from the club (and so the meeting) after its run.
-    const club = await createClub(http, host, { max_members: 4 });
+    const club = await createClub(http, host, { max_members: BOTS + 4 });
     const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Bench meeting' }, host.access);
     assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
     const path = `/meetings/${(meeting.body as { id: number }).id}`;
@@ -58,6 +64,17 @@ async function main(): Promise<void> {
     await hostSide.page.getByLabel('Your camera preview').waitFor();
     await hostSide.page.getByRole('button', { name: 'Join the meeting' }).click();
     await hostSide.page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 30_000 });
+
+    const hub = e2e.server.app.meetings;
+    if (!hub) throw new Error('the server runs no SFU');
+    const meetingId = (meeting.body as { id: number }).id;
+    const bots: RtpBot[] = [];
+    for (let i = 0; i < BOTS; i++) {
+      const member = await signUpAndLogin(http);
+      await admit(http, club.id, host, member);
+      bots.push(await RtpBot.join(hub, intentFor(meetingId, member.id, { clubId: club.id }), { audio: true, video: 'simulcast' }));
+    }
+    console.log(`room: host + ${BOTS} bots + the newcomer`);
 
     const samples: number[] = [];
     for (let run = 0; run < RUNS; run++) {
@@ -86,7 +103,8 @@ async function main(): Promise<void> {
       assert.equal(removed.status, 204, JSON.stringify(removed.body));
     }
     const sorted = [...samples].sort((a, b) => a - b);
-    console.log(JSON.stringify({ runs: RUNS, p50_ms: Math.round(percentile(sorted, 50)), p95_ms: Math.round(percentile(sorted, 95)), min_ms: Math.round(sorted[0] ?? NaN), max_ms: Math.round(sorted.at(-1) ?? NaN) }));
+    for (const bot of bots) bot.close();
+    console.log(JSON.stringify({ runs: RUNS, room: BOTS + 2, p50_ms: Math.round(percentile(sorted, 50)), p95_ms: Math.round(percentile(sorted, 95)), min_ms: Math.round(sorted[0] ?? NaN), max_ms: Math.round(sorted.at(-1) ?? NaN) }));
     await hostSide.context.close();
   } finally {
     await e2e.close();
