@@ -199,8 +199,11 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   if (!slot.router.canConsume({ producerId: input.producer_id, rtpCapabilities })) {
     throw unsupportedMedia('consume');
   }
+  // Without a preference mediasoup aims a layered consumer at the top spatial layer, which the
+  // initial bandwidth estimate affords only at temporal layer 0 (a stalled start); start lower.
+  const preferredLayers = source.producer.kind === 'video' ? { spatialLayer: meeting.ctx.settings.startSpatialLayer } : undefined;
   const consumer = await clientMedia(callOf(meeting, peer, 'consume'), () =>
-    transport.consume({ producerId: input.producer_id, rtpCapabilities, paused: true, appData: { userId: peer.userId } }),
+    transport.consume({ producerId: input.producer_id, rtpCapabilities, paused: true, preferredLayers, appData: { userId: peer.userId } }),
   );
   stillCurrent(meeting, peer, generation, consumer);
   transportOpen(transport, consumer);
@@ -218,6 +221,7 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   });
   consumer.on('layerschange', (layers?: mediasoup.types.ConsumerLayers) => {
     if (!announcing(meeting, generation, slot)) return;
+    askKeyFrameToClimb(consumer, layers);
     logLayers(meeting.logger, layerTrace(consumer, layers, { meetingId: meeting.id, userId: peer.userId }));
     meeting.emit('consumer:layers', [peer.userId], {
       meeting_id: meeting.id,
@@ -236,6 +240,23 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
     user_id: owner.userId,
     source: source.source,
   };
+}
+
+/** Layered consumers that asked for a key frame to climb to their temporal layer (once each). */
+const climbing = new WeakSet<mediasoup.types.Consumer>();
+
+/**
+ * A VP8 consumer forwarding a lower temporal layer than its target can step up only at a layer
+ * sync frame, which Chrome marks only after key frames. When the first layers chosen after the
+ * resume are below the top temporal layer (the resume's key frame went by at the lower one), the
+ * consumer would sit there until the receiver asks for a key frame itself, 3 s on: ask once now.
+ */
+function askKeyFrameToClimb(consumer: mediasoup.types.Consumer, layers: mediasoup.types.ConsumerLayers | undefined): void {
+  if (consumer.type === 'simple' || climbing.has(consumer) || !layers) return;
+  const wanted = consumer.preferredLayers?.temporalLayer;
+  if (wanted === undefined || (layers.temporalLayer ?? 0) >= wanted) return;
+  climbing.add(consumer);
+  consumer.requestKeyFrame().catch(() => undefined);
 }
 
 function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {

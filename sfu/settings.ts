@@ -21,6 +21,12 @@ export interface MediaSettings {
   levelIntervalMs: number;
   /** How often accumulated talk time is written to the meeting record, in ms. */
   talkFlushMs: number;
+  /**
+   * Spatial layer a layered (simulcast/SVC) video consumer prefers when created; the client then
+   * asks for the layer its tile needs (consumer:set-layers). Aiming at the top layer from the
+   * start made the first seconds under the initial bandwidth estimate stall.
+   */
+  startSpatialLayer: number;
 }
 
 export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
@@ -32,6 +38,7 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   talkThresholdDb: -50,
   levelIntervalMs: 500,
   talkFlushMs: 15_000,
+  startSpatialLayer: 1,
 };
 
 /** What of shared/config's SFU section sets the media rules. */

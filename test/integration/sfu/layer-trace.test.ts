@@ -1,5 +1,5 @@
 // Each change of the layers a consumer forwards is logged with what explains it: the consumer's
-// type, the layers it prefers (the top ones unless the client chose) and the time since the
+// type, the layers it prefers (the start layer unless the client chose) and the time since the
 // client resumed it. Simulcast from a bot over a real socket, a server logging at debug.
 import assert from 'node:assert/strict';
 import { clubWithCast } from '../../helpers/clubs.js';
@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { OpenSockets } from '../../helpers/sockets.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { LayerTrace } from '../../../sfu/layer-trace.js';
+import { DEFAULT_MEDIA_SETTINGS } from '../../../sfu/settings.js';
 
 describe('meetings: consumer layers traced', function () {
   this.timeout(60_000);
@@ -47,9 +48,9 @@ describe('meetings: consumer layers traced', function () {
     assert.equal(trace.user_id, cast.owner.id);
     assert.equal(trace.producer_id, sender.producers.camera);
     assert.equal(trace.type, 'simulcast');
-    // Nobody chose layers: mediasoup aims at the top spatial layer.
-    assert.equal(trace.preferred_spatial_layer, 2);
-    assert.equal(trace.spatial_layer, 2);
+    // Nobody chose layers yet: the consumer starts at the settings' start layer, not at the top one.
+    assert.equal(trace.preferred_spatial_layer, DEFAULT_MEDIA_SETTINGS.startSpatialLayer);
+    assert.equal(trace.spatial_layer, DEFAULT_MEDIA_SETTINGS.startSpatialLayer);
     assert.equal(typeof trace.ms_since_resume, 'number');
     assert.ok(trace.ms_since_resume! >= 0);
   });
