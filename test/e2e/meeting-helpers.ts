@@ -250,14 +250,20 @@ async function videoGrowsAgain(sides: Side[], from: number, by: number, timeoutM
  * how long inbound video takes to grow again everywhere. The cut is always lifted.
  */
 export async function cutAndRecover(sides: Side[], ports: { min: number; max: number }, cutMs = 10_000): Promise<CutObservation> {
+  const during = await cutAndWatch(sides, ports, cutMs);
+  const recoveryMs = await videoGrowsAgain(sides, Date.now(), 20_000, 60_000);
+  const pathsAfter = await Promise.all(sides.map(async (side) => (await bytes(side.page)).inPath));
+  return { sides: during, recoveryMs, pathsAfter };
+}
+
+/** Cuts the media path's UDP for `cutMs`, watching both sides meanwhile, then lifts it (always). */
+export async function cutAndWatch(sides: Side[], ports: { min: number; max: number }, cutMs = 10_000): Promise<CutObservation['sides']> {
   const cut = cutLoopbackUdp(ports);
   const cutAt = Date.now();
   try {
     const during = await Promise.all(sides.map((side) => watchDuringCut(side, cutAt, cutAt + cutMs)));
     cut.lift();
-    const recoveryMs = await videoGrowsAgain(sides, Date.now(), 20_000, 60_000);
-    const pathsAfter = await Promise.all(sides.map(async (side) => (await bytes(side.page)).inPath));
-    return { sides: during, recoveryMs, pathsAfter };
+    return during;
   } finally {
     cut.lift();
   }
