@@ -9,16 +9,8 @@ import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { admit, createClub } from '../helpers/clubs.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { signIn } from './meeting-helpers.js';
 import { assertAccessible, CHROMIUM_PATH, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
-
-const RECORD_PEER_CONNECTIONS = `(() => {
-  const Original = window.RTCPeerConnection;
-  const all = [];
-  Object.defineProperty(window, '__peerConnections', { value: all });
-  window.RTCPeerConnection = class extends Original {
-    constructor(...args) { super(...args); all.push(this); }
-  };
-})();`;
 
 /** Bytes received so far for the video shown in the screen tile (matched by its track), or -1 while there is none. */
 const SCREEN_BYTES = `(async () => {
@@ -46,11 +38,6 @@ async function screenGrows(page: Page, by: number, timeoutMs = 40_000): Promise<
     if (Date.now() > deadline) throw new Error(`the screen tile's video grew from ${start} to ${now} bytes only, wanted ${by} more`);
     await page.waitForTimeout(250);
   }
-}
-
-async function signIn(context: BrowserContext, account: TestAccount): Promise<void> {
-  await context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: account.access, refresh: account.refresh }))});`);
-  await context.addInitScript(RECORD_PEER_CONNECTIONS);
 }
 
 describe('e2e: meeting hands and screen share', function () {

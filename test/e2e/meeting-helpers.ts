@@ -26,17 +26,23 @@ export interface Bytes {
   paths: string[];
   /** The protocol carrying inbound video (the receiving connection's selected pair), if any. */
   inPath: string | null;
+  /** Inbound RTP streams of live receivers, by kind (not counting the SFU's bandwidth probe): one per remote source when nothing is doubled. */
+  inStreams: { audio: number; video: number };
 }
 
 const READ_BYTES = `(async () => {
-  const out = { inAudio: 0, inVideo: 0, outAudio: 0, outVideo: 0, framesDecoded: 0, paths: [], inPath: null };
+  const out = { inAudio: 0, inVideo: 0, outAudio: 0, outVideo: 0, framesDecoded: 0, paths: [], inPath: null, inStreams: { audio: 0, video: 0 } };
   for (const pc of window.__peerConnections ?? []) {
     if (pc.connectionState === 'closed') continue;
     const report = await pc.getStats();
+    // A closed consumer's transceiver stays, inactive with an ended track (kept for reuse), and so do its stats.
+    const live = new Set(pc.getTransceivers().filter((t) => t.currentDirection !== 'inactive' && t.receiver.track.readyState === 'live').map((t) => t.mid));
     let pairId = null;
     let receives = false;
     report.forEach((s) => {
       if (s.type === 'inbound-rtp') {
+        // mediasoup's bandwidth probe arrives as an extra video stream of its own.
+        if (s.mid !== 'probator' && live.has(s.mid)) out.inStreams[s.kind] += 1;
         if (s.kind === 'audio') out.inAudio += s.bytesReceived ?? 0;
         else if (s.mid !== 'probator') { out.inVideo += s.bytesReceived ?? 0; out.framesDecoded += s.framesDecoded ?? 0; receives = true; }
       } else if (s.type === 'outbound-rtp') {

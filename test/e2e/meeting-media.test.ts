@@ -8,63 +8,8 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { admit, createClub } from '../helpers/clubs.js';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { bytes, grows, signIn } from './meeting-helpers.js';
 import { assertAccessible, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
-
-const RECORD_PEER_CONNECTIONS = `(() => {
-  const Original = window.RTCPeerConnection;
-  const all = [];
-  Object.defineProperty(window, '__peerConnections', { value: all });
-  window.RTCPeerConnection = class extends Original {
-    constructor(...args) { super(...args); all.push(this); }
-  };
-})();`;
-
-interface Bytes {
-  inAudio: number;
-  inVideo: number;
-  outAudio: number;
-  outVideo: number;
-  /** Inbound RTP streams of live receivers, by kind (not counting the SFU's bandwidth probe): one per remote source when nothing is doubled. */
-  inStreams: { audio: number; video: number };
-}
-
-const READ_BYTES = `(async () => {
-  const out = { inAudio: 0, inVideo: 0, outAudio: 0, outVideo: 0, inStreams: { audio: 0, video: 0 } };
-  for (const pc of window.__peerConnections ?? []) {
-    if (pc.connectionState === 'closed') continue;
-    const report = await pc.getStats();
-    // A closed consumer's transceiver stays, inactive with an ended track (kept for reuse), and so do its stats.
-    const live = new Set(pc.getTransceivers().filter((t) => t.currentDirection !== 'inactive' && t.receiver.track.readyState === 'live').map((t) => t.mid));
-    report.forEach((s) => {
-      if (s.type === 'inbound-rtp') {
-        // mediasoup's bandwidth probe arrives as an extra video stream of its own.
-        if (s.mid !== 'probator' && live.has(s.mid)) out.inStreams[s.kind] += 1;
-        if (s.kind === 'audio') out.inAudio += s.bytesReceived ?? 0; else out.inVideo += s.bytesReceived ?? 0;
-      } else if (s.type === 'outbound-rtp') {
-        if (s.kind === 'audio') out.outAudio += s.bytesSent ?? 0; else out.outVideo += s.bytesSent ?? 0;
-      }
-    });
-  }
-  return out;
-})()`;
-
-function bytes(page: Page): Promise<Bytes> {
-  return page.evaluate<Bytes>(READ_BYTES);
-}
-
-type Counter = 'inAudio' | 'inVideo' | 'outAudio' | 'outVideo';
-
-/** Waits until the counter has grown by `by` from now (stats are polled: they have no event). */
-async function grows(page: Page, counter: Counter, by: number, timeoutMs = 30_000): Promise<void> {
-  const start = (await bytes(page))[counter];
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = (await bytes(page))[counter];
-    if (now - start >= by) return;
-    if (Date.now() > deadline) throw new Error(`${counter} grew by ${now - start} bytes only, wanted ${by}`);
-    await page.waitForTimeout(250);
-  }
-}
 
 /** A slow camera and microphone: each takes a moment to open, as real ones (or a permission prompt) may. */
 const SLOW_DEVICES = `(() => {
@@ -72,11 +17,6 @@ const SLOW_DEVICES = `(() => {
   const open = devices.getUserMedia.bind(devices);
   devices.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 1500)).then(() => open(constraints));
 })();`;
-
-async function signIn(context: BrowserContext, account: TestAccount): Promise<void> {
-  await context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: account.access, refresh: account.refresh }))});`);
-  await context.addInitScript(RECORD_PEER_CONNECTIONS);
-}
 
 describe('e2e: meeting media', function () {
   this.timeout(300_000);
