@@ -15,7 +15,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../helpers/postgres
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
 import { TEST_JWT_SECRET } from '../helpers/server.js';
 import { requireServices } from '../helpers/services.js';
-import { closeSockets, connect, disconnected, fails, nextEvent, ok, type TestSocket } from '../helpers/sockets.js';
+import { closeSockets, collect, connect, disconnected, fails, nextEvent, ok, type TestSocket } from '../helpers/sockets.js';
 import { waitFor } from '../helpers/wait.js';
 
 interface Node {
@@ -223,11 +223,17 @@ describe('signaling on two nodes with Postgres and Redis', function () {
     const there = nextEvent(watcherOnA, 'presence:update', (u) => u.club_id === clubId && u.online.includes(member.id));
     const memberOnB = await online(nodeB, member);
     await there;
-    const gone = nextEvent(watcherOnA, 'presence:update', (u) => u.club_id === clubId && !u.online.includes(member.id), 15_000);
+    // Only what happens after the kill counts: a node paused past its TTL is swept while alive
+    // and puts its entries back when it wakes, so an earlier "gone" may be followed by "back".
+    const updates = collect(watcherOnA, 'presence:update');
     await stopNode(nodeB, 'SIGKILL');
     const started = Date.now();
-    await gone;
-    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    const atKill = await ok(watcherOnA, 'presence:list', { club_id: clubId });
+    if (atKill.online.includes(member.id)) {
+      const swept = (u: { club_id: number; online: number[]; version: number }) => u.club_id === clubId && u.version > atKill.version && !u.online.includes(member.id);
+      if (!updates.some(swept)) await nextEvent(watcherOnA, 'presence:update', swept, 15_000);
+      assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+    }
     assert.ok(!(await ok(watcherOnA, 'presence:list', { club_id: clubId })).online.includes(member.id));
     memberOnB.close();
   });
