@@ -65,6 +65,7 @@ export class MeetingHub {
     this.clock = deps.clock ?? systemClock;
     this.ctx = {
       pool: deps.pool,
+      clock: this.clock,
       settings: deps.settings,
       recorder: deps.recorder,
       logger: deps.logger,

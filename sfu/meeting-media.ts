@@ -10,8 +10,9 @@ import type {
   TransportOptionsReply,
 } from '../shared/protocol/meetings-media.js';
 import { clientMedia, notFound, unsupportedMedia, type MediaCall, type MediaOperation } from './errors.js';
+import { KeyFrameWatch } from './key-frame-watch.js';
 import type { Meeting } from './meeting.js';
-import type { Direction, Peer, PeerTransport } from './peer.js';
+import type { Direction, Peer, PeerConsumer, PeerTransport } from './peer.js';
 import type { RouterSlot } from './router-set.js';
 import { layerTrace, logLayers, markResumed } from './layer-trace.js';
 import { assertNewStreamIds } from './stream-ids.js';
@@ -207,7 +208,8 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   );
   stillCurrent(meeting, peer, generation, consumer);
   transportOpen(transport, consumer);
-  const entry = { consumer, slot, ownerId: owner.userId, source: source.source };
+  const keyFrames = new KeyFrameWatch(consumer, meeting.ctx.clock, meeting.ctx.settings.keyFrameRetryMs);
+  const entry = { consumer, slot, ownerId: owner.userId, source: source.source, keyFrames };
   peer.addConsumer(entry);
   slot.consumers += 1;
   consumer.observer.once('close', () => {
@@ -220,6 +222,7 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
     meeting.emit('consumer:closed', [peer.userId], { meeting_id: meeting.id, consumer_id: consumer.id, producer_id: consumer.producerId });
   });
   consumer.on('layerschange', (layers?: mediasoup.types.ConsumerLayers) => {
+    keyFrames.layersChanged(layers);
     if (!announcing(meeting, generation, slot)) return;
     askKeyFrameToClimb(consumer, layers);
     logLayers(meeting.logger, layerTrace(consumer, layers, { meetingId: meeting.id, userId: peer.userId }));
@@ -259,20 +262,27 @@ function askKeyFrameToClimb(consumer: mediasoup.types.Consumer, layers: mediasou
   consumer.requestKeyFrame().catch(() => undefined);
 }
 
-function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {
+function consumerEntry(peer: Peer, consumerId: string): PeerConsumer {
   const entry = peer.consumer(consumerId);
   if (!entry) throw notFound('Consumer');
-  return entry.consumer;
+  return entry;
+}
+
+function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {
+  return consumerEntry(peer, consumerId).consumer;
 }
 
 export async function resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
-  const consumer = consumerOf(peer, consumerId);
+  const { consumer, keyFrames } = consumerEntry(peer, consumerId);
   markResumed(consumer);
   await consumer.resume();
+  if (!consumer.currentLayers) keyFrames.start();
 }
 
 export async function pauseConsumer(peer: Peer, consumerId: string): Promise<void> {
-  await consumerOf(peer, consumerId).pause();
+  const { consumer, keyFrames } = consumerEntry(peer, consumerId);
+  keyFrames.stop();
+  await consumer.pause();
 }
 
 export async function setConsumerLayers(meeting: Meeting, peer: Peer, input: MediaClientPayload<'consumer:set-layers'>): Promise<void> {

@@ -2,6 +2,7 @@
 // peers what changes (through `deliver`), keeps talk time, and rebuilds itself on another
 // worker when a worker under it dies.
 import type * as mediasoup from 'mediasoup';
+import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type {
   JoinReply,
@@ -23,6 +24,7 @@ import type { WorkerPool } from './worker-pool.js';
 
 export interface MeetingContext {
   pool: WorkerPool;
+  clock: Clock;
   settings: MediaSettings;
   recorder: MeetingRecorder;
   logger: Logger;

@@ -4,6 +4,7 @@
 import type * as mediasoup from 'mediasoup';
 import type { Clock, Timer } from '../shared/clock.js';
 import type { ConsumerInfo, MediaSource, PeerInfo, PeerRights, ProducerInfo } from '../shared/protocol/meetings-media.js';
+import type { KeyFrameWatch } from './key-frame-watch.js';
 import type { RouterSlot } from './router-set.js';
 
 export type Direction = 'send' | 'recv';
@@ -31,6 +32,8 @@ export interface PeerConsumer {
   /** Whose producer it receives, and which source of theirs. */
   readonly ownerId: number;
   readonly source: MediaSource;
+  /** Asks for key frames while the consumer, resumed, forwards no layer. */
+  readonly keyFrames: KeyFrameWatch;
 }
 
 /** Requests under way, by what they hold: a second one for the same key is refused. */

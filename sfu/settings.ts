@@ -27,6 +27,8 @@ export interface MediaSettings {
    * start made the first seconds under the initial bandwidth estimate stall.
    */
   startSpatialLayer: number;
+  /** While a resumed layered video consumer forwards nothing, a key frame is asked for this often (see key-frame-watch.ts). */
+  keyFrameRetryMs: number;
 }
 
 export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
@@ -39,6 +41,7 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   levelIntervalMs: 500,
   talkFlushMs: 15_000,
   startSpatialLayer: 1,
+  keyFrameRetryMs: 1_000,
 };
 
 /** What of shared/config's SFU section sets the media rules. */

@@ -230,7 +230,7 @@ async function watchDuringCut(side: Side, cutAt: number, until: number): Promise
 }
 
 /** Polls until inbound video has grown by `by` bytes on every side; returns when the last one did (ms since `from`). */
-async function videoGrowsAgain(sides: Side[], from: number, by: number, timeoutMs: number): Promise<number> {
+export async function videoGrowsAgain(sides: Side[], from: number, by: number, timeoutMs: number): Promise<number> {
   const base = await Promise.all(sides.map(async (side) => (await bytes(side.page)).inVideo));
   const doneAt: (number | null)[] = sides.map(() => null);
   const deadline = Date.now() + timeoutMs;

@@ -86,6 +86,10 @@ export class RtpBot {
   private videoSsrcs: number[] = [];
   private frame = 0;
   private keyFrameWanted = false;
+  /** Key frame requests (PLI or FIR) that reached the sender. */
+  keyFrameRequests = 0;
+  /** This many of the next key frame requests are counted but not answered (as if lost on a broken path). */
+  loseKeyFrameRequests = 0;
   private audioIndex = 0;
   joinReply!: JoinReply;
 
@@ -121,7 +125,10 @@ export class RtpBot {
     this.sendSocket = await udpSocket();
     // RTCP comes back on the sending socket (rtcp-mux): a key frame request is answered at once, as a browser would.
     this.sendSocket.on('message', (packet) => {
-      if (asksForKeyFrame(packet)) this.keyFrameWanted = true;
+      if (!asksForKeyFrame(packet)) return;
+      this.keyFrameRequests += 1;
+      if (this.loseKeyFrameRequests > 0) this.loseKeyFrameRequests -= 1;
+      else this.keyFrameWanted = true;
     });
     this.recvSocket = await udpSocket(2 * 1024 * 1024);
     this.recvSocket.on('message', (packet) => this.onPacket(packet));
