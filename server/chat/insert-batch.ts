@@ -8,7 +8,8 @@ import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { ChatMessagesTable } from '../../db/tables/chat.js';
 import type { Database } from '../../db/types.js';
 
-export type ChatRow = Selectable<ChatMessagesTable>;
+/** A stored message with its author's picture digest (null without one). */
+export type ChatRow = Selectable<ChatMessagesTable> & { author_avatar_sha256: string | null };
 
 export interface NewChatMessage {
   club_id: number;
@@ -25,13 +26,28 @@ interface Pending {
 
 export const CHAT_COLUMNS = ['id', 'club_id', 'author_id', 'client_id', 'body', 'created_at', 'edited_at', 'deleted_at'] as const;
 
+/** The author's picture: select `avatar.sha256 as author_avatar_sha256` from messages `m` joined by this. */
+export const AUTHOR_AVATAR_JOIN = 'left join users author on author.id = m.author_id left join files avatar on avatar.id = author.avatar_file_id';
+
 const keyOf = (m: Pick<NewChatMessage, 'club_id' | 'author_id' | 'client_id'>) => `${m.club_id}:${m.author_id}:${m.client_id}`;
+
+/** Stored messages (as `m`) with their author's picture digest. */
+export function withAuthorAvatar(db: Kysely<Database>) {
+  return db
+    .selectFrom('chat_messages as m')
+    .leftJoin('users as author', 'author.id', 'm.author_id')
+    .leftJoin('files as avatar', 'avatar.id', 'author.avatar_file_id')
+    .select(CHAT_COLUMNS.map((column) => `m.${column}` as const))
+    .select('avatar.sha256 as author_avatar_sha256');
+}
 
 function insertQuery(messages: NewChatMessage[]): CompiledQuery<ChatRow> {
   const values = messages.map((_, i) => `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`).join(', ');
+  // The author's picture comes back from the same statement, so a live message needs no second read.
   return CompiledQuery.raw(
-    `insert into chat_messages (club_id, author_id, client_id, body) values ${values} ` +
-      `on conflict (club_id, author_id, client_id) do nothing returning ${CHAT_COLUMNS.join(', ')}`,
+    `with m as (insert into chat_messages (club_id, author_id, client_id, body) values ${values} ` +
+      `on conflict (club_id, author_id, client_id) do nothing returning ${CHAT_COLUMNS.join(', ')}) ` +
+      `select m.*, avatar.sha256 as author_avatar_sha256 from m ${AUTHOR_AVATAR_JOIN}`,
     messages.flatMap((m) => [m.club_id, m.author_id, m.client_id, m.body]),
   );
 }
@@ -96,12 +112,10 @@ export class ChatInsertBatcher {
     try {
       for (const pending of conflicts) {
         const { club_id, author_id, client_id } = pending.message;
-        const row = await this.db
-          .selectFrom('chat_messages')
-          .select(CHAT_COLUMNS)
-          .where('club_id', '=', club_id)
-          .where('author_id', '=', author_id)
-          .where('client_id', '=', client_id)
+        const row = await withAuthorAvatar(this.db)
+          .where('m.club_id', '=', club_id)
+          .where('m.author_id', '=', author_id)
+          .where('m.client_id', '=', client_id)
           .executeTakeFirstOrThrow();
         pending.resolve({ row, created: false });
       }

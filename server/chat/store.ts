@@ -7,13 +7,15 @@ import { AppError } from '../../shared/errors.js';
 import type { Page } from '../../shared/protocol/common.js';
 import type { ChatMessage, ReadMarker } from '../../shared/protocol/signaling.js';
 import type { ChatLog } from '../../signaling/ports.js';
-import { CHAT_COLUMNS as COLUMNS, ChatInsertBatcher, type ChatRow } from './insert-batch.js';
+import { avatarUrl } from '../users/avatar-url.js';
+import { CHAT_COLUMNS as COLUMNS, ChatInsertBatcher, withAuthorAvatar, type ChatRow } from './insert-batch.js';
 
 function toMessage(row: ChatRow): ChatMessage {
   return {
     id: row.id,
     club_id: row.club_id,
     author_id: row.author_id,
+    author_avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256),
     client_id: row.client_id,
     body: row.body,
     created_at: row.created_at.toISOString(),
@@ -66,9 +68,9 @@ export class ChatStore implements ChatLog {
 
   /** Newest first; `before` is the id of the oldest message already seen (the previous page's next_cursor). */
   async history(clubId: number, query: { before?: number; limit: number }): Promise<Page<ChatMessage>> {
-    let q = this.db.selectFrom('chat_messages').select(COLUMNS).where('club_id', '=', clubId);
-    if (query.before !== undefined) q = q.where('id', '<', query.before);
-    const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+    let q = withAuthorAvatar(this.db).where('m.club_id', '=', clubId);
+    if (query.before !== undefined) q = q.where('m.id', '<', query.before);
+    const rows = await q.orderBy('m.id', 'desc').limit(query.limit + 1).execute();
     const more = rows.length > query.limit;
     const items = (more ? rows.slice(0, query.limit) : rows).map(toMessage);
     return { items, next_cursor: more ? String(items.at(-1)?.id) : null };
@@ -78,11 +80,12 @@ export class ChatStore implements ChatLog {
   private async change(clubId: number, messageId: number, actorId: number, moderator: boolean, verb: string, set: { body: string; edited_at?: Date; deleted_at?: Date }): Promise<ChatMessage> {
     await this.writable(clubId, messageId, actorId, moderator, verb);
     const row = await this.db
-      .updateTable('chat_messages')
-      .set(set)
-      .where('id', '=', messageId)
-      .where('deleted_at', 'is', null)
-      .returning(COLUMNS)
+      .with('m', (db) => db.updateTable('chat_messages').set(set).where('id', '=', messageId).where('deleted_at', 'is', null).returning(COLUMNS))
+      .selectFrom('m')
+      .leftJoin('users as author', 'author.id', 'm.author_id')
+      .leftJoin('files as avatar', 'avatar.id', 'author.avatar_file_id')
+      .selectAll('m')
+      .select('avatar.sha256 as author_avatar_sha256')
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', 'Message not found');
     return toMessage(row);

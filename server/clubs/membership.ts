@@ -9,6 +9,7 @@ import type { KnockDecision, KnockResponse, MemberResponse } from '../../shared/
 import type { Page } from '../../shared/protocol/common.js';
 import { can, outranks, type Action, type ClubRole, type Role } from '../../shared/permissions.js';
 import { cursorPart, decodeCursor, exactTime, pageOf } from '../http/pagination.js';
+import { avatarUrl } from '../users/avatar-url.js';
 import type { ClubAccess } from './access.js';
 import type { JoinPasswordGuard } from './join-password.js';
 import { lockUser } from './lock-user.js';
@@ -22,6 +23,7 @@ type KnockRow = {
   club_id: number;
   user_id: number;
   username: string;
+  avatar_sha256: string | null;
   message: string;
   status: KnockResponse['status'];
   decided_at: Date | null;
@@ -33,12 +35,32 @@ function toKnock(row: KnockRow): KnockResponse {
   return {
     id: row.id,
     club_id: row.club_id,
-    user: { id: row.user_id, username: row.username },
+    user: { id: row.user_id, username: row.username, avatar_url: avatarUrl(row.user_id, row.avatar_sha256) },
     message: row.message,
     status: row.status,
     decided_at: row.decided_at?.toISOString() ?? null,
     guest_until: row.guest_until?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
+  };
+}
+
+/** Memberships with the person: name and picture. */
+function memberQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
+    .select(['users.id', 'users.username', 'users.nickname', 'avatar.sha256 as avatar_sha256', 'memberships.role', 'memberships.status', 'memberships.joined_at']);
+}
+
+type MemberRow = { id: number; username: string; nickname: string | null; avatar_sha256: string | null; role: MemberResponse['role']; status: MemberResponse['status']; joined_at: Date };
+
+function toMember(row: MemberRow): MemberResponse {
+  return {
+    user: { id: row.id, username: row.username, nickname: row.nickname, avatar_url: avatarUrl(row.id, row.avatar_sha256) },
+    role: row.role,
+    status: row.status,
+    joined_at: row.joined_at.toISOString(),
   };
 }
 
@@ -53,7 +75,8 @@ export class MembershipService {
     return db
       .selectFrom('knocks')
       .innerJoin('users', 'users.id', 'knocks.user_id')
-      .select(['knocks.id', 'knocks.club_id', 'knocks.user_id', 'users.username', 'knocks.message', 'knocks.status', 'knocks.decided_at', 'knocks.guest_until', 'knocks.created_at']);
+      .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
+      .select(['knocks.id', 'knocks.club_id', 'knocks.user_id', 'users.username', 'avatar.sha256 as avatar_sha256', 'knocks.message', 'knocks.status', 'knocks.decided_at', 'knocks.guest_until', 'knocks.created_at']);
   }
 
   /** `ip` is the knocker's client address: password guesses are limited per address too. */
@@ -146,10 +169,7 @@ export class MembershipService {
 
   async members(clubId: number, query: { status: 'active' | 'banned'; limit: number; cursor?: string }): Promise<Page<MemberResponse>> {
     const after = decodeCursor(query.cursor, [cursorPart.time, cursorPart.id]);
-    let q = this.db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .select(['users.id', 'users.username', 'users.nickname', 'memberships.role', 'memberships.status', 'memberships.joined_at'])
+    let q = memberQuery(this.db)
       .select(exactTime('memberships.joined_at').as('joined_key'))
       .where('memberships.club_id', '=', clubId)
       .where('memberships.status', '=', query.status);
@@ -158,12 +178,7 @@ export class MembershipService {
       q = q.where(sql<boolean>`(memberships.joined_at, users.id) > (${joinedAt}::timestamptz, ${id})`);
     }
     const rows = await q.orderBy('memberships.joined_at').orderBy('users.id').limit(query.limit + 1).execute();
-    return pageOf(rows, query.limit, (r) => [r.joined_key, r.id], (r) => ({
-      user: { id: r.id, username: r.username, nickname: r.nickname },
-      role: r.role,
-      status: r.status,
-      joined_at: r.joined_at.toISOString(),
-    }));
+    return pageOf(rows, query.limit, (r) => [r.joined_key, r.id], toMember);
   }
 
   private async lockClub(trx: Transaction<Database>, clubId: number) {
@@ -204,14 +219,7 @@ export class MembershipService {
       await trx.updateTable('memberships').set({ role }).where('club_id', '=', clubId).where('user_id', '=', userId).execute();
     });
     await this.clubs.publish(clubId, actorId, { type: 'member.role_changed', user_id: userId, role });
-    const page = await this.db
-      .selectFrom('memberships')
-      .innerJoin('users', 'users.id', 'memberships.user_id')
-      .select(['users.id', 'users.username', 'users.nickname', 'memberships.role', 'memberships.status', 'memberships.joined_at'])
-      .where('memberships.club_id', '=', clubId)
-      .where('memberships.user_id', '=', userId)
-      .executeTakeFirstOrThrow();
-    return { user: { id: page.id, username: page.username, nickname: page.nickname }, role: page.role, status: page.status, joined_at: page.joined_at.toISOString() };
+    return toMember(await memberQuery(this.db).where('memberships.club_id', '=', clubId).where('memberships.user_id', '=', userId).executeTakeFirstOrThrow());
   }
 
   /** `_actor` is the role the request was let in with; the one that counts is re-read here. */

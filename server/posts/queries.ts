@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { CommentResponse, PostResponse } from '../../shared/protocol/posts.js';
+import { avatarUrl } from '../users/avatar-url.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -10,6 +11,7 @@ export interface PostRow {
   club_id: number | null;
   author_id: number;
   author_username: string;
+  author_avatar_sha256: string | null;
   title: string;
   content: string;
   comment_count: number | null;
@@ -22,7 +24,8 @@ export function livePosts(db: Db) {
   return db
     .selectFrom('posts')
     .innerJoin('users', 'users.id', 'posts.author_id')
-    .select(['posts.id', 'posts.club_id', 'posts.author_id', 'users.username as author_username', 'posts.title', 'posts.content', 'posts.created_at', 'posts.updated_at'])
+    .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
+    .select(['posts.id', 'posts.club_id', 'posts.author_id', 'users.username as author_username', 'avatar.sha256 as author_avatar_sha256', 'posts.title', 'posts.content', 'posts.created_at', 'posts.updated_at'])
     .select((eb) =>
       eb
         .selectFrom('post_comments')
@@ -38,7 +41,7 @@ export function toPost(row: PostRow): PostResponse {
   return {
     id: row.id,
     club_id: row.club_id,
-    author: { id: row.author_id, username: row.author_username },
+    author: { id: row.author_id, username: row.author_username, avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256) },
     title: row.title,
     content: row.content,
     comment_count: Number(row.comment_count ?? 0),
@@ -52,6 +55,7 @@ export interface CommentRow {
   post_id: number;
   author_id: number;
   author_username: string;
+  author_avatar_sha256: string | null;
   content: string;
   created_at: Date;
 }
@@ -62,12 +66,14 @@ export function liveComments(db: Db) {
     .selectFrom('post_comments')
     .innerJoin('posts', 'posts.id', 'post_comments.post_id')
     .innerJoin('users', 'users.id', 'post_comments.author_id')
+    .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
     .select([
       'post_comments.id',
       'post_comments.post_id',
       'posts.club_id',
       'post_comments.author_id',
       'users.username as author_username',
+      'avatar.sha256 as author_avatar_sha256',
       'post_comments.content',
       'post_comments.created_at',
     ])
@@ -79,7 +85,7 @@ export function toComment(row: CommentRow): CommentResponse {
   return {
     id: row.id,
     post_id: row.post_id,
-    author: { id: row.author_id, username: row.author_username },
+    author: { id: row.author_id, username: row.author_username, avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256) },
     content: row.content,
     created_at: row.created_at.toISOString(),
   };

@@ -10,11 +10,6 @@ import type { UploadedPart } from '../uploads/multipart.js';
 import type { BlobStore } from '../uploads/store.js';
 import { avatarFrom, type AvatarLimits } from './avatar-image.js';
 
-/** The address of a user's picture, versioned by its content so a new picture is a new address. */
-export function avatarUrl(userId: number, sha256: string | null | undefined): string | null {
-  return sha256 ? `/api/users/${userId}/avatar?v=${sha256.slice(0, 16)}` : null;
-}
-
 export interface StoredAvatar {
   sha256: string;
   /** The `v` of the current address. */

@@ -5,7 +5,7 @@ import type { Bus } from '../../shared/bus.js';
 import { AppError } from '../../shared/errors.js';
 import type { MeResponse, ProfileUpdate, PublicProfile } from '../../shared/protocol/users.js';
 import { readingStreak } from '../books/reading-days.js';
-import { avatarUrl } from './avatars.js';
+import { avatarUrl } from './avatar-url.js';
 
 const ME_COLUMNS = [
   'id',

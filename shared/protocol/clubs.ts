@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CLUB_ROLES } from '../permissions.js';
 import { bodyIdSchema, dateSchema, rawText, text, withoutNul } from './common.js';
+import { avatarUrlSchema } from './users.js';
 
 export const CLUB_KINDS = ['book', 'study'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
@@ -194,7 +195,7 @@ export type KnockDecision = (typeof KNOCK_DECISIONS)[number];
 export const knockResponseSchema = z.object({
   id: z.number(),
   club_id: z.number(),
-  user: z.object({ id: z.number(), username: z.string() }),
+  user: z.object({ id: z.number(), username: z.string(), avatar_url: avatarUrlSchema }),
   message: z.string(),
   status: z.enum(['pending', 'admitted_member', 'admitted_once', 'refused', 'withdrawn']),
   decided_at: z.string().nullable(),
@@ -208,7 +209,7 @@ export const banSchema = z.strictObject({ reason: text(500).default('') });
 export const transferSchema = z.strictObject({ user_id: bodyIdSchema });
 
 export const memberResponseSchema = z.object({
-  user: z.object({ id: z.number(), username: z.string(), nickname: z.string().nullable() }),
+  user: z.object({ id: z.number(), username: z.string(), nickname: z.string().nullable(), avatar_url: avatarUrlSchema }),
   role: z.enum(CLUB_ROLES),
   status: z.enum(['active', 'banned']),
   joined_at: z.string(),

@@ -1,6 +1,7 @@
 // Posts, comments and reports: REST bodies, queries and responses.
 import { z } from 'zod';
 import { bodyIdSchema, rawText, text } from './common.js';
+import { avatarUrlSchema } from './users.js';
 
 export const POST_TITLE_MAX = 150;
 export const POST_CONTENT_MAX = 20_000;
@@ -24,7 +25,8 @@ export const postUpdateSchema = z
   .refine((b) => Object.keys(b).length > 0, { error: 'nothing to change', when: (payload) => payload.issues.length === 0 });
 export type PostUpdate = z.infer<typeof postUpdateSchema>;
 
-const authorSchema = z.object({ id: z.number(), username: z.string() });
+const personRefSchema = z.object({ id: z.number(), username: z.string() });
+const authorSchema = personRefSchema.extend({ avatar_url: avatarUrlSchema });
 
 export const postResponseSchema = z.object({
   id: z.number(),
@@ -89,7 +91,7 @@ export type ReportAction = z.infer<typeof reportResolveSchema>['action'];
 export const reportResponseSchema = z.object({
   id: z.number(),
   club_id: z.number().nullable(),
-  reporter: authorSchema,
+  reporter: personRefSchema,
   target: z.object({
     kind: z.enum(['post', 'comment', 'user']),
     id: z.number(),

@@ -15,6 +15,7 @@ import type { ClubEventEnvelope } from './club-events.js';
 import { KNOCK_DECISIONS, type KnockResponse } from './clubs.js';
 import type { InboxItem } from './intelligence.js';
 import type { RecordingProgress } from './recordings.js';
+import { avatarUrlSchema } from './users.js';
 import { mediaClientEvents, type MediaReplies, type MediaServerToClientEvents } from './meetings-media.js';
 
 export const CHAT_BODY_MAX = 2000;
@@ -60,6 +61,8 @@ export const chatMessageSchema = z.object({
   id: z.number(),
   club_id: z.number(),
   author_id: z.number(),
+  /** The author's profile picture (null without one, or once they are gone). */
+  author_avatar_url: avatarUrlSchema,
   client_id: z.string(),
   /** Empty once deleted. */
   body: z.string(),

@@ -70,6 +70,9 @@ export interface PublicProfile {
   avatar_url: string | null;
 }
 
+/** A person's picture wherever they are shown (profiles, members, authors, knocks). */
+export const avatarUrlSchema = z.string().nullable().describe('the profile picture, versioned by its content (?v=), or null without one');
+
 /** The shapes above for the API document. */
 export const publicProfileSchema = z.object({
   id: z.number().int(),
@@ -80,7 +83,7 @@ export const publicProfileSchema = z.object({
   interests: z.array(z.string()),
   created_at: z.string(),
   reading_streak: readingStreakSchema,
-  avatar_url: z.string().nullable(),
+  avatar_url: avatarUrlSchema,
 }) satisfies z.ZodType<PublicProfile>;
 
 export const meResponseSchema = publicProfileSchema.extend({

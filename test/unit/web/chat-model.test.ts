@@ -8,7 +8,7 @@ import { countUnread, layoutRows, mergeMessages, stillPending, type PendingMessa
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 
 function msg(id: number, author: number, minutes: number, extra: Partial<ChatMessage> = {}): ChatMessage {
-  return { id, club_id: 1, author_id: author, client_id: `c${id}`, body: `body ${id}`, created_at: new Date(T0 + minutes * 60_000).toISOString(), edited_at: null, deleted_at: null, ...extra };
+  return { id, club_id: 1, author_id: author, author_avatar_url: null, client_id: `c${id}`, body: `body ${id}`, created_at: new Date(T0 + minutes * 60_000).toISOString(), edited_at: null, deleted_at: null, ...extra };
 }
 
 describe('web chat model', () => {
