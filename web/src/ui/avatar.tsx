@@ -72,7 +72,8 @@ export function Avatar({ person, size = 40, named = false, class: className }: {
   const style = { width: `${size}px`, height: `${size}px`, fontSize: `${Math.round(size * 0.42)}px` };
   const classes = (extra: string) => ['person-avatar', extra, className].filter(Boolean).join(' ');
   if (url && shown?.url === url) {
-    return <img class={classes('')} src={shown.objectUrl} alt={named ? '' : name} width={size} height={size} style={style} />;
+    // data-src: the picture's server address (the src is its blob: copy), for tests and debugging.
+    return <img class={classes('')} src={shown.objectUrl} data-src={url} alt={named ? '' : name} width={size} height={size} style={style} />;
   }
   return (
     <span class={classes(`person-avatar-${hueOf(person.username)}`)} style={style} {...(named ? { 'aria-hidden': 'true' } : { role: 'img', 'aria-label': name })}>

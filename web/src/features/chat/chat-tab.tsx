@@ -189,6 +189,7 @@ export default function ChatTab({ club }: ClubTabProps) {
                       pending={row.pending}
                       head={row.head}
                       name={myName}
+                      avatarUrl={me.value?.avatar_url ?? null}
                       retry={() => room.retry(row.pending.client_id)}
                       discard={() => room.discard(row.pending.client_id)}
                     />

@@ -5,12 +5,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../../../shared/protocol/signaling.js';
 import { CHAT_BODY_MAX } from '../../../../shared/protocol/signaling.js';
 import { formatDateTime, formatTime, t } from '../../i18n/index.js';
+import { Avatar } from '../../ui/avatar.js';
 import { errorWords } from '../../ui/errors.js';
 import type { PendingMessage } from './model.js';
 
-function initials(name: string): string {
-  return [...name.trim()][0]?.toUpperCase() ?? '?';
-}
+const AVATAR_PX = 36;
 
 function Head({ name, iso }: { name: string; iso: string }) {
   return (
@@ -23,12 +22,9 @@ function Head({ name, iso }: { name: string; iso: string }) {
   );
 }
 
-function Avatar({ name, show }: { name: string; show: boolean }) {
-  return (
-    <span class="chat-gutter" aria-hidden="true">
-      {show && <span class="avatar chat-avatar">{initials(name)}</span>}
-    </span>
-  );
+/** The author's picture once per run of their messages (Discord-like); their name stands beside it. */
+function Gutter({ name, avatarUrl, show }: { name: string; avatarUrl: string | null; show: boolean }) {
+  return <span class="chat-gutter">{show && <Avatar person={{ username: name, avatar_url: avatarUrl }} size={AVATAR_PX} named />}</span>;
 }
 
 export interface MessageRowProps {
@@ -66,7 +62,7 @@ export function MessageRow({ message, head, name, mine, canDelete, editing, onEd
 
   return (
     <div class={`chat-msg${head ? ' chat-msg-head' : ''}${editing ? ' chat-msg-editing' : ''}`} data-message-id={message.id} data-author-id={message.author_id} data-deleted={deleted ? 'true' : undefined}>
-      <Avatar name={name} show={head} />
+      <Gutter name={name} avatarUrl={message.author_avatar_url} show={head} />
       <div class="chat-main">
         {head ? (
           <Head name={name} iso={message.created_at} />
@@ -202,11 +198,11 @@ function EditBox({ initial, save, onDone }: { initial: string; save: (body: stri
   );
 }
 
-export function PendingRow({ pending, head, name, retry, discard }: { pending: PendingMessage; head: boolean; name: string; retry: () => void; discard: () => void }) {
+export function PendingRow({ pending, head, name, avatarUrl, retry, discard }: { pending: PendingMessage; head: boolean; name: string; avatarUrl: string | null; retry: () => void; discard: () => void }) {
   const failed = pending.state === 'failed';
   return (
     <div class={`chat-msg chat-pending${head ? ' chat-msg-head' : ''}`} data-client-id={pending.client_id} data-state={pending.state}>
-      <Avatar name={name} show={head} />
+      <Gutter name={name} avatarUrl={avatarUrl} show={head} />
       <div class="chat-main">
         {head ? <Head name={name} iso={pending.created_at} /> : <span class="visually-hidden">{name}: </span>}
         <p class="chat-body">

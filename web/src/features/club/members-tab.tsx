@@ -7,6 +7,7 @@ import { pageSchema } from '../../../../shared/protocol/common.js';
 import { get } from '../../api/http.js';
 import { formatDate, t, tn } from '../../i18n/index.js';
 import { displayName, me } from '../../live/me.js';
+import { Avatar } from '../../ui/avatar.js';
 import { errorWords } from '../../ui/errors.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
@@ -28,9 +29,7 @@ function MemberRow({ member, online, self }: { member: MemberResponse; online: b
   return (
     <li data-user-id={member.user.id}>
       <span class="members-avatar">
-        <span class="avatar" aria-hidden="true">
-          {name.slice(0, 1).toUpperCase()}
-        </span>
+        <Avatar person={member.user} named />
         {online && <span class="online-dot" aria-hidden="true" />}
       </span>
       <span class="members-who">

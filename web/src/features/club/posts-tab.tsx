@@ -17,6 +17,7 @@ import {
 import { ApiError } from '../../api/errors.js';
 import { act, get, send } from '../../api/http.js';
 import { formatDateTime, formatRelative, t, tn } from '../../i18n/index.js';
+import { Avatar } from '../../ui/avatar.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
@@ -164,7 +165,10 @@ function PostItem({ post, powers, onChanged, onRemoved }: { post: PostResponse; 
         </button>
       </h3>
       <p class="small muted cluster">
-        <span>{post.author.username}</span>
+        <span class="content-byline">
+          <Avatar person={post.author} size={24} named />
+          {post.author.username}
+        </span>
         <When at={post.created_at} />
         {post.updated_at !== post.created_at && <span>{t('content.posts.edited')}</span>}
         <span>{tn('content.posts.comments', post.comment_count)}</span>
@@ -286,7 +290,10 @@ function CommentItem({ comment, removable, onRemoved }: { comment: CommentRespon
   return (
     <li class="content-comment">
       <p class="small muted cluster">
-        <strong class="content-author">{comment.author.username}</strong>
+        <span class="content-byline">
+          <Avatar person={comment.author} size={24} named />
+          <strong class="content-author">{comment.author.username}</strong>
+        </span>
         <When at={comment.created_at} />
       </p>
       <p class="content-text">{comment.content}</p>

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { KnockDecision, KnockResponse } from '../../../../shared/protocol/clubs.js';
 import { formatRelative, t } from '../../i18n/index.js';
+import { Avatar } from '../../ui/avatar.js';
 import { errorWords } from '../../ui/errors.js';
 import { notify } from '../../ui/toast.js';
 import { ApiError } from '../../api/errors.js';
@@ -38,6 +39,7 @@ function KnockItem({ knock, showClub }: { knock: KnockResponse; showClub: boolea
   return (
     <li class="knock-item" aria-labelledby={nameId}>
       <div class="knock-who">
+        <Avatar person={knock.user} size={32} named />
         <strong id={nameId}>{knock.user.username}</strong>
         {showClub && club && <span class="muted small"> · {t('owner.knock.atClub', { club })}</span>}
         <span class="muted small"> · {formatRelative(knock.created_at)}</span>

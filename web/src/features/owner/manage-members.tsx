@@ -8,6 +8,7 @@ import { act, get, send } from '../../api/http.js';
 import { session } from '../../api/session.js';
 import { formatDate, t, type MessageKey } from '../../i18n/index.js';
 import { displayName } from '../../live/me.js';
+import { Avatar } from '../../ui/avatar.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
 import { useConfirm } from './confirm-dialog.js';
@@ -44,6 +45,7 @@ function MemberRow({ club, member, onChanged }: { club: ClubResponse; member: Me
 
   return (
     <li class="manage-row">
+      <Avatar person={member.user} size={32} named />
       <div class="manage-row-main">
         <strong>{name}</strong> <span class="muted small">@{member.user.username}</span>
         <div class="muted small">{t('owner.members.since', { date: formatDate(member.joined_at) })}</div>
@@ -87,6 +89,7 @@ function BannedRow({ club, member, onChanged }: { club: ClubResponse; member: Me
   };
   return (
     <li class="manage-row">
+      <Avatar person={member.user} size={32} named />
       <div class="manage-row-main">
         <strong>{name}</strong> <span class="muted small">@{member.user.username}</span>
       </div>
