@@ -1,11 +1,14 @@
 // The profile picture in a real browser: chosen on the settings page, sent with its progress,
 // shown from the server (the image really loads), refused in words when the file is not a
-// picture, and seen again on a phone in Korean.
+// picture, and seen again on a phone in Korean; then beside its person's name in a club's
+// Members tab and chat, for someone else.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { admit, createClub } from '../helpers/clubs.js';
 import { photo } from '../helpers/images.js';
+import { connect, ok } from '../helpers/sockets.js';
 import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
 
 const SESSION_KEY = 'roundtable.session';
@@ -16,6 +19,13 @@ const WAIT = { timeout: 20_000 };
  */
 const PICTURE_WIDTH = `new Promise((resolve) => {
   const img = document.querySelector('.avatar-row img');
+  if (img.complete) resolve(img.naturalWidth);
+  img.addEventListener('load', () => resolve(img.naturalWidth), { once: true });
+  img.addEventListener('error', () => resolve(0), { once: true });
+})`;
+/** The natural width of the first loaded picture matching `selector` (0 if it failed). */
+const loadedWidth = (selector: string) => `new Promise((resolve) => {
+  const img = document.querySelector(${JSON.stringify(selector)});
   if (img.complete) resolve(img.naturalWidth);
   img.addEventListener('load', () => resolve(img.naturalWidth), { once: true });
   img.addEventListener('error', () => resolve(0), { once: true });
@@ -38,8 +48,8 @@ describe('e2e: profile picture', function () {
     await e2e?.close();
   });
 
-  /** The person signed in through a fresh token pair of their own, on the settings page. */
-  async function openSettings(person: TestAccount, options: Parameters<typeof openPerson>[1]): Promise<Page> {
+  /** The person signed in through a fresh token pair of their own, on the settings page (or `at`). */
+  async function openSettings(person: TestAccount, options: Parameters<typeof openPerson>[1], at = '/settings'): Promise<Page> {
     const login = await e2e.server.http.post('/auth/jwt/create', { username: person.username, password: person.password });
     assert.equal(login.status, 200);
     const { context, page } = await openPerson(e2e.url, options);
@@ -47,7 +57,7 @@ describe('e2e: profile picture', function () {
     const pair = JSON.stringify({ access: login.body.access, refresh: login.body.refresh });
     await context.addInitScript(`if (!localStorage.getItem(${JSON.stringify(SESSION_KEY)})) localStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(pair)});`);
     track(page);
-    await page.goto('/settings');
+    await page.goto(at);
     return page;
   }
 
@@ -94,5 +104,51 @@ describe('e2e: profile picture', function () {
     await section.getByRole('status').getByText('Your picture is removed.').waitFor(WAIT);
     assert.equal(await section.locator('img').count(), 0);
     await section.getByRole('img', { name: nickname }).waitFor(WAIT);
+  });
+
+  it('shows a member’s picture beside their name in the Members tab and on their chat messages, to someone else', async () => {
+    const http = e2e.server.http;
+    const nickname = `Pictured ${randomBytes(4).toString('hex')}`;
+    const [owner, reader] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
+    assert.equal((await http.patch('/api/me', { nickname }, reader.access)).status, 200);
+    const form = new FormData();
+    form.append('avatar', new Blob([await photo(300, 300)], { type: 'image/png' }), 'me.png');
+    const uploaded = await fetch(`${e2e.url}/api/me/avatar`, { method: 'POST', headers: { authorization: `Bearer ${reader.access}` }, body: form });
+    const url = ((await uploaded.json()) as { avatar_url: string }).avatar_url;
+    assert.equal(uploaded.status, 200);
+    const club = await createClub(http, owner, { title: `Picture readers ${randomBytes(4).toString('hex')}` });
+    await admit(http, club.id, owner, reader);
+    const socket = await connect(e2e.url, reader.access);
+    const said = `Chapter two made me cry ${randomBytes(8).toString('hex')}`;
+    try {
+      await ok(socket, 'chat:send', { club_id: club.id, client_id: `c-${randomBytes(8).toString('hex')}`, body: said });
+    } finally {
+      socket.close();
+    }
+
+    // The reader's row shows their picture (no alt: the name stands beside it); the owner, without one, their initial.
+    const inMembers = `.members-list li[data-user-id="${reader.id}"] img[alt=""][data-src="${url}"]`;
+    const inChat = `.chat-log [data-author-id="${reader.id}"] img[alt=""][data-src="${url}"]`;
+    for (const [options, label] of [
+      [{ locale: 'en-US', viewport: DESKTOP }, 'en-desktop'],
+      [{ locale: 'ko-KR', viewport: PHONE }, 'ko-phone'],
+    ] as const) {
+      const page = await openSettings(owner, options, `/clubs/${club.id}/members`);
+      await page.locator(inMembers).waitFor(WAIT);
+      assert.ok((await page.evaluate<number>(loadedWidth(inMembers))) > 0, `the picture loads in the Members tab (${label})`);
+      assert.equal(await page.locator(`.members-list li[data-user-id="${owner.id}"] img`).count(), 0, 'no picture for someone without one');
+      await screenshot(page, `avatar-members-${label}`);
+      await assertAccessible(page, `members with a picture (${label})`);
+
+      await page.goto(`/clubs/${club.id}/chat`);
+      const message = page.locator('.chat-log [data-message-id]', { hasText: said });
+      await message.waitFor(WAIT);
+      await page.locator(inChat).waitFor(WAIT);
+      assert.equal(await message.locator(`img[data-src="${url}"]`).count(), 1, 'the picture is beside the message');
+      assert.ok((await page.evaluate<number>(loadedWidth(inChat))) > 0, `the picture loads in the chat (${label})`);
+      await message.getByText(nickname).waitFor(WAIT);
+      await screenshot(page, `avatar-chat-${label}`);
+      await assertAccessible(page, `chat with a picture (${label})`);
+    }
   });
 });
