@@ -1,5 +1,6 @@
 // One error shape for every edge: {error: {code, message, details?}}.
 // Codes are stable API: clients branch on them, so they are listed here and never renamed.
+import { withProblemCodes, type FieldProblemInput } from './field-problems.js';
 
 export const ERROR_CODES = {
   validation_failed: 400,
@@ -51,16 +52,19 @@ export interface ErrorBody {
 
 export class AppError extends Error {
   readonly status: number;
+  readonly details?: unknown;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    details?: unknown,
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'AppError';
     this.status = ERROR_CODES[code];
+    // Field problems listed by hand (a service's own check) get their code here, so every one has it.
+    this.details = code === 'validation_failed' ? withProblemCodes(details) : details;
   }
 
   toBody(): ErrorBody {
@@ -68,12 +72,10 @@ export class AppError extends Error {
   }
 }
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type { FieldProblem, FieldProblemCode } from './field-problems.js';
 
-export function validationError(problems: FieldProblem[]): AppError {
+/** A 400 listing each field problem in `details`; one without a code is `custom`. */
+export function validationError(problems: FieldProblemInput[]): AppError {
   const summary = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
   return new AppError('validation_failed', `Invalid request: ${summary}`, problems);
 }

@@ -40,7 +40,7 @@ export class EventDispatcher {
       bucket: options.bucket,
       run: async (payload, client) => {
         const parsed = schema.safeParse(payload);
-        if (!parsed.success) throw invalidPayload(parsed.error);
+        if (!parsed.success) throw invalidPayload(parsed.error, payload);
         return handler(parsed.data as ClientPayload<E>, client);
       },
     });

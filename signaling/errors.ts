@@ -2,11 +2,13 @@
 // shared/errors.ts, in acks, in `protocol:error` and in the handshake's connect_error.
 import { type z } from 'zod';
 import { AppError, validationError } from '../shared/errors.js';
+import { fieldProblemsFromZod } from '../shared/field-problems.js';
 import type { Logger } from '../shared/logger.js';
 import type { SignalingError } from '../shared/protocol/signaling.js';
 
-export function invalidPayload(error: z.ZodError): AppError {
-  return validationError(error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
+/** The refusal of a payload that failed its schema: the same field problems as REST's. */
+export function invalidPayload(error: z.ZodError, payload: unknown): AppError {
+  return validationError(fieldProblemsFromZod(error, payload));
 }
 
 /** Anything thrown by a handler, as a client may see it; unexpected errors are logged, not shown. */

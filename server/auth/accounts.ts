@@ -177,7 +177,7 @@ export class AccountService {
   private assertNotPersonal(password: string, user: Pick<User, 'username' | 'email'>): void {
     if (passwordIsPersonal(password, user.username, user.email)) {
       throw new AppError('validation_failed', 'Invalid request: new_password: must not be the same as the username or email', [
-        { path: 'new_password', message: 'must not be the same as the username or email' },
+        { path: 'new_password', message: 'must not be the same as the username or email', code: 'custom', rule: 'password_not_personal' },
       ]);
     }
   }

@@ -50,7 +50,7 @@ function fromDatabase(err: DatabaseErrorLike): AppError | null {
   switch (err.code) {
     case '22021': // invalid byte sequence (NUL in text)
     case '22P05': // untranslatable character (\u0000 in JSON)
-      return validationError([{ path: '', message: 'text contains a NUL character' }]);
+      return validationError([{ path: '', message: 'text contains a NUL character', code: 'custom', rule: 'no_nul' }]);
     case '22003':
       return validationError([{ path: '', message: 'a number is out of range' }]);
     case '23503':

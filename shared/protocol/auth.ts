@@ -20,8 +20,8 @@ export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN, { error: `must be at least ${PASSWORD_MIN} characters` })
   .max(PASSWORD_MAX, { error: `must be at most ${PASSWORD_MAX} characters` })
-  .refine(passwordHasLetter, { error: 'must contain a letter' })
-  .refine(passwordHasDigitOrSymbol, { error: 'must contain a digit or a symbol' });
+  .refine(passwordHasLetter, { error: 'must contain a letter', params: { rule: 'password_letter' } })
+  .refine(passwordHasDigitOrSymbol, { error: 'must contain a digit or a symbol', params: { rule: 'password_digit_or_symbol' } });
 
 /** A password must not be the account's own name or address (case-insensitive). */
 export function passwordIsPersonal(password: string, ...personal: Array<string | undefined>): boolean {
@@ -57,7 +57,7 @@ export const signUpSchema = z
   })
   .superRefine((body, ctx) => {
     if (passwordIsPersonal(body.password, body.username, body.email)) {
-      ctx.addIssue({ code: 'custom', path: ['password'], message: 'must not be the same as the username or email' });
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'must not be the same as the username or email', params: { rule: 'password_not_personal' } });
     }
   });
 export type SignUpBody = z.infer<typeof signUpSchema>;

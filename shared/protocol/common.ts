@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** Postgres text cannot hold U+0000: refused here, with the field's path, not by the database. */
 export function withoutNul<S extends z.ZodString>(schema: S): S {
-  return schema.refine((value) => !value.includes('\u0000'), { error: 'must not contain a NUL character' });
+  return schema.refine((value) => !value.includes('\u0000'), { error: 'must not contain a NUL character', params: { rule: 'no_nul' } });
 }
 
 /** Client text kept as sent (passwords, cursors): at most `max` characters, no NUL. */

@@ -92,10 +92,11 @@ describe('signaling: chat', function () {
     assert.equal((await ok(socket, 'chat:send', { club_id, client_id: clientId(), body: 'x'.repeat(2000) })).message.body.length, 2000);
     const tooLong = await fails(socket, 'chat:send', { club_id, client_id: clientId(), body: 'x'.repeat(2001) });
     assert.equal(tooLong.code, 'validation_failed');
-    assert.deepEqual(tooLong.details, [{ path: 'body', message: 'must be at most 2000 characters' }]);
+    // The same field problems as REST's: the English message plus a code and the bound.
+    assert.deepEqual(tooLong.details, [{ path: 'body', message: 'must be at most 2000 characters', code: 'too_long', maximum: 2000, unit: 'characters' }]);
     assert.equal((await fails(socket, 'chat:send', { club_id, client_id: clientId(), body: '   ' })).code, 'validation_failed');
     const bad = await fails(socket, 'chat:send', { club_id: -1, client_id: 'has spaces', body: 'hi', extra: 1 } as never);
-    assert.deepEqual((bad.details as Array<{ path: string }>).map((d) => d.path).sort(), ['', 'client_id', 'club_id']);
+    assert.deepEqual((bad.details as Array<{ path: string }>).map((d) => d.path).sort(), ['client_id', 'club_id', 'extra']);
   });
 
   it('lets only the club\'s members and guests send', async () => {
