@@ -27,7 +27,7 @@ interface Pending {
 export const CHAT_COLUMNS = ['id', 'club_id', 'author_id', 'client_id', 'body', 'created_at', 'edited_at', 'deleted_at'] as const;
 
 /** The author's picture: select `avatar.sha256 as author_avatar_sha256` from messages `m` joined by this. */
-export const AUTHOR_AVATAR_JOIN = 'left join users author on author.id = m.author_id left join files avatar on avatar.id = author.avatar_file_id';
+const AUTHOR_AVATAR_JOIN = 'left join users author on author.id = m.author_id left join files avatar on avatar.id = author.avatar_file_id';
 
 const keyOf = (m: Pick<NewChatMessage, 'club_id' | 'author_id' | 'client_id'>) => `${m.club_id}:${m.author_id}:${m.client_id}`;
 
