@@ -124,6 +124,23 @@ describe('e2e: home, discover and the club page', function () {
     await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
   });
 
+  it('says a refused field in Korean next to it, tied by aria-describedby', async () => {
+    const page = await person({ locale: 'ko-KR', viewport: DESKTOP }, owner);
+    await page.goto('/clubs/new');
+    await page.getByLabel('이름', { exact: true }).fill(`긴 키워드 ${marker}`);
+    // A keyword over 40 characters: the form's own schema check refuses it before sending.
+    const keywords = page.getByLabel('키워드', { exact: true });
+    await keywords.fill(`소설, ${'가나다라마바사아자차'.repeat(5)}`);
+    await page.getByRole('button', { name: '모임 만들기' }).click();
+    await page.locator('[aria-invalid="true"]').first().waitFor(WAIT);
+    assert.equal(await keywords.getAttribute('aria-invalid'), 'true');
+    const errorId = ((await keywords.getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-error'));
+    assert.ok(errorId, 'the keywords field names its error');
+    assert.equal(await page.locator(`[id="${errorId}"]`).textContent(), '40자 이내로 입력해 주세요.');
+    await screenshot(page, 'club-new-field-problem-ko-desktop');
+    assert.match(page.url(), /\/clubs\/new$/);
+  });
+
   it("shows a member online in the members tab while their page is open, and offline once it closes", async () => {
     assert.ok(clubId > 0, 'the club of the previous test');
     await admit(http, clubId, owner, reader);

@@ -1,6 +1,7 @@
 // One error type for everything the client calls: the server's {code, message, details} for
 // REST and socket acks alike, plus the three ways a call can fail before the server answers.
-import type { ErrorCode, FieldProblem } from '../../../shared/errors.js';
+import type { ErrorCode } from '../../../shared/errors.js';
+import { fieldProblemWords, type FieldProblemLike } from '../ui/field-problem-words.js';
 
 export type ClientErrorCode = ErrorCode | 'network' | 'timeout' | 'unexpected';
 
@@ -17,19 +18,19 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The field problems of a validation_failed error, keyed by field path. */
+  /** The field problems of a validation_failed error in the page's language, keyed by field path. */
   fieldProblems(): Map<string, string> {
     const problems = new Map<string, string>();
     if (this.code !== 'validation_failed' || !Array.isArray(this.details)) return problems;
     for (const item of this.details as unknown[]) {
-      if (isFieldProblem(item) && !problems.has(item.path)) problems.set(item.path, item.message);
+      if (isFieldProblem(item) && !problems.has(item.path)) problems.set(item.path, fieldProblemWords(item));
     }
     return problems;
   }
 }
 
-function isFieldProblem(value: unknown): value is FieldProblem {
-  return typeof value === 'object' && value !== null && typeof (value as FieldProblem).path === 'string' && typeof (value as FieldProblem).message === 'string';
+function isFieldProblem(value: unknown): value is FieldProblemLike {
+  return typeof value === 'object' && value !== null && typeof (value as FieldProblemLike).path === 'string' && typeof (value as FieldProblemLike).message === 'string';
 }
 
 /** Token errors after which only a new login helps (a refresh cannot). */

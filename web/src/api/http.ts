@@ -2,6 +2,7 @@
 // before it leaves (the same check the server makes, so the same field problems), and the answer
 // is parsed by the response schema. A call whose access token has expired refreshes it once.
 import type { z } from 'zod';
+import { fieldProblemsFromZod } from '../../../shared/field-problems.js';
 import { ApiError, isAuthError, toApiError } from './errors.js';
 import { currentAccess, refreshAccess } from './session.js';
 
@@ -92,8 +93,7 @@ export async function send<B extends z.ZodType, R extends z.ZodType | undefined 
 ): Promise<R extends z.ZodType ? z.output<R> : undefined> {
   const checked = schema.safeParse(body);
   if (!checked.success) {
-    const problems = checked.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-    throw new ApiError('validation_failed', 'invalid request', 400, problems);
+    throw new ApiError('validation_failed', 'invalid request', 400, fieldProblemsFromZod(checked.error, body));
   }
   const res = await fetchApi(method, path, JSON.stringify(checked.data), true, options);
   return (await parsed(res, response)) as R extends z.ZodType ? z.output<R> : undefined;
