@@ -110,7 +110,7 @@ async function signalingOnly(): Promise<{ url: string; seed: (n: number) => Prom
         const key = `${clubId}:${authorId}:${clientId}`;
         const stored = messages.get(key);
         if (stored) return { message: stored, created: false };
-        const message = { id: nextId++, club_id: clubId, author_id: authorId, client_id: clientId, body, created_at: new Date().toISOString(), edited_at: null, deleted_at: null };
+        const message = { id: nextId++, club_id: clubId, author_id: authorId, author_avatar_url: null, client_id: clientId, body, created_at: new Date().toISOString(), edited_at: null, deleted_at: null };
         messages.set(key, message);
         return { message, created: true };
       },
