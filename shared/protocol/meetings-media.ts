@@ -206,6 +206,8 @@ export interface TransportOptionsReply {
   iceParameters: IceParametersPayload;
   iceCandidates: IceCandidatePayload[];
   dtlsParameters: DtlsParametersPayload;
+  /** recv only: a consumer (paused) of every producer in the meeting, made with the transport. */
+  consumers?: ConsumerReply[];
 }
 
 export interface ConsumerReply {

@@ -54,7 +54,9 @@ describe('meetings: the join reply of a returning client', function () {
     const send = await ok(member, 'transport:create', { meeting_id: meetingId, direction: 'send' });
     const mic = await ok(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: opusProducerParameters(8000 + meetingId) });
     const recv = await ok(member, 'transport:create', { meeting_id: meetingId, direction: 'recv', rtp_capabilities: joined.rtp_capabilities });
-    const consumer = await ok(member, 'consume', { meeting_id: meetingId, transport_id: recv.id, producer_id: ownerMic.id });
+    // The receive transport comes with a consumer of the owner's microphone.
+    const consumer = recv.consumers?.find((c) => c.producerId === ownerMic.id);
+    assert.ok(consumer, 'the recv transport brought a consumer of the owner’s microphone');
     await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: cast.member.id, muted: true });
     return { meetingId, owner, ownerMic, member, send, mic, recv, consumer };
   };

@@ -8,7 +8,7 @@
 // path that breaks on its own (ICE disconnected/failed) gets transport:restart-ice.
 import { signal } from '@preact/signals';
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
+import type { ConsumerInfo, ConsumerReply, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
 import { type ApiError, toApiError } from '../../api/errors.js';
 import { call, getSocket } from '../../api/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -215,9 +215,10 @@ export class MeetingSession {
       this.closeSend();
     }
 
+    // Receiving first: what others send is what the person waits for; publishing runs meanwhile.
     if (!this.recv) await this.createRecv();
-    await this.publishWhatIsOn();
     this.consumeEverything();
+    await this.publishWhatIsOn();
   }
 
   /**
@@ -241,6 +242,13 @@ export class MeetingSession {
     const transport = this.device.createRecvTransport({ id: options.id, iceParameters: options.iceParameters, iceCandidates: options.iceCandidates as types.IceCandidate[], dtlsParameters: options.dtlsParameters as types.DtlsParameters });
     this.wireTransport(transport, 'recv');
     this.recv = transport;
+    // The server made a consumer of every producer with the transport: no `consume` for those.
+    for (const reply of options.consumers ?? []) {
+      this.consuming.add(reply.producerId);
+      void this.adoptConsumer(reply, transport, generation)
+        .catch(() => undefined)
+        .finally(() => this.consuming.delete(reply.producerId));
+    }
   }
 
   private ensureSend(): Promise<types.Transport> {
@@ -495,20 +503,25 @@ export class MeetingSession {
     this.consuming.add(info.id);
     try {
       const reply = await call('consume', { meeting_id: this.meetingId, transport_id: transport.id, producer_id: info.id });
-      if (generation !== this.generation || transport.closed) return;
-      const consumer = await transport.consume({ id: reply.id, producerId: reply.producerId, kind: reply.kind, rtpParameters: reply.rtpParameters as types.RtpParameters });
-      if (generation !== this.generation || !this.consuming.has(info.id)) {
-        consumer.close();
-        return;
-      }
-      this.consumers.set(info.id, { consumer, userId: reply.user_id, source: reply.source, layered: reply.type !== 'simple', spatial: null });
-      this.setPeerTrack(reply.user_id, reply.source, consumer.track);
-      await call('consumer:resume', { meeting_id: this.meetingId, consumer_id: reply.id });
+      await this.adoptConsumer(reply, transport, generation);
     } catch {
       // The producer closed meanwhile (its producer:closed follows), or the transport went away.
     } finally {
       this.consuming.delete(info.id);
     }
+  }
+
+  /** Receives what a consumer made on the server carries, then asks the server to start it. */
+  private async adoptConsumer(reply: ConsumerReply, transport: types.Transport, generation: number): Promise<void> {
+    if (generation !== this.generation || transport.closed) return;
+    const consumer = await transport.consume({ id: reply.id, producerId: reply.producerId, kind: reply.kind, rtpParameters: reply.rtpParameters as types.RtpParameters });
+    if (generation !== this.generation || !this.consuming.has(reply.producerId)) {
+      consumer.close();
+      return;
+    }
+    this.consumers.set(reply.producerId, { consumer, userId: reply.user_id, source: reply.source, layered: reply.type !== 'simple', spatial: null });
+    this.setPeerTrack(reply.user_id, reply.source, consumer.track);
+    await call('consumer:resume', { meeting_id: this.meetingId, consumer_id: reply.id }).catch(() => undefined);
   }
 
   private dropConsumer(producerId: string): void {
