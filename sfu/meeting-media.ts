@@ -238,7 +238,6 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   consumer.on('layerschange', (layers?: mediasoup.types.ConsumerLayers) => {
     keyFrames.layersChanged(layers);
     if (!announcing(meeting, generation, slot)) return;
-    askKeyFrameToClimb(consumer, layers);
     logLayers(meeting.logger, layerTrace(consumer, layers, { meetingId: meeting.id, userId: peer.userId }));
     meeting.emit('consumer:layers', [peer.userId], {
       meeting_id: meeting.id,
@@ -259,23 +258,6 @@ async function consumeNow(meeting: Meeting, peer: Peer, input: MediaClientPayloa
   };
 }
 
-/** Layered consumers that asked for a key frame to climb to their temporal layer (once each). */
-const climbing = new WeakSet<mediasoup.types.Consumer>();
-
-/**
- * A VP8 consumer forwarding a lower temporal layer than its target can step up only at a layer
- * sync frame, which Chrome marks only after key frames. When the first layers chosen after the
- * resume are below the top temporal layer (the resume's key frame went by at the lower one), the
- * consumer would sit there until the receiver asks for a key frame itself, 3 s on: ask once now.
- */
-function askKeyFrameToClimb(consumer: mediasoup.types.Consumer, layers: mediasoup.types.ConsumerLayers | undefined): void {
-  if (consumer.type === 'simple' || climbing.has(consumer) || !layers) return;
-  const wanted = consumer.preferredLayers?.temporalLayer;
-  if (wanted === undefined || (layers.temporalLayer ?? 0) >= wanted) return;
-  climbing.add(consumer);
-  consumer.requestKeyFrame().catch(() => undefined);
-}
-
 function consumerEntry(peer: Peer, consumerId: string): PeerConsumer {
   const entry = peer.consumer(consumerId);
   if (!entry) throw notFound('Consumer');
@@ -289,6 +271,7 @@ function consumerOf(peer: Peer, consumerId: string): mediasoup.types.Consumer {
 export async function resumeConsumer(peer: Peer, consumerId: string): Promise<void> {
   const { consumer, keyFrames } = consumerEntry(peer, consumerId);
   markResumed(consumer);
+  keyFrames.resumed();
   await consumer.resume();
   if (!consumer.currentLayers) keyFrames.start();
 }
