@@ -5,14 +5,17 @@
 // Recovery follows the protocol's JoinReply: after a socket drop the join is sent again and its
 // reply says what the server kept (restart ICE and keep using it) or that everything must be
 // made again; producers and consumers are matched by id so nothing is doubled or lost. A media
-// path that breaks on its own (ICE disconnected/failed) gets transport:restart-ice.
+// path that breaks on its own is restarted by transport-health.ts; what is received, and how,
+// lives in receiving.ts.
 import { signal } from '@preact/signals';
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, ConsumerReply, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
+import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
 import { type ApiError, toApiError } from '../../api/errors.js';
 import { call, getSocket } from '../../api/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { openCamera, openMic, openScreen } from './devices.js';
+import { Receiving } from './receiving.js';
+import { TransportHealth } from './transport-health.js';
 
 export type RoomState =
   | { kind: 'joining' }
@@ -54,15 +57,6 @@ export interface RoomNotice {
   at: number;
 }
 
-interface LocalConsumer {
-  consumer: types.Consumer;
-  userId: number;
-  source: MediaSource;
-  /** simulcast or svc: it has layers to choose from. */
-  layered: boolean;
-  spatial: number | null;
-}
-
 type Handlers = { [E in keyof MediaServerPayloads]?: (payload: MediaServerPayloads[E]) => void };
 
 /** Three simulcast layers: small tiles get the lowest, a large one the highest. */
@@ -71,9 +65,6 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
 ];
-/** A disconnected path often comes back by itself; after this long ICE is restarted. */
-const DISCONNECTED_GRACE_MS = 2_000;
-const ICE_RETRY_MS = 5_000;
 const NO_RIGHTS: PeerRights = { can_publish: true, mic_locked: false };
 
 export interface JoinOptions {
@@ -86,8 +77,6 @@ export class MeetingSession {
   readonly peers = signal<RemotePeer[]>([]);
   readonly self = signal<SelfView>({ userId: null, rights: NO_RIGHTS, mic: false, camera: false, screen: false, cameraTrack: null, screenTrack: null, micTrack: null });
   readonly activeSpeaker = signal<number | null>(null);
-  /** Which of this person's own media paths is being restored (shown on the tiles). */
-  readonly mediaRecovering = signal<{ send: boolean; recv: boolean }>({ send: false, recv: false });
   readonly notice = signal<RoomNotice | null>(null);
   /** The join reply's transcription state, for the side panel (it follows later changes itself). */
   readonly transcription = signal<TranscriptionState | undefined>(undefined);
@@ -99,20 +88,26 @@ export class MeetingSession {
   private recv: types.Transport | null = null;
   private sendPending: Promise<types.Transport> | null = null;
   private producers = new Map<MediaSource, types.Producer>();
-  /** By producer id (the other person's). */
-  private consumers = new Map<string, LocalConsumer>();
-  private consuming = new Set<string>();
+  private readonly receiving: Receiving;
+  private readonly health: TransportHealth;
   /** Producers the server created paused (a moderator holds the microphone). */
   private lockedProducers = new Set<string>();
   /** Grows whenever transports are thrown away: work begun for an older one is dropped. */
   private generation = 0;
-  private iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private detach: Array<() => void> = [];
   private closed = false;
   /** Set while this person takes their own hand down, so that only a host's lowering is announced. */
   private loweringOwnHand = false;
 
-  constructor(readonly meetingId: number) {}
+  /** Which of this person's own media paths is being restored (shown on the tiles). */
+  get mediaRecovering() {
+    return this.health.recovering;
+  }
+
+  constructor(readonly meetingId: number) {
+    this.health = new TransportHealth(meetingId);
+    this.receiving = new Receiving({ meetingId, generation: () => this.generation, onTrack: (userId, source, track) => this.setPeerTrack(userId, source, track) });
+  }
 
   /** Joins with the tracks the pre-join screen opened (either may be null: joining with it off). */
   async join(options: JoinOptions): Promise<void> {
@@ -167,7 +162,7 @@ export class MeetingSession {
       userId: peer.user_id,
       rights: { can_publish: peer.can_publish, mic_locked: peer.mic_locked },
       producers: peer.producers,
-      tracks: this.tracksOf(peer.user_id),
+      tracks: this.receiving.tracksOf(peer.user_id),
     }));
     if (!this.device.loaded) await this.device.load({ routerRtpCapabilities: reply.rtp_capabilities as types.RtpCapabilities });
 
@@ -179,11 +174,9 @@ export class MeetingSession {
 
     // Receiving: keep the consumers the server kept, drop the others.
     if (keepRecv) {
-      const kept = new Set(reply.consumers.map((c) => c.id));
-      for (const [producerId, local] of this.consumers) if (!kept.has(local.consumer.id)) this.dropConsumer(producerId);
-      void this.restartIce(this.recv);
+      const mine = this.receiving.keepOnly(new Set(reply.consumers.map((c) => c.id)));
+      void this.health.restartIce(this.recv);
       // A consume answered while the socket was away: the server holds a consumer we never got. It is paused so it costs nothing.
-      const mine = new Set([...this.consumers.values()].map((c) => c.consumer.id));
       for (const orphan of reply.consumers.filter((c: ConsumerInfo) => !mine.has(c.id) && !c.paused)) {
         void call('consumer:pause', { meeting_id: this.meetingId, consumer_id: orphan.id }).catch(() => undefined);
       }
@@ -210,7 +203,7 @@ export class MeetingSession {
         mic.pause();
         this.patchSelf({ mic: false });
       }
-      void this.restartIce(this.send);
+      void this.health.restartIce(this.send);
     } else {
       this.closeSend();
     }
@@ -226,7 +219,7 @@ export class MeetingSession {
    * arrived before the receive transport existed is in the peers' lists and would be lost otherwise.
    */
   private consumeEverything(): void {
-    for (const peer of this.peers.value) for (const producer of peer.producers) void this.consume(producer);
+    for (const peer of this.peers.value) for (const producer of peer.producers) this.consume(producer);
   }
 
   private capabilities(): RtpCapabilitiesPayload {
@@ -240,15 +233,9 @@ export class MeetingSession {
     const options = await call('transport:create', { meeting_id: this.meetingId, direction: 'recv', rtp_capabilities: this.capabilities() });
     if (generation !== this.generation || this.closed) return;
     const transport = this.device.createRecvTransport({ id: options.id, iceParameters: options.iceParameters, iceCandidates: options.iceCandidates as types.IceCandidate[], dtlsParameters: options.dtlsParameters as types.DtlsParameters });
-    this.wireTransport(transport, 'recv');
+    this.health.watch(transport, 'recv');
     this.recv = transport;
-    // The server made a consumer of every producer with the transport: no `consume` for those.
-    for (const reply of options.consumers ?? []) {
-      this.consuming.add(reply.producerId);
-      void this.adoptConsumer(reply, transport, generation)
-        .catch(() => undefined)
-        .finally(() => this.consuming.delete(reply.producerId));
-    }
+    this.receiving.takeMade(options.consumers ?? [], transport);
   }
 
   private ensureSend(): Promise<types.Transport> {
@@ -257,7 +244,7 @@ export class MeetingSession {
       try {
         const options = await call('transport:create', { meeting_id: this.meetingId, direction: 'send' });
         const transport = this.device.createSendTransport({ id: options.id, iceParameters: options.iceParameters, iceCandidates: options.iceCandidates as types.IceCandidate[], dtlsParameters: options.dtlsParameters as types.DtlsParameters });
-        this.wireTransport(transport, 'send');
+        this.health.watch(transport, 'send');
         transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
           const source = appData.source as MediaSource;
           call('produce', { meeting_id: this.meetingId, transport_id: transport.id, kind, source, rtp_parameters: rtpParameters as RtpParametersPayload, paused: false }).then(
@@ -278,78 +265,24 @@ export class MeetingSession {
     return this.sendPending;
   }
 
-  private wireTransport(transport: types.Transport, direction: 'send' | 'recv'): void {
-    transport.on('connect', ({ dtlsParameters }, done, fail) => {
-      call('transport:connect', { meeting_id: this.meetingId, transport_id: transport.id, dtls_parameters: dtlsParameters }).then(() => done(), (err: unknown) => fail(toApiError(err)));
-    });
-    transport.on('connectionstatechange', (state) => {
-      if (transport.closed) return;
-      if (state === 'connected') {
-        this.clearIceTimer(transport.id);
-        this.setRecovering(direction, false);
-      } else if (state === 'disconnected' || state === 'failed') {
-        this.setRecovering(direction, true);
-        this.scheduleIceRestart(transport, state === 'failed' ? 0 : DISCONNECTED_GRACE_MS);
-      }
-    });
-  }
-
-  private scheduleIceRestart(transport: types.Transport, delay: number): void {
-    if (this.iceTimers.has(transport.id)) return;
-    this.iceTimers.set(
-      transport.id,
-      setTimeout(() => {
-        this.iceTimers.delete(transport.id);
-        if (transport.closed || transport.connectionState === 'connected') return;
-        // Without the control channel the rejoin restarts ICE; until then, try again later.
-        if (getSocket().connected) void this.restartIce(transport);
-        this.scheduleIceRestart(transport, ICE_RETRY_MS);
-      }, delay),
-    );
-  }
-
-  private clearIceTimer(id: string): void {
-    const timer = this.iceTimers.get(id);
-    if (timer) clearTimeout(timer);
-    this.iceTimers.delete(id);
-  }
-
-  private async restartIce(transport: types.Transport | null): Promise<void> {
-    if (!transport || transport.closed) return;
-    try {
-      const { iceParameters } = await call('transport:restart-ice', { meeting_id: this.meetingId, transport_id: transport.id });
-      if (!transport.closed) await transport.restartIce({ iceParameters });
-    } catch {
-      // The transport went away meanwhile (a rebuild, a rejoin): the newer state decides.
-    }
-  }
-
-  private setRecovering(direction: 'send' | 'recv', on: boolean): void {
-    if (this.mediaRecovering.value[direction] === on) return;
-    this.mediaRecovering.value = { ...this.mediaRecovering.value, [direction]: on };
-  }
-
   private closeSend(): void {
     for (const producer of this.producers.values()) producer.close();
     this.producers.clear();
     if (this.send) {
-      this.clearIceTimer(this.send.id);
+      this.health.forget(this.send, 'send');
       this.send.close();
     }
     this.send = null;
     this.sendPending = null;
-    this.setRecovering('send', false);
   }
 
   private closeRecv(): void {
-    for (const producerId of [...this.consumers.keys()]) this.dropConsumer(producerId);
-    this.consuming.clear();
+    this.receiving.dropAll();
     if (this.recv) {
-      this.clearIceTimer(this.recv.id);
+      this.health.forget(this.recv, 'recv');
       this.recv.close();
     }
     this.recv = null;
-    this.setRecovering('recv', false);
   }
 
   // ——— publishing ———
@@ -495,62 +428,20 @@ export class MeetingSession {
 
   // ——— receiving ———
 
-  private async consume(info: ProducerInfo): Promise<void> {
-    if (info.user_id === this.self.value.userId || this.consumers.has(info.id) || this.consuming.has(info.id)) return;
-    const transport = this.recv;
-    if (!transport) return;
-    const generation = this.generation;
-    this.consuming.add(info.id);
-    try {
-      const reply = await call('consume', { meeting_id: this.meetingId, transport_id: transport.id, producer_id: info.id });
-      await this.adoptConsumer(reply, transport, generation);
-    } catch {
-      // The producer closed meanwhile (its producer:closed follows), or the transport went away.
-    } finally {
-      this.consuming.delete(info.id);
-    }
-  }
-
-  /** Receives what a consumer made on the server carries, then asks the server to start it. */
-  private async adoptConsumer(reply: ConsumerReply, transport: types.Transport, generation: number): Promise<void> {
-    if (generation !== this.generation || transport.closed) return;
-    const consumer = await transport.consume({ id: reply.id, producerId: reply.producerId, kind: reply.kind, rtpParameters: reply.rtpParameters as types.RtpParameters });
-    if (generation !== this.generation || !this.consuming.has(reply.producerId)) {
-      consumer.close();
-      return;
-    }
-    this.consumers.set(reply.producerId, { consumer, userId: reply.user_id, source: reply.source, layered: reply.type !== 'simple', spatial: null });
-    this.setPeerTrack(reply.user_id, reply.source, consumer.track);
-    await call('consumer:resume', { meeting_id: this.meetingId, consumer_id: reply.id }).catch(() => undefined);
-  }
-
-  private dropConsumer(producerId: string): void {
-    const local = this.consumers.get(producerId);
-    this.consuming.delete(producerId);
-    if (!local) return;
-    local.consumer.close();
-    this.consumers.delete(producerId);
-    this.setPeerTrack(local.userId, local.source, null);
+  /** A producer of someone else, announced or listed: receive it (once) on the receive transport. */
+  private consume(info: ProducerInfo): void {
+    if (info.user_id === this.self.value.userId || !this.recv) return;
+    void this.receiving.consume(info, this.recv);
   }
 
   /** A tile's width decides which simulcast layer is worth receiving. */
   preferWidth(userId: number, source: MediaSource, width: number): void {
-    for (const local of this.consumers.values()) {
-      if (local.userId !== userId || local.source !== source || !local.layered) continue;
-      const spatial = width < 260 ? 0 : width < 640 ? 1 : 2;
-      if (local.spatial === spatial) continue;
-      local.spatial = spatial;
-      void call('consumer:set-layers', { meeting_id: this.meetingId, consumer_id: local.consumer.id, spatial_layer: spatial }).catch(() => {
-        local.spatial = null;
-      });
-    }
+    this.receiving.preferWidth(userId, source, width);
   }
 
   /** The receive stats of one person's media (for the tile's quality hint). */
-  async statsOf(userId: number): Promise<RTCStatsReport[]> {
-    const reports: Promise<RTCStatsReport>[] = [];
-    for (const local of this.consumers.values()) if (local.userId === userId && !local.consumer.closed) reports.push(local.consumer.getStats());
-    return Promise.all(reports);
+  statsOf(userId: number): Promise<RTCStatsReport[]> {
+    return this.receiving.statsOf(userId);
   }
 
   /** The send stats of this person's own media. */
@@ -572,12 +463,6 @@ export class MeetingSession {
     });
   }
 
-  private tracksOf(userId: number): RemotePeer['tracks'] {
-    const tracks: RemotePeer['tracks'] = {};
-    for (const local of this.consumers.values()) if (local.userId === userId) tracks[local.source] = local.consumer.track;
-    return tracks;
-  }
-
   private updatePeer(userId: number, change: (peer: RemotePeer) => RemotePeer): void {
     this.peers.value = this.peers.value.map((peer) => (peer.userId === userId ? change(peer) : peer));
   }
@@ -586,8 +471,8 @@ export class MeetingSession {
     return {
       'peer:joined': ({ peer }) => {
         const others = this.peers.value.filter((p) => p.userId !== peer.user_id);
-        this.peers.value = [...others, { userId: peer.user_id, rights: { can_publish: peer.can_publish, mic_locked: peer.mic_locked }, producers: peer.producers, tracks: this.tracksOf(peer.user_id) }];
-        for (const producer of peer.producers) void this.consume(producer);
+        this.peers.value = [...others, { userId: peer.user_id, rights: { can_publish: peer.can_publish, mic_locked: peer.mic_locked }, producers: peer.producers, tracks: this.receiving.tracksOf(peer.user_id) }];
+        for (const producer of peer.producers) this.consume(producer);
       },
       'peer:left': ({ user_id, reason }) => {
         if (user_id === this.self.value.userId) {
@@ -597,7 +482,7 @@ export class MeetingSession {
           else if (reason === 'timeout') void this.rejoin();
           return;
         }
-        for (const [producerId, local] of this.consumers) if (local.userId === user_id) this.dropConsumer(producerId);
+        this.receiving.dropFrom(user_id);
         this.peers.value = this.peers.value.filter((p) => p.userId !== user_id);
         if (this.activeSpeaker.value === user_id) this.activeSpeaker.value = null;
       },
@@ -619,7 +504,7 @@ export class MeetingSession {
       'producer:new': ({ producer }) => {
         if (producer.user_id === this.self.value.userId) return;
         this.updatePeer(producer.user_id, (peer) => ({ ...peer, producers: [...peer.producers.filter((p) => p.id !== producer.id), producer] }));
-        void this.consume(producer);
+        this.consume(producer);
       },
       'producer:closed': ({ producer_id, user_id, reason }) => {
         if (user_id === this.self.value.userId) {
@@ -630,7 +515,7 @@ export class MeetingSession {
           }
           return;
         }
-        this.dropConsumer(producer_id);
+        this.receiving.drop(producer_id);
         this.updatePeer(user_id, (peer) => ({ ...peer, producers: peer.producers.filter((p) => p.id !== producer_id) }));
       },
       'producer:paused': ({ producer_id, user_id }) => {
@@ -649,7 +534,7 @@ export class MeetingSession {
         this.patchSelf({ rights: { ...this.self.value.rights, mic_locked: false } });
         this.say('meeting.recovery.unmuteAllowed', 'info');
       },
-      'consumer:closed': ({ producer_id }) => this.dropConsumer(producer_id),
+      'consumer:closed': ({ producer_id }) => this.receiving.drop(producer_id),
       'active-speaker': ({ user_id }) => {
         this.activeSpeaker.value = user_id;
       },
@@ -701,8 +586,8 @@ export class MeetingSession {
     }
     try {
       await this.createRecv();
-      await this.publishWhatIsOn();
       this.consumeEverything();
+      await this.publishWhatIsOn();
       this.state.value = { kind: 'live' };
       this.say('meeting.recovery.rebuilt', 'info');
     } catch (err) {
@@ -768,10 +653,7 @@ export class MeetingSession {
     this.generation += 1;
     this.closeSend();
     this.closeRecv();
-    for (const [key, timer] of this.iceTimers) {
-      clearTimeout(timer);
-      this.iceTimers.delete(key);
-    }
+    this.health.stop();
     const self = this.self.value;
     for (const track of [self.micTrack, self.cameraTrack, self.screenTrack]) track?.stop();
     this.patchSelf({ mic: false, camera: false, screen: false, micTrack: null, cameraTrack: null, screenTrack: null });
