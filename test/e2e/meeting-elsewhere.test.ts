@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { admit, createClub } from '../helpers/clubs.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import type { TestAccount } from '../helpers/accounts.js';
 import { createScratchDatabase, type ScratchDatabase } from '../helpers/postgres.js';
 import { requireServices } from '../helpers/services.js';
 import { openPerson, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
-import { grows, joinMeeting, signIn } from './meeting-helpers.js';
+import { grows, joinMeeting, liveMeetingOfTwo, signIn } from './meeting-helpers.js';
 
 describe('e2e: a meeting held on another node', function () {
   this.timeout(300_000);
@@ -29,13 +28,7 @@ describe('e2e: a meeting held on another node', function () {
     const env = { REDIS_PREFIX: `rt-e2e-elsewhere-${randomBytes(4).toString('hex')}:`, SFU_WORKERS: '1' };
     nodeA = await startE2EServer({ databaseUrl: scratch.url, env });
     nodeB = await startE2EServer({ databaseUrl: scratch.url, env });
-    const http = nodeA.server.http;
-    [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
-    const club = await createClub(http, owner);
-    await admit(http, club.id, owner, member);
-    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Chapter twelve, live' }, owner.access);
-    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
-    meetingId = meeting.body.id as number;
+    ({ owner, member, meetingId } = await liveMeetingOfTwo(nodeA.server.http, 'Chapter twelve, live'));
   });
   afterEach(async function () {
     await screenshotOnFailure(this);

@@ -7,9 +7,8 @@
 // desktop chosen without a picker); the owner uses the harness's shared browser.
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { admit, createClub } from '../helpers/clubs.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { signIn } from './meeting-helpers.js';
+import type { TestAccount } from '../helpers/accounts.js';
+import { liveMeetingOfTwo, signIn } from './meeting-helpers.js';
 import { assertAccessible, CHROMIUM_PATH, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
 
 /** Bytes received so far for the video shown in the screen tile (matched by its track), or -1 while there is none. */
@@ -55,12 +54,7 @@ describe('e2e: meeting hands and screen share', function () {
     requireBrowser(this);
     e2e = await startE2EServer({ env: { SFU_WORKERS: '1' } });
     const http = e2e.server.http;
-    [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
-    const club = await createClub(http, owner);
-    await admit(http, club.id, owner, member);
-    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Chapter twelve, hands up' }, owner.access);
-    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
-    meetingId = meeting.body.id as number;
+    ({ owner, member, meetingId } = await liveMeetingOfTwo(http, 'Chapter twelve, hands up'));
     captureBrowser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,

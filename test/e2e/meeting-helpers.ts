@@ -3,8 +3,11 @@
 // readers of their getStats().
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { TestAccount } from '../helpers/accounts.js';
+import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { admit, createClub } from '../helpers/clubs.js';
+import type { HttpClient } from '../helpers/http.js';
 
 export const RECORD_PEER_CONNECTIONS = `(() => {
   const Original = window.RTCPeerConnection;
@@ -88,6 +91,23 @@ export async function grows(page: Page, counter: Counter, by: number, timeoutMs 
     if (Date.now() > deadline) throw new Error(`${counter} grew by ${now - start} bytes only, wanted ${by}`);
     await page.waitForTimeout(250);
   }
+}
+
+export interface MeetingPair {
+  owner: TestAccount;
+  member: TestAccount;
+  clubId: number;
+  meetingId: number;
+}
+
+/** Two new people, a club of the first with the second let in, and a live meeting of it. */
+export async function liveMeetingOfTwo(http: HttpClient, title: string): Promise<MeetingPair> {
+  const [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
+  const club = await createClub(http, owner);
+  await admit(http, club.id, owner, member);
+  const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title }, owner.access);
+  assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
+  return { owner, member, clubId: club.id, meetingId: meeting.body.id as number };
 }
 
 export function sessionScript(account: TestAccount): string {

@@ -6,9 +6,8 @@
 // product's) records as mediasoup-client creates them.
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { admit, createClub } from '../helpers/clubs.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
-import { bytes, grows, signIn } from './meeting-helpers.js';
+import type { TestAccount } from '../helpers/accounts.js';
+import { bytes, grows, liveMeetingOfTwo, signIn } from './meeting-helpers.js';
 import { assertAccessible, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
 
 /** A slow camera and microphone: each takes a moment to open, as real ones (or a permission prompt) may. */
@@ -33,12 +32,7 @@ describe('e2e: meeting media', function () {
     requireBrowser(this);
     e2e = await startE2EServer({ env: { SFU_WORKERS: '1' } });
     const http = e2e.server.http;
-    [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
-    const club = await createClub(http, owner);
-    await admit(http, club.id, owner, member);
-    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Chapter seven, live' }, owner.access);
-    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
-    meetingId = meeting.body.id as number;
+    ({ owner, member, meetingId } = await liveMeetingOfTwo(http, 'Chapter seven, live'));
   });
   afterEach(async function () {
     await screenshotOnFailure(this);

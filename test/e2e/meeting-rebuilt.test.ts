@@ -4,10 +4,9 @@
 // with two media workers, and a SIGKILL to the worker that holds the meeting.
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { admit, createClub } from '../helpers/clubs.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import type { TestAccount } from '../helpers/accounts.js';
 import { openPerson, requireBrowser, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
-import { bytes, grows, joinMeeting, signIn } from './meeting-helpers.js';
+import { bytes, grows, joinMeeting, liveMeetingOfTwo, signIn } from './meeting-helpers.js';
 
 describe('e2e: meeting rebuilt after a media worker dies', function () {
   this.timeout(300_000);
@@ -21,12 +20,7 @@ describe('e2e: meeting rebuilt after a media worker dies', function () {
     requireBrowser(this);
     e2e = await startE2EServer({ env: { SFU_WORKERS: '2' } });
     const http = e2e.server.http;
-    [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
-    const club = await createClub(http, owner);
-    await admit(http, club.id, owner, member);
-    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Chapter eleven, live' }, owner.access);
-    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
-    meetingId = meeting.body.id as number;
+    ({ owner, member, meetingId } = await liveMeetingOfTwo(http, 'Chapter eleven, live'));
   });
   afterEach(async function () {
     await screenshotOnFailure(this);

@@ -7,10 +7,9 @@
 // then it must be TCP that carries it.
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { admit, createClub } from '../helpers/clubs.js';
-import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import type { TestAccount } from '../helpers/accounts.js';
 import { openPerson, requireBrowser, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
-import { cutAndWatch, grows, joinMeeting, randomRtcPorts, signIn, udpCutUnavailable, videoGrowsAgain } from './meeting-helpers.js';
+import { cutAndWatch, grows, joinMeeting, liveMeetingOfTwo, randomRtcPorts, signIn, udpCutUnavailable, videoGrowsAgain } from './meeting-helpers.js';
 
 describe('e2e: meeting media cut', function () {
   this.timeout(300_000);
@@ -31,12 +30,7 @@ describe('e2e: meeting media cut', function () {
     }
     e2e = await startE2EServer({ env: { SFU_WORKERS: '1', SFU_RTC_MIN_PORT: String(ports.min), SFU_RTC_MAX_PORT: String(ports.max) } });
     const http = e2e.server.http;
-    [owner, member] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http)]);
-    const club = await createClub(http, owner);
-    await admit(http, club.id, owner, member);
-    const meeting = await http.post(`/api/clubs/${club.id}/meetings`, { title: 'Chapter nine, live' }, owner.access);
-    assert.equal(meeting.status, 201, JSON.stringify(meeting.body));
-    meetingId = meeting.body.id as number;
+    ({ owner, member, meetingId } = await liveMeetingOfTwo(http, 'Chapter nine, live'));
   });
   afterEach(async function () {
     await screenshotOnFailure(this);
