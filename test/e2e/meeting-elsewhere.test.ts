@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { TestAccount } from '../helpers/accounts.js';
 import { createScratchDatabase, type ScratchDatabase } from '../helpers/postgres.js';
 import { requireServices } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
 import { openPerson, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
 import { grows, joinMeeting, liveMeetingOfTwo, signIn } from './meeting-helpers.js';
 
@@ -51,7 +52,8 @@ describe('e2e: a meeting held on another node', function () {
     const ownerPage: Page = track(ownerSide.page);
     const memberPage: Page = track(memberSide.page);
     await joinMeeting(ownerPage, meetingId);
-    assert.ok(nodeA.server.app.meetings?.describe(meetingId), 'node A holds the media');
+    // The room shows its controls while the join is still on its way: wait for node A to hold the media.
+    await waitFor(() => Boolean(nodeA?.server.app.meetings?.describe(meetingId)), 'node A to hold the media', 20_000);
 
     await memberPage.goto(`/meetings/${meetingId}`);
     await memberPage.getByLabel('Your camera preview').waitFor({ timeout: 30_000 });
