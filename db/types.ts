@@ -1,6 +1,7 @@
 // Table types for kysely. Column names are snake_case as in SQL; one interface per table.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { CreatedAt, Json, NullableTimestamp, Timestamp } from './tables/common.js';
+import type { CalendarTables } from './tables/calendar.js';
 import type { ChatTables } from './tables/chat.js';
 import type { ClubTables } from './tables/clubs.js';
 import type { ContentTables } from './tables/content.js';
@@ -176,7 +177,7 @@ export interface CollabTicketsTable {
   used_at: NullableTimestamp;
 }
 
-export interface Database extends ClubTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables, TranscriptTables {
+export interface Database extends ClubTables, CalendarTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables, TranscriptTables {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -129,6 +129,8 @@ export const envSchema = z.object({
   RATE_LIMIT_JOIN_PASSWORD_PER_IP: integer(1, 100000).default(30),
   RATE_LIMIT_JOIN_PASSWORD_PER_CLUB: integer(1, 100000).default(60),
   RATE_LIMIT_JOIN_PASSWORD_WINDOW_SECONDS: integer(1, 86400).default(15 * 60),
+  RATE_LIMIT_CALENDAR_FEED_PER_TOKEN: integer(1, 100000).default(60),
+  RATE_LIMIT_CALENDAR_FEED_WINDOW_SECONDS: integer(1, 86400).default(3600),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
@@ -284,6 +286,8 @@ export interface Config {
     ownedPerUser: number;
     /** Join-password guesses per person, per client address and per club in one window. */
     joinPasswordLimit: { perUser: number; perIp: number; perClub: number; windowSeconds: number };
+    /** Fetches of one calendar subscription address in one window. */
+    calendarFeedLimit: { perToken: number; windowSeconds: number };
   };
 }
 
@@ -452,6 +456,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
         perClub: env.RATE_LIMIT_JOIN_PASSWORD_PER_CLUB,
         windowSeconds: env.RATE_LIMIT_JOIN_PASSWORD_WINDOW_SECONDS,
       },
+      calendarFeedLimit: { perToken: env.RATE_LIMIT_CALENDAR_FEED_PER_TOKEN, windowSeconds: env.RATE_LIMIT_CALENDAR_FEED_WINDOW_SECONDS },
     },
     signaling: {
       eventsPerSecond: env.SIGNALING_EVENTS_PER_SECOND,

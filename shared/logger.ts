@@ -73,7 +73,11 @@ export function createLogger(level: LevelWithSilent, destination?: DestinationSt
 
 const SECRET_QUERY_PARAMS = /([?&](?:[^=&#]*(?:token|ticket|pass|secret|key|code|auth)[^=&#]*|access|refresh)=)[^&#]*/gi;
 
-/** A URL fit for a log line: credential-like query parameters are masked. */
+/** Paths whose next segment is a credential: a calendar subscription address carries its token. */
+const SECRET_PATH_SEGMENTS = /(\/calendar\/feeds\/)[^/?#.]+/gi;
+
+/** A URL fit for a log line: credential-like query parameters and secret path segments are masked. */
 export function loggableUrl(url: string): string {
-  return url.includes('=') ? url.replace(SECRET_QUERY_PARAMS, '$1[redacted]') : url;
+  const path = url.replace(SECRET_PATH_SEGMENTS, '$1[redacted]');
+  return path.includes('=') ? path.replace(SECRET_QUERY_PARAMS, '$1[redacted]') : path;
 }

@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'knock.decide': { least: 'moderator' },
   // Club content
   'content.read': { least: 'guest', public: true },
+  /** A secret calendar address of the club's schedule: members only, since it outlives no membership. */
+  'calendar.subscribe': { least: 'member' },
   'notice.write': { least: 'moderator' },
   'rule.write': { least: 'moderator' },
   'goal.write': { least: 'moderator' },

@@ -16,6 +16,7 @@ import * as m0012 from './0012_goal_dates_optional.js';
 import * as m0013 from './0013_transcripts.js';
 import * as m0014 from './0014_recording_segments.js';
 import * as m0015 from './0015_user_avatars.js';
+import * as m0016 from './0016_calendar_feeds.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0013_transcripts': m0013,
   '0014_recording_segments': m0014,
   '0015_user_avatars': m0015,
+  '0016_calendar_feeds': m0016,
 };

@@ -58,7 +58,7 @@ function endpointSets(s: Services): Array<[string, Api]> {
     ['/api', docsRoutes(apiDeps, { title: 'Roundtable', version: '0.1.0', serverUrl: config.http.publicUrl })],
     ['/api', discoveryRoutes(features, { search: s.clubSearch, recommender: s.recommender })],
     ['/api', clubRoutes({ ...features, clubService: s.clubService, membership: s.membership })],
-    ['/api', scheduleRoutes(features)],
+    ['/api', scheduleRoutes(features, s.calendarFeeds)],
     ['/api', contentRoutes(features, s.content)],
     ['/api', bookRoutes(features, s.books)],
     ['/api', postsRoutes(features, s.posts)],

@@ -24,11 +24,13 @@ import { createMemoryBus } from '../bus/memory.js';
 import { createRedisBus } from '../bus/redis.js';
 import { ChatStore } from '../chat/store.js';
 import { ClubAccessService } from '../clubs/access.js';
+import { CalendarFeeds, feedKey } from '../clubs/calendar-feeds.js';
 import { ClubSearch } from '../clubs/discovery.js';
 import { ClubGate } from '../clubs/gate.js';
 import { JoinPasswordGuard } from '../clubs/join-password.js';
 import { MembershipService } from '../clubs/membership.js';
 import { Recommender } from '../clubs/recommend.js';
+import type { CalendarFeedDeps } from '../clubs/schedule-routes.js';
 import { ClubService } from '../clubs/service.js';
 import { DuesService } from '../content/dues.js';
 import { GoalService } from '../content/goals.js';
@@ -107,6 +109,7 @@ export interface Services {
   clubService: ClubService;
   membership: MembershipService;
   joinPasswords: JoinPasswordGuard;
+  calendarFeeds: CalendarFeedDeps;
   clubSearch: ClubSearch;
   recommender: Recommender;
   content: { notices: NoticeService; rules: RuleService; goals: GoalService; seasons: SeasonService; dues: DuesService };
@@ -185,12 +188,13 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
   collectDefaultMetrics({ register: metrics });
 
   // Accounts and sessions.
+  const signingKeys = await loadSigningKeys(config.auth.key, config.dataDir, logger);
   const tokens = new TokenService({
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     accessTtlSeconds: config.auth.accessTtlSeconds,
     refreshTtlSeconds: config.auth.refreshTtlSeconds,
-    keys: await loadSigningKeys(config.auth.key, config.dataDir, logger),
+    keys: signingKeys,
   });
   const sessions = new SessionService(db, tokens, bus, config.auth.sessionCacheSeconds * 1000, clock);
   cleanup.push(() => sessions.close());
@@ -233,6 +237,10 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
   const clubService = new ClubService(db, clubAccess, bus, config.clubs);
   const joinPasswords = new JoinPasswordGuard(rateLimitStore, config.clubs.joinPasswordLimit, metrics);
   const membership = new MembershipService(db, clubService, joinPasswords);
+  const calendarFeeds = {
+    feeds: new CalendarFeeds(db, feedKey(signingKeys.alg === 'HS256' ? signingKeys.secret : signingKeys.privateKey.export({ type: 'pkcs8', format: 'der' })), config.http.publicUrl),
+    perToken: rateLimitStore.limiter('calendar-feed', config.clubs.calendarFeedLimit.perToken, config.clubs.calendarFeedLimit.windowSeconds * 1000),
+  };
   const projects = new ProjectService(db, blobs, models, jobs, clubAccess, { ...config.uploads });
   const posts = new PostService(db, gate, clubService);
   const records = new MeetingRecords(db, clubService);
@@ -325,6 +333,7 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
     clubService,
     membership,
     joinPasswords,
+    calendarFeeds,
     clubSearch: new ClubSearch(db),
     recommender: new Recommender(db),
     content: { notices: new NoticeService(db, clubService), rules: new RuleService(db, clubService), goals: new GoalService(db, clubService), seasons: new SeasonService(db, clubService), dues: new DuesService(db, clubService) },

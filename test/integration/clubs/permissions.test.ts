@@ -90,5 +90,8 @@ describe('permission matrix', function () {
     assert.equal(can('outsider', 'content.read', { visibility: 'private' }), false);
     assert.equal(can('outsider', 'content.read', { visibility: 'public' }), true);
     assert.equal(can('outsider', 'chat.read', { visibility: 'public' }), false);
+    assert.equal(can('member', 'calendar.subscribe'), true);
+    assert.equal(can('guest', 'calendar.subscribe'), false);
+    assert.equal(can('outsider', 'calendar.subscribe', { visibility: 'public' }), false);
   });
 });

@@ -45,6 +45,8 @@ const OPEN = [
   'POST /auth/users/reset_password_confirm',
   'GET /api/openapi.json',
   'GET /api/docs',
+  // A calendar app's poll: the secret token in the path is the credential (404 unless it is live).
+  'GET /api/calendar/feeds/{token}.ics',
 ];
 /** Inputs of a `self` endpoint that name another account, and why that is still the caller's own row. */
 const NAMES_ANOTHER = new Set(['POST /api/reports user_id' /* the person reported; the report is the caller's */]);
