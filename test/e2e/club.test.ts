@@ -216,6 +216,36 @@ describe('e2e: home, discover and the club page', function () {
     assert.ok(stored.body.items[0].read_at, JSON.stringify(stored.body));
   });
 
+  it('gives a member a calendar address that serves the club’s meetings without signing in, and a new one on reset', async () => {
+    const calendarTitle = `Monday calendar ${randomBytes(16).toString('hex')}`;
+    const schedule = { times: 1, period: 'week', weekdays: [1], start_time: '20:00', duration_minutes: 90, time_zone: 'Europe/Berlin', starts_on: '2025-01-06' };
+    const club = await createClub(http, owner, { title: calendarTitle, schedule });
+    const page = await person({ locale: 'en-US', viewport: DESKTOP }, owner);
+    await page.goto(`/clubs/${club.id}`);
+    await page.getByRole('button', { name: 'Subscribe', exact: true }).click(WAIT);
+    const address = page.getByRole('textbox', { name: 'Your calendar address' });
+    await address.waitFor(WAIT);
+    const url = await address.inputValue();
+    assert.ok(url.startsWith(`${e2e.url}/api/calendar/feeds/`), url.slice(0, 60));
+    assert.equal(await page.evaluate('document.activeElement && document.activeElement.id'), await address.getAttribute('id'), 'focus moves to the address');
+    assert.equal(await page.getByRole('link', { name: 'Open in calendar app' }).getAttribute('href'), url.replace(/^https?:/, 'webcal:'));
+    await assertAccessible(page, 'overview with the calendar address');
+    await screenshot(page, 'club-calendar-subscribe-en-desktop');
+    // A calendar app's fetch: no token.
+    const feed = await fetch(url);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type') ?? '', /^text\/calendar/);
+    const ics = (await feed.text()).replace(/\r\n /g, '');
+    assert.ok(ics.includes(`SUMMARY:${calendarTitle}`) && ics.includes('BEGIN:VEVENT'), ics.slice(0, 200));
+    await page.getByRole('button', { name: 'Reset address' }).click(WAIT);
+    await page.getByRole('button', { name: 'Make a new address' }).click(WAIT);
+    await page.getByText('New address ready').waitFor(WAIT);
+    const renewed = await address.inputValue();
+    assert.notEqual(renewed, url);
+    assert.equal((await fetch(url)).status, 404);
+    assert.equal((await fetch(renewed)).status, 200);
+  });
+
   it('passes axe and is photographed: home, discover, overview and members, en and ko desktop and a phone', async () => {
     assert.ok(clubId > 0, 'the club of the earlier test');
     const views: View[] = [

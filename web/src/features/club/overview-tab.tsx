@@ -1,5 +1,6 @@
 // Overview: what the club is (summary, detail, goal, keywords), when it meets (the schedule in
-// words, the next dates in the viewer's own zone, a calendar file), its notices and its rules.
+// words, the next dates in the viewer's own zone, a calendar file and a member's subscription
+// address), its notices and its rules.
 import { useState } from 'preact/hooks';
 import { can } from '../../../../shared/permissions.js';
 import { noticeListSchema, ruleListSchema } from '../../../../shared/protocol/content.js';
@@ -10,6 +11,7 @@ import { errorWords } from '../../ui/errors.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { notify } from '../../ui/toast.js';
 import { useResource } from '../../ui/use-resource.js';
+import { CalendarSubscribe } from './calendar-subscribe.js';
 import { scheduleWords } from './club-words.js';
 import type { ClubTabProps } from './tabs.js';
 import './club.css';
@@ -70,9 +72,12 @@ function Schedule({ club }: ClubTabProps) {
                 ))}
               </ul>
             ))}
-          <button type="button" class="btn btn-small" disabled={pending} aria-busy={pending} onClick={() => void onCalendar()}>
-            {pending ? t('club.overview.calendarPending') : t('club.overview.calendar')}
-          </button>
+          <div class="stack">
+            <button type="button" class="btn btn-small" disabled={pending} aria-busy={pending} onClick={() => void onCalendar()}>
+              {pending ? t('club.overview.calendarPending') : t('club.overview.calendar')}
+            </button>
+            {can(club.me.role, 'calendar.subscribe', club) && <CalendarSubscribe clubId={club.id} />}
+          </div>
         </>
       ) : (
         <p class="muted">{t('club.overview.noSchedule')}</p>
