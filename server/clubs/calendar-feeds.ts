@@ -5,6 +5,7 @@
 // asked for it: leaving, removal or a ban ends it, and so does joining again later.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { uniqueViolation } from '../../db/open.js';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import { can } from '../../shared/permissions.js';
@@ -28,6 +29,16 @@ export class CalendarFeeds {
 
   /** The member's live address for the club, made when there is none (or the last one died with a membership). */
   async current(clubId: number, userId: number): Promise<CalendarFeedResponse> {
+    try {
+      return await this.currentOnce(clubId, userId);
+    } catch (err) {
+      // Two first asks at once (a double click): the one that lost the insert reads the winner's address.
+      if (uniqueViolation(err)) return this.currentOnce(clubId, userId);
+      throw err;
+    }
+  }
+
+  private async currentOnce(clubId: number, userId: number): Promise<CalendarFeedResponse> {
     return this.db.transaction().execute(async (trx) => {
       const membership = await trx.selectFrom('memberships').select('joined_at').where('club_id', '=', clubId).where('user_id', '=', userId).where('status', '=', 'active').executeTakeFirst();
       if (!membership) throw new AppError('not_found', 'Club not found');

@@ -68,6 +68,13 @@ describe('calendar subscription addresses', function () {
     assert.equal((await poll(first.url)).status, 404, 'the old address stays dead');
   });
 
+  it('gives every one of parallel first asks the same address (a double click makes one)', async () => {
+    const person = await member();
+    const feeds = await Promise.all(Array.from({ length: 6 }, () => feedOf(person)));
+    assert.equal(new Set(feeds.map((f) => f.url)).size, 1, JSON.stringify(feeds.map((f) => f.url)));
+    assert.equal((await poll(feeds[0]!.url)).status, 200);
+  });
+
   it('ends the address when its owner is removed, is banned, or leaves (and rejoining does not revive it)', async () => {
     const [removed, banned, leaving] = await Promise.all([member(), member(), member()]);
     const feeds = await Promise.all([removed, banned, leaving].map((p) => feedOf(p)));

@@ -11,6 +11,7 @@ import { ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
 import { useConfirm } from './confirm-dialog.js';
 import { useRunner } from './use-action.js';
+import { useMemberEvents } from './use-member-events.js';
 
 function DuesRow({ club, season, entry, onChanged }: { club: ClubResponse; season: number; entry: DuesEntry; onChanged: () => void }) {
   const mayRecord = can(club.me.role, 'dues.record');
@@ -62,6 +63,8 @@ export function ManageDues({ club, reloadClub }: { club: ClubResponse; reloadClu
   const [chosen, setChosen] = useState<number | null>(null);
   const season = chosen ?? current;
   const dues = useResource((signal) => get(`/api/clubs/${club.id}/seasons/${season}/dues`, duesListSchema, { signal }), [club.id, season]);
+  // Dues are listed per active member: someone let in or removed changes the list.
+  useMemberEvents(club.id, dues.reload);
   const { busy, run } = useRunner();
   const [dialog, confirm] = useConfirm();
 

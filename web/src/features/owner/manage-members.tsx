@@ -13,6 +13,7 @@ import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
 import { useConfirm } from './confirm-dialog.js';
 import { useRunner } from './use-action.js';
+import { useMemberEvents } from './use-member-events.js';
 
 const memberPage = pageSchema(memberResponseSchema);
 const SETTABLE = ['moderator', 'notetaker', 'member'] as const;
@@ -101,13 +102,18 @@ function BannedRow({ club, member, onChanged }: { club: ClubResponse; member: Me
   );
 }
 
-export function ManageMembers({ club }: { club: ClubResponse }) {
+export function ManageMembers({ club, reloadClub }: { club: ClubResponse; reloadClub: () => void }) {
   const active = useResource((signal) => get(`/api/clubs/${club.id}/members`, memberPage, { signal, query: { limit: 100 } }), [club.id]);
   const banned = useResource((signal) => get(`/api/clubs/${club.id}/members`, memberPage, { signal, query: { limit: 100, status: 'banned' } }), [club.id]);
   const reload = () => {
     active.reload();
     banned.reload();
   };
+  // Also the header's seat count: a change of members is a change of the club.
+  useMemberEvents(club.id, () => {
+    reload();
+    reloadClub();
+  });
   return (
     <section class="card manage-section" aria-labelledby="manage-members">
       <h2 id="manage-members">{t('owner.manage.members')}</h2>

@@ -46,7 +46,7 @@ export default function ManageTab({ club, reloadClub }: ClubTabProps) {
         </ul>
       </nav>
       {shown.has('manage-knocks') && <ManageKnocks club={club} />}
-      {shown.has('manage-members') && <ManageMembers club={club} />}
+      {shown.has('manage-members') && <ManageMembers club={club} reloadClub={reloadClub} />}
       {shown.has('manage-club') && <ManageClub key={club.updated_at} club={club} reloadClub={reloadClub} />}
       {shown.has('manage-notices') && <ManageNotices club={club} />}
       {shown.has('manage-rules') && <ManageRules club={club} />}
