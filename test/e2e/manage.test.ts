@@ -1,0 +1,295 @@
+// The owner's Manage tab in a real browser, one section at a time: set a goal, put a book on
+// the reading list and take it off, mark dues paid and start the next season, resolve a report,
+// remove a member, ban one (whose own open page is told in words) and lift the ban, and change
+// the club's settings and see them on the Overview. Each action is done through the page as a
+// person would and then checked twice: what the page shows, and what the server says over REST.
+// Every section is photographed in English on a desktop and in Korean on a phone.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
+import { admit, createClub } from '../helpers/clubs.js';
+import { HttpClient } from '../helpers/http.js';
+import { ARTIFACTS_DIR, assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
+
+const WAIT = { timeout: 20_000 };
+const ENTRANCE_FEE = 30_000;
+
+/**
+ * A photograph of one section (the harness's screenshot takes the whole page): cut from a
+ * full-page shot, so the sticky header does not cover a section taller than the screen.
+ */
+async function sectionShot(page: Page, section: Locator, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.evaluate('window.scrollTo(0, 0)');
+  const box = await section.boundingBox();
+  assert.ok(box, `${name} is on the page`);
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`), fullPage: true, clip: box });
+}
+
+describe('e2e: the owner’s Manage tab', function () {
+  this.timeout(180_000);
+  let e2e: E2EServer;
+  let http: HttpClient;
+  const contexts: BrowserContext[] = [];
+  const marker = randomBytes(6).toString('hex');
+  let owner: TestAccount;
+  let alice: TestAccount;
+  let bob: TestAccount;
+  let clubId: number;
+  let bookTitle: string;
+  let postId: number;
+  let page: Page;
+
+  /** A person signed in by their tokens (no login form), on `where`. */
+  async function openSignedIn(account: TestAccount, options: PersonOptions, where: string): Promise<Page> {
+    const { context, page: opened } = await openPerson(e2e.url, options);
+    contexts.push(context);
+    await context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: account.access, refresh: account.refresh }))})`);
+    track(opened);
+    await opened.goto(where);
+    return opened;
+  }
+
+  const region = (name: string) => page.getByRole('region', { name, exact: true });
+  const toast = (text: string) => page.getByText(text, { exact: true }).first().waitFor(WAIT);
+  /** The open confirm dialog, answered with its `button`. */
+  async function confirm(title: string, button: string): Promise<void> {
+    const dialog = page.getByRole('dialog', { name: title });
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+  }
+
+  before(async function () {
+    requireBrowser(this);
+    e2e = await startE2EServer();
+    http = new HttpClient(e2e.url);
+    [owner, alice, bob] = await Promise.all(['host', 'alice', 'bob'].map((prefix) => signUpAndLogin(http, { username: `${prefix}${marker}` }))) as [TestAccount, TestAccount, TestAccount];
+    const club = await createClub(http, owner, { kind: 'study', title: `Tuesday study ${marker}`, summary: 'One chapter a week', max_members: 8, entrance_fee: ENTRANCE_FEE });
+    clubId = club.id;
+    await admit(http, clubId, owner, alice);
+    await admit(http, clubId, owner, bob);
+    bookTitle = `The quiet harbour ${marker}`;
+    const book = await http.post('/api/books', { title: bookTitle, author: 'Min-ji Park' }, owner.access);
+    assert.equal(book.status, 201, JSON.stringify(book.body));
+    // No report button in the client yet: the member's report is made over REST.
+    const post = await http.post(`/api/clubs/${clubId}/posts`, { title: `Cheap pills ${marker}`, content: 'Buy now' }, bob.access);
+    assert.equal(post.status, 201, JSON.stringify(post.body));
+    postId = post.body.id;
+    const report = await http.post('/api/reports', { post_id: postId, reason: 'spam', detail: `An advert, not a post ${marker}` }, alice.access);
+    assert.equal(report.status, 201, JSON.stringify(report.body));
+
+    page = await openSignedIn(owner, { locale: 'en-US', viewport: DESKTOP }, `/clubs/${clubId}/manage`);
+    await region('Members').getByText(`@${bob.username}`, { exact: true }).waitFor(WAIT);
+  });
+  afterEach(async function () {
+    await screenshotOnFailure(this);
+  });
+  after(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await e2e?.close();
+  });
+
+  it('passes axe and is photographed section by section (en, desktop)', async () => {
+    await region('Reports').getByText(`An advert, not a post ${marker}`).waitFor(WAIT);
+    await region('Dues').getByRole('listitem').filter({ hasText: alice.username }).waitFor(WAIT);
+    await assertAccessible(page, 'manage tab (en, desktop)');
+    await screenshot(page, 'manage-en-desktop');
+    for (const name of ['Members', 'Club settings', 'Goals', 'Reading list', 'Dues', 'Reports']) {
+      await sectionShot(page, region(name), `manage-${name.toLowerCase().replace(/ /g, '-')}-en-desktop`);
+    }
+  });
+
+  it('sets a goal', async () => {
+    const goals = region('Goals');
+    const title = `Finish chapter ${marker}`;
+    await goals.getByLabel('Kind').selectOption('homework');
+    await goals.getByLabel('Goal', { exact: true }).fill(title);
+    await goals.getByLabel('From').fill('2030-05-01');
+    await goals.getByLabel('Until').fill('2030-05-31');
+    await goals.getByRole('button', { name: 'Set goal' }).click();
+    await toast('Goal set.');
+    const row = goals.getByRole('listitem').filter({ hasText: title });
+    await row.getByText('Homework').waitFor(WAIT);
+    await row.getByText(/May 1, 2030.*May 31, 2030/).waitFor(WAIT);
+    assert.equal(await goals.getByLabel('Goal', { exact: true }).inputValue(), '');
+
+    const stored = await http.get(`/api/clubs/${clubId}/goals`, owner.access);
+    const goal = (stored.body.items as Array<{ title: string; type: string; starts_on: string | null; ends_on: string | null }>).find((g) => g.title === title);
+    assert.deepEqual(goal && { type: goal.type, starts_on: goal.starts_on, ends_on: goal.ends_on }, { type: 'homework', starts_on: '2030-05-01', ends_on: '2030-05-31' });
+    await sectionShot(page, goals, 'manage-goals-set-en-desktop');
+  });
+
+  it('finds a book and puts it on the reading list, then takes it off after asking', async () => {
+    const reading = region('Reading list');
+    await reading.getByText('The reading list is empty.').waitFor(WAIT);
+    await reading.getByLabel('Find a book by title or author').fill(marker);
+    await reading.getByRole('button', { name: 'Search', exact: true }).click();
+    await reading.getByRole('button', { name: `Add ${bookTitle}` }).click();
+    await toast(`“${bookTitle}” is on the reading list.`);
+    await reading.getByRole('button', { name: `On the list ${bookTitle}` }).waitFor(WAIT);
+    const listed = reading.locator('ol').getByRole('listitem').filter({ hasText: bookTitle });
+    await listed.waitFor(WAIT);
+    const stored = await http.get(`/api/clubs/${clubId}/reading-list`, owner.access);
+    assert.deepEqual((stored.body.items as Array<{ book: { title: string } }>).map((item) => item.book.title), [bookTitle]);
+    await sectionShot(page, reading, 'manage-reading-added-en-desktop');
+
+    await listed.getByRole('button', { name: `Take off ${bookTitle}` }).click();
+    await confirm(`Take “${bookTitle}” off the reading list?`, 'Take off');
+    await toast(`“${bookTitle}” is off the reading list.`);
+    await reading.getByText('The reading list is empty.').waitFor(WAIT);
+    await reading.getByRole('button', { name: `Add ${bookTitle}` }).waitFor(WAIT);
+    assert.deepEqual((await http.get(`/api/clubs/${clubId}/reading-list`, owner.access)).body.items, []);
+  });
+
+  it('marks a member’s dues paid, then starts the next season where everyone is unpaid again', async () => {
+    const dues = region('Dues');
+    const aliceRow = () => dues.getByRole('listitem').filter({ hasText: alice.username });
+    await aliceRow().getByText('Not paid').waitFor(WAIT);
+    assert.equal(await aliceRow().getByLabel(`Amount for ${alice.username}`).inputValue(), String(ENTRANCE_FEE));
+    await aliceRow().getByRole('button', { name: `Mark paid ${alice.username}` }).click();
+    await toast(`${alice.username} has paid.`);
+    await aliceRow().getByText(/^Paid /).waitFor(WAIT);
+    await aliceRow().getByRole('button', { name: `Mark unpaid ${alice.username}` }).waitFor(WAIT);
+    await dues.getByText('This season: 30,000 · All seasons: 30,000').waitFor(WAIT);
+    const seasonOne = await http.get(`/api/clubs/${clubId}/seasons/1/dues`, owner.access);
+    const paid = (seasonOne.body.items as Array<{ user: { id: number }; paid: boolean; amount: number }>).find((entry) => entry.user.id === alice.id);
+    assert.deepEqual(paid && { paid: paid.paid, amount: paid.amount }, { paid: true, amount: ENTRANCE_FEE });
+    await sectionShot(page, dues, 'manage-dues-paid-en-desktop');
+
+    await dues.getByRole('button', { name: 'Start the next season' }).click();
+    await confirm('Start the next season?', 'Start the next season');
+    await toast('A new season has started.');
+    const season = dues.getByLabel('Season');
+    await dues.getByRole('option', { name: /^Season 2/ }).waitFor({ state: 'attached', ...WAIT });
+    await page.waitForFunction(`document.querySelector('#dues-season')?.value === '2'`, undefined, WAIT);
+    await aliceRow().getByText('Not paid').waitFor(WAIT);
+    const seasons = await http.get(`/api/clubs/${clubId}/seasons`, owner.access);
+    assert.deepEqual((seasons.body.items as Array<{ season: number }>).map((s) => s.season), [1, 2]);
+
+    // The first season keeps its payment.
+    await season.selectOption('1');
+    await aliceRow().getByText(/^Paid /).waitFor(WAIT);
+  });
+
+  it('removes a reported post from the report queue, asking first', async () => {
+    const reports = region('Reports');
+    const row = reports.getByRole('listitem').filter({ hasText: `An advert, not a post ${marker}` });
+    await row.getByText(`Reported by ${alice.username}: spam`).waitFor(WAIT);
+    await row.getByRole('button', { name: 'Remove it' }).click();
+    await confirm('Remove what was reported?', 'Remove it');
+    await toast('Removed. The report is closed.');
+    await reports.getByText('No open reports. All calm.').waitFor(WAIT);
+
+    const resolved = await http.get(`/api/clubs/${clubId}/reports?status=resolved`, owner.access);
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    assert.equal(resolved.body.items.length, 1, JSON.stringify(resolved.body));
+    const posts = await http.get(`/api/clubs/${clubId}/posts`, owner.access);
+    assert.ok(!(posts.body.items as Array<{ id: number }>).some((p) => p.id === postId), JSON.stringify(posts.body));
+  });
+
+  it('removes one member and bans another, whose open page is told; then lifts the ban', async () => {
+    const members = region('Members');
+    const rowOf = (account: TestAccount) => members.getByRole('listitem').filter({ hasText: `@${account.username}` });
+    const listed = async (status: 'active' | 'banned') =>
+      ((await http.get(`/api/clubs/${clubId}/members?limit=100${status === 'banned' ? '&status=banned' : ''}`, owner.access)).body.items as Array<{ user: { id: number } }>).map((m) => m.user.id);
+
+    await rowOf(bob).getByRole('button', { name: `Remove ${bob.username}`, exact: true }).click();
+    await confirm(`Remove ${bob.username} from the club?`, 'Remove');
+    await toast(`${bob.username} was removed.`);
+    await rowOf(bob).waitFor({ state: 'detached', ...WAIT });
+    assert.ok(!(await listed('active')).includes(bob.id));
+
+    // Alice has the club open while she is banned.
+    const alicePage = await openSignedIn(alice, { locale: 'en-US', viewport: DESKTOP }, `/clubs/${clubId}`);
+    const aliceTabs = alicePage.getByRole('navigation', { name: 'Club sections' });
+    await aliceTabs.getByRole('link', { name: 'Chat' }).waitFor(WAIT);
+    await rowOf(alice).getByRole('button', { name: `Ban ${alice.username}`, exact: true }).click();
+    await confirm(`Ban ${alice.username}?`, 'Ban');
+    await toast(`${alice.username} is banned.`);
+    await alicePage.getByText('You were banned from this club.').waitFor(WAIT);
+    await aliceTabs.getByRole('link', { name: 'Chat' }).waitFor({ state: 'detached', ...WAIT });
+
+    const banned = members.getByRole('listitem').filter({ has: page.getByRole('button', { name: `Lift ban ${alice.username}` }) });
+    await banned.waitFor(WAIT);
+    await rowOf(alice).getByRole('button', { name: `Ban ${alice.username}`, exact: true }).waitFor({ state: 'detached', ...WAIT });
+    assert.deepEqual(await listed('banned'), [alice.id]);
+    assert.ok(!(await listed('active')).includes(alice.id));
+    // The header counts the seats again: only the owner is left.
+    await page.getByText('1 member of 8').waitFor(WAIT);
+    await sectionShot(page, members, 'manage-members-banned-en-desktop');
+
+    await banned.getByRole('button', { name: `Lift ban ${alice.username}` }).click();
+    await toast(`The ban on ${alice.username} is lifted.`);
+    await members.getByText('Nobody is banned.').waitFor(WAIT);
+    assert.deepEqual(await listed('banned'), []);
+    // Lifted, she may ask to join again.
+    const knock = await http.post(`/api/clubs/${clubId}/knocks`, {}, alice.access);
+    assert.equal(knock.status, 201, JSON.stringify(knock.body));
+    await alicePage.close();
+  });
+
+  it('changes the club’s name, description and seats, and the Overview shows them', async () => {
+    const settings = region('Club settings');
+    const title = `Tuesday slow study ${marker}`;
+    const summary = `Two chapters a week ${marker}`;
+    const detail = `We meet in the library's back room ${marker}.`;
+    await settings.getByLabel('Title').fill(title);
+    await settings.getByLabel('One-line summary').fill(summary);
+    await settings.getByLabel('About the club').fill(detail);
+    await settings.getByLabel('Seats').fill('12');
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await toast('Club settings saved.');
+    await page.getByRole('heading', { level: 1, name: title }).waitFor(WAIT);
+    await page.getByText('1 member of 12').waitFor(WAIT);
+
+    await page.getByRole('navigation', { name: 'Club sections' }).getByRole('link', { name: 'Overview' }).click();
+    await page.getByText(summary).waitFor(WAIT);
+    await page.getByRole('region', { name: 'About' }).getByText(detail).waitFor(WAIT);
+    await screenshot(page, 'manage-overview-after-settings-en-desktop');
+
+    const club = await http.get(`/api/clubs/${clubId}`, owner.access);
+    assert.deepEqual({ title: club.body.title, summary: club.body.summary, detail: club.body.detail, max_members: club.body.max_members }, { title, summary, detail, max_members: 12 });
+  });
+
+  it('works in Korean on a phone: every section photographed, a goal set, a refused field said in Korean', async () => {
+    page = await openSignedIn(owner, { locale: 'ko-KR', viewport: PHONE }, `/clubs/${clubId}/manage`);
+    await region('회비').getByRole('listitem').first().waitFor(WAIT);
+    // Alice asked again once her ban was lifted: let her in, in Korean.
+    const waiting = region('들어오기를 기다리는 분').getByRole('listitem').filter({ hasText: alice.username });
+    await waiting.getByRole('button', { name: '들이기', exact: true }).click();
+    await toast(`${alice.username} 님이 멤버가 되었어요.`);
+    // The sections below and the header follow at once, without a reload.
+    await region('멤버').getByText(`@${alice.username}`, { exact: true }).waitFor(WAIT);
+    await region('회비').getByRole('listitem').filter({ hasText: alice.username }).waitFor(WAIT);
+    await page.getByText('회원 2/12명').waitFor(WAIT);
+    assert.equal((await http.get(`/api/clubs/${clubId}`, alice.access)).body.me.status, 'active');
+    await assertAccessible(page, 'manage tab (ko, phone)');
+    await screenshot(page, 'manage-ko-phone');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, 'the page is no wider than the phone');
+
+    const goals = region('목표');
+    await goals.getByLabel('목표', { exact: true }).fill(`한 장씩 ${marker}`);
+    await goals.getByRole('button', { name: '목표 세우기' }).click();
+    await toast('목표를 세웠어요.');
+    await goals.getByRole('listitem').filter({ hasText: `한 장씩 ${marker}` }).waitFor(WAIT);
+
+    const settings = region('모임 설정');
+    const seats = settings.getByLabel('정원');
+    await seats.fill('0');
+    await settings.getByRole('button', { name: '설정 저장' }).click();
+    await page.locator('[aria-invalid="true"]').first().waitFor(WAIT);
+    const errorId = ((await seats.getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-error'));
+    assert.ok(errorId, 'the seats field names its error');
+    const words = (await page.locator(`[id="${errorId}"]`).textContent()) ?? '';
+    assert.match(words, /[가-힣]/, `said in Korean: ${words}`);
+    assert.doesNotMatch(words, /[A-Za-z]{3,}/, `no English words: ${words}`);
+    assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members, 12);
+
+    const sections = { 멤버: 'members', '모임 설정': 'club-settings', 목표: 'goals', '읽을 책 목록': 'reading-list', 회비: 'dues', 신고: 'reports' };
+    for (const [name, slug] of Object.entries(sections)) await sectionShot(page, region(name), `manage-${slug}-ko-phone`);
+  });
+});
