@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { ClubScheduleValue } from '../../db/tables/clubs.js';
 import type { Bus } from '../../shared/bus.js';
-import { AppError } from '../../shared/errors.js';
+import { AppError, validationError } from '../../shared/errors.js';
 import type { ClubEvent } from '../../shared/protocol/club-events.js';
 import type { ClubCreate, ClubResponse, ClubUpdate, ScheduleInput } from '../../shared/protocol/clubs.js';
 import { can } from '../../shared/permissions.js';
@@ -86,8 +86,9 @@ export class ClubService {
         { path: 'max_members', message: `at most ${this.limits.maxMembers} on this server` },
       ]);
     }
+    // A problem of the field (with the count as its minimum), so a form can say it next to the seats.
     if (maxMembers < memberCount) {
-      throw new AppError('conflict', `The club already has ${memberCount} members; remove some before lowering max_members`);
+      throw validationError([{ path: 'max_members', message: `at least ${memberCount}: the club already has ${memberCount} members`, code: 'too_small', minimum: memberCount, inclusive: true }]);
     }
   }
 
