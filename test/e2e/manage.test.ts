@@ -1,5 +1,6 @@
 // The owner's Manage tab in a real browser, one section at a time: set a goal, put a book on
-// the reading list and take it off, mark dues paid and start the next season, resolve a report,
+// the reading list and take it off, mark dues paid and start the next season, resolve a report
+// (made by a member from the Posts tab, in her own browser),
 // remove a member, ban one (whose own open page is told in words) and lift the ban, and change
 // the club's settings and see them on the Overview. Each action is done through the page as a
 // person would and then checked twice: what the page shows, and what the server says over REST.
@@ -74,12 +75,10 @@ describe('e2e: the owner’s Manage tab', function () {
     bookTitle = `The quiet harbour ${marker}`;
     const book = await http.post('/api/books', { title: bookTitle, author: 'Min-ji Park' }, owner.access);
     assert.equal(book.status, 201, JSON.stringify(book.body));
-    // No report button in the client yet: the member's report is made over REST.
+    // Alice reports this post from her Posts tab in the first test.
     const post = await http.post(`/api/clubs/${clubId}/posts`, { title: `Cheap pills ${marker}`, content: 'Buy now' }, bob.access);
     assert.equal(post.status, 201, JSON.stringify(post.body));
     postId = post.body.id;
-    const report = await http.post('/api/reports', { post_id: postId, reason: 'spam', detail: `An advert, not a post ${marker}` }, alice.access);
-    assert.equal(report.status, 201, JSON.stringify(report.body));
 
     page = await openSignedIn(owner, { locale: 'en-US', viewport: DESKTOP }, `/clubs/${clubId}/manage`);
     await region('Members').getByText(`@${bob.username}`, { exact: true }).waitFor(WAIT);
@@ -90,6 +89,52 @@ describe('e2e: the owner’s Manage tab', function () {
   after(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await e2e?.close();
+  });
+
+  it('lets a member report someone else’s post from the Posts tab, and says so when she reports it again', async () => {
+    const alicePage = await openSignedIn(alice, { locale: 'en-US', viewport: DESKTOP }, `/clubs/${clubId}/posts`);
+    const postTitle = `Cheap pills ${marker}`;
+    const openPost = async () => {
+      await alicePage.getByRole('button', { name: postTitle, exact: true }).click();
+      await alicePage.getByText('Buy now', { exact: true }).waitFor(WAIT);
+    };
+    await openPost();
+    const reportButton = alicePage.getByRole('button', { name: `Report “${postTitle}”` });
+    await reportButton.click();
+    const form = alicePage.getByRole('form', { name: 'Report this post' });
+    await form.waitFor(WAIT);
+    // Focus moves into the form (its first reason); Esc closes it and gives focus back.
+    await alicePage.waitForFunction(`document.activeElement?.closest('form')?.getAttribute('aria-labelledby') != null && document.activeElement?.type === 'radio'`, undefined, WAIT);
+    await alicePage.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached', ...WAIT });
+    await alicePage.waitForFunction(`document.activeElement?.getAttribute('aria-label') === ${JSON.stringify(`Report “${postTitle}”`)}`, undefined, WAIT);
+
+    await alicePage.keyboard.press('Enter');
+    await form.getByRole('radio', { name: 'Spam or advertising' }).check();
+    await form.getByLabel('Anything the hosts should know? (optional)').fill(`An advert, not a post ${marker}`);
+    await assertAccessible(alicePage, 'report form (en, desktop)');
+    await sectionShot(alicePage, alicePage.getByRole('listitem').filter({ has: form }), 'posts-report-form-en-desktop');
+    await form.getByRole('button', { name: 'Send', exact: true }).click();
+    const thanks = alicePage.getByText('Thanks, the hosts will look at it.', { exact: true });
+    await thanks.waitFor(WAIT);
+    await alicePage.waitForFunction(`document.activeElement?.textContent === 'Thanks, the hosts will look at it.'`, undefined, WAIT);
+    await reportButton.waitFor({ state: 'detached', ...WAIT });
+    const mine = await http.get('/api/reports/mine', alice.access);
+    assert.deepEqual((mine.body.items as Array<{ reason: string; detail: string }>).map((r) => [r.reason, r.detail]), [['spam', `An advert, not a post ${marker}`]]);
+
+    // After a reload the button is back; the server answers that she already reported it.
+    await alicePage.reload();
+    await openPost();
+    await reportButton.click();
+    await form.getByRole('radio', { name: 'Off topic' }).check();
+    await form.getByRole('button', { name: 'Send', exact: true }).click();
+    await alicePage.getByText('You have already reported this. The hosts will look at it.', { exact: true }).waitFor(WAIT);
+    assert.equal((await http.get('/api/reports/mine', alice.access)).body.items.length, 1);
+    await alicePage.close();
+
+    // The owner's page was open before the report: load the queue again.
+    await page.reload();
+    await region('Members').getByText(`@${bob.username}`, { exact: true }).waitFor(WAIT);
   });
 
   it('passes axe and is photographed section by section (en, desktop)', async () => {
@@ -254,7 +299,7 @@ describe('e2e: the owner’s Manage tab', function () {
     assert.deepEqual({ title: club.body.title, summary: club.body.summary, detail: club.body.detail, max_members: club.body.max_members }, { title, summary, detail, max_members: 12 });
   });
 
-  it('works in Korean on a phone: every section photographed, a goal set, a refused field said in Korean', async () => {
+  it('works in Korean on a phone: every section photographed, a goal set, refused seats said in Korean next to the field', async () => {
     page = await openSignedIn(owner, { locale: 'ko-KR', viewport: PHONE }, `/clubs/${clubId}/manage`);
     await region('회비').getByRole('listitem').first().waitFor(WAIT);
     // Alice asked again once her ban was lifted: let her in, in Korean.
@@ -287,6 +332,11 @@ describe('e2e: the owner’s Manage tab', function () {
     const words = (await page.locator(`[id="${errorId}"]`).textContent()) ?? '';
     assert.match(words, /[가-힣]/, `said in Korean: ${words}`);
     assert.doesNotMatch(words, /[A-Za-z]{3,}/, `no English words: ${words}`);
+    assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members, 12);
+    // Fewer seats than the two members now: the server refuses, and the field says the count.
+    await seats.fill('1');
+    await settings.getByRole('button', { name: '설정 저장' }).click();
+    await page.locator(`[id="${errorId}"]`, { hasText: '2 이상으로 입력해 주세요.' }).waitFor(WAIT);
     assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members, 12);
 
     const sections = { 멤버: 'members', '모임 설정': 'club-settings', 목표: 'goals', '읽을 책 목록': 'reading-list', 회비: 'dues', 신고: 'reports' };

@@ -1,5 +1,5 @@
 // The club's posts, newest first: open one to read it and its comments, write a post or a
-// comment, edit or delete your own (moderators may delete any).
+// comment, edit or delete your own (moderators may delete any), report someone else's.
 import { useState } from 'preact/hooks';
 import { pageSchema } from '../../../../shared/protocol/common.js';
 import {
@@ -23,6 +23,7 @@ import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { allowed, myId, useAction, useContentLive, usePaged, type ActionState } from './content-common.js';
 import { ShowMore } from './content-more.js';
+import { useReport } from './report-form.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
 
@@ -34,6 +35,7 @@ const COMMENTS_PER_PAGE = 20;
 interface Powers {
   write: boolean;
   moderate: boolean;
+  report: boolean;
   myId: number | undefined;
 }
 
@@ -61,7 +63,7 @@ function When({ at }: { at: string }) {
 
 export default function PostsTab({ club }: ClubTabProps) {
   const canRead = allowed(club, 'post.read');
-  const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), myId: myId() };
+  const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), report: allowed(club, 'report.create'), myId: myId() };
   const posts = usePaged((cursor, signal) => (canRead ? get(`/api/clubs/${club.id}/posts`, postPage, { signal, query: { limit: POSTS_PER_PAGE, cursor } }) : Promise.resolve({ items: [], next_cursor: null })), [club.id, canRead]);
   useContentLive(club.id, ['post'], posts.reload);
   const [writing, setWriting] = useState(false);
@@ -153,6 +155,7 @@ function PostItem({ post, powers, onChanged, onRemoved }: { post: PostResponse; 
   const [removal, runRemoval] = useAction();
   const mine = post.author.id === powers.myId;
   const bodyId = `post-${post.id}-body`;
+  const report = useReport({ post_id: post.id }, { open: t('content.report.openPost', { title: post.title }), heading: t('content.report.postTitle') }, powers.report && !mine);
 
   return (
     <li class="content-post">
@@ -192,7 +195,7 @@ function PostItem({ post, powers, onChanged, onRemoved }: { post: PostResponse; 
           ) : (
             post.content && <p class="content-text prose">{post.content}</p>
           )}
-          {!editing && (mine || powers.moderate) && (
+          {!editing && (mine || powers.moderate || report.button) && (
             <div class="cluster">
               {mine && (
                 <button type="button" class="btn btn-small" onClick={() => setEditing(true)}>
@@ -213,12 +216,16 @@ function PostItem({ post, powers, onChanged, onRemoved }: { post: PostResponse; 
                   </button>
                 </span>
               ) : (
-                <button type="button" class="btn btn-small btn-quiet" onClick={() => setConfirming(true)}>
-                  {t('content.delete')}
-                </button>
+                (mine || powers.moderate) && (
+                  <button type="button" class="btn btn-small btn-quiet" onClick={() => setConfirming(true)}>
+                    {t('content.delete')}
+                  </button>
+                )
               )}
+              {report.button}
             </div>
           )}
+          {!editing && report.panel}
           <FailedWords state={removal} />
           <Comments post={post} powers={powers} onCount={(delta) => onChanged({ ...post, comment_count: Math.max(0, post.comment_count + delta) })} />
         </div>
@@ -261,6 +268,7 @@ function Comments({ post, powers, onCount }: { post: PostResponse; powers: Power
                   key={comment.id}
                   comment={comment}
                   removable={comment.author.id === powers.myId || powers.moderate}
+                  reportable={powers.report && comment.author.id !== powers.myId}
                   onRemoved={() => {
                     comments.set((current) => current.filter((c) => c.id !== comment.id));
                     onCount(-1);
@@ -284,9 +292,10 @@ function Comments({ post, powers, onCount }: { post: PostResponse; powers: Power
   );
 }
 
-function CommentItem({ comment, removable, onRemoved }: { comment: CommentResponse; removable: boolean; onRemoved: () => void }) {
+function CommentItem({ comment, removable, reportable, onRemoved }: { comment: CommentResponse; removable: boolean; reportable: boolean; onRemoved: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [state, run] = useAction();
+  const report = useReport({ comment_id: comment.id }, { open: t('content.report.openComment', { name: comment.author.username }), heading: t('content.report.commentTitle') }, reportable);
   return (
     <li class="content-comment">
       <p class="small muted cluster">
@@ -297,9 +306,9 @@ function CommentItem({ comment, removable, onRemoved }: { comment: CommentRespon
         <When at={comment.created_at} />
       </p>
       <p class="content-text">{comment.content}</p>
-      {removable && (
+      {(removable || report.button) && (
         <div class="cluster">
-          {confirming ? (
+          {!removable ? null : confirming ? (
             <>
               <span class="small">{t('content.posts.deleteCommentAsk')}</span>
               <button type="button" class="btn btn-small btn-danger" disabled={state.kind === 'pending'} aria-busy={state.kind === 'pending'} onClick={() => void run(async () => {
@@ -317,8 +326,10 @@ function CommentItem({ comment, removable, onRemoved }: { comment: CommentRespon
               {t('content.posts.deleteComment')}
             </button>
           )}
+          {report.button}
         </div>
       )}
+      {report.panel}
       <FailedWords state={state} />
     </li>
   );
