@@ -188,7 +188,7 @@ describe('e2e: the club content tabs', function () {
     const { context, page } = await signedIn(e2e, scene.cast.member, { locale: 'en-US', viewport: DESKTOP });
     contexts.push(context);
     await page.goto(`/clubs/${scene.cast.clubId}/posts`);
-    await page.getByRole('button', { name: scene.postTitle }).click(WAIT);
+    await page.getByRole('button', { name: scene.postTitle, exact: true }).click(WAIT);
     await page.getByText(scene.postBody).waitFor(WAIT);
     await page.getByText('No comments yet.').waitFor(WAIT);
     const words = `I read it twice ${marker()}`;
@@ -204,23 +204,23 @@ describe('e2e: the club content tabs', function () {
     await page.getByLabel('Title').fill(title);
     await page.getByLabel('What would you like to say?').fill(`Short and plain ${marker()}`);
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await page.getByRole('button', { name: title }).waitFor(WAIT);
+    await page.getByRole('button', { name: title, exact: true }).waitFor(WAIT);
     const posts = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/posts`, scene.cast.owner.access);
     assert.equal(posts.body.items[0]?.title, title);
 
     // Their own post: edit it, then delete it (after saying yes); the other post stays.
     const retitled = `My second thoughts ${marker()}`;
-    await page.getByRole('button', { name: title }).click();
-    const own = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: title }) });
+    await page.getByRole('button', { name: title, exact: true }).click();
+    const own = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: title, exact: true }) });
     await own.getByRole('button', { name: 'Edit' }).click();
     await own.getByLabel('Title').fill(retitled);
     await own.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('button', { name: retitled }).waitFor(WAIT);
-    const ownNow = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: retitled }) });
+    await page.getByRole('button', { name: retitled, exact: true }).waitFor(WAIT);
+    const ownNow = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: retitled, exact: true }) });
     await ownNow.getByRole('button', { name: 'Delete' }).click();
     await ownNow.getByRole('group', { name: 'Delete this post?' }).getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('button', { name: retitled }).waitFor({ state: 'detached', ...WAIT });
-    await page.getByRole('button', { name: scene.postTitle }).waitFor(WAIT);
+    await page.getByRole('button', { name: retitled, exact: true }).waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: scene.postTitle, exact: true }).waitFor(WAIT);
     const left = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/posts`, scene.cast.owner.access);
     assert.deepEqual(left.body.items.map((p: { title: string }) => p.title), [scene.postTitle]);
   });
@@ -272,7 +272,7 @@ describe('e2e: the club content tabs', function () {
         await page.getByRole('heading', { name: look.ready[tab], exact: true }).waitFor(WAIT);
         // Open what a reader would open: the post with its comments, the meeting with its minutes.
         if (tab === 'posts') {
-          await page.getByRole('button', { name: scene.postTitle }).click(WAIT);
+          await page.getByRole('button', { name: scene.postTitle, exact: true }).click(WAIT);
           await page.getByText(scene.postBody).waitFor(WAIT);
         }
         if (tab === 'meetings') {
