@@ -217,21 +217,36 @@ export interface CutObservation {
 
 const RECOVERING_TEXT = 'Reconnecting media…';
 
-function recoveringStatus(side: Side) {
-  return side.page.getByRole('group', { name: side.other, exact: true }).getByRole('status').filter({ hasText: RECOVERING_TEXT });
+/**
+ * Notes in the page (Date.now()) the first time the other person's tile says media is
+ * reconnecting: an observer sees it however briefly it shows, where polling a busy page may not.
+ */
+function observeRecovering(other: string): string {
+  return `(() => {
+    const name = ${JSON.stringify(other)};
+    const text = ${JSON.stringify(RECOVERING_TEXT)};
+    window.__recoveringSeenAt = null;
+    const check = () => {
+      if (window.__recoveringSeenAt !== null) return;
+      const tile = [...document.querySelectorAll('[role="group"]')].find((group) => group.getAttribute('aria-label') === name);
+      if (tile && [...tile.querySelectorAll('[role="status"]')].some((status) => (status.textContent ?? '').includes(text))) window.__recoveringSeenAt = Date.now();
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
+    check();
+  })()`;
 }
 
 /** Samples one side every 250 ms while the cut holds. */
 async function watchDuringCut(side: Side, cutAt: number, until: number): Promise<SideDuringCut> {
+  await side.page.evaluate(observeRecovering(side.other));
   let last = (await bytes(side.page)).inVideo;
   let lastGrowthAt = cutAt;
   let stalled = false;
   const seen: SideDuringCut = { longestStallMs: 0, recoveringAtMs: null, resumedAtMs: null, path: null };
   while (Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    const [now, recovering] = await Promise.all([bytes(side.page), recoveringStatus(side).count()]);
+    const now = await bytes(side.page);
     const at = Date.now();
-    if (recovering > 0 && seen.recoveringAtMs === null) seen.recoveringAtMs = at - cutAt;
     // A few hundred bytes may be RTP that was in flight; a frame of video is more.
     if (now.inVideo - last > 1_000) {
       if (stalled && seen.resumedAtMs === null) {
@@ -246,6 +261,8 @@ async function watchDuringCut(side: Side, cutAt: number, until: number): Promise
     }
     if (seen.resumedAtMs === null) seen.path = now.inPath;
   }
+  const recoveringAt = await side.page.evaluate<number | null>('window.__recoveringSeenAt');
+  seen.recoveringAtMs = recoveringAt === null ? null : recoveringAt - cutAt;
   return seen;
 }
 
