@@ -10,8 +10,23 @@ import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screensho
 const SESSION_KEY = 'roundtable.session';
 /** The Web Lock under which the client refreshes (web/src/api/session.ts). */
 const REFRESH_LOCK = 'roundtable.refresh';
-/** Its stand-in where Web Locks are missing: a lease in localStorage, "<tab> <until ms>". */
-const LEASE_KEY = 'roundtable.refresh-lease';
+/** Its stand-in where Web Locks are missing: a lease record in the session's IndexedDB store. */
+function leaseScript(change: 'hold' | 'free'): string {
+  const write = change === 'hold' ? "store.put({ owner: 'holder', until: Date.now() + 60000, at: Date.now() }, 'lease:refresh')" : "store.delete('lease:refresh')";
+  return `new Promise((done, fail) => {
+    const open = indexedDB.open('roundtable.session', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('trades');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('trades', 'readwrite');
+      const store = tx.objectStore('trades');
+      ${write};
+      tx.oncomplete = () => { db.close(); done(); };
+      tx.onerror = () => fail(tx.error);
+    };
+  })`;
+}
 
 function issuedAt(token: string): number {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat: number };
@@ -162,10 +177,10 @@ describe('e2e: sessions (30-second access tokens, addresses need no confirming)'
       // then lets go, so both contend for it together.
       const holder = await context.newPage();
       await holder.goto('/api/no-such-endpoint');
-      await holder.evaluate(`localStorage.setItem(${JSON.stringify(LEASE_KEY)}, 'holder ' + (Date.now() + 60000))`);
+      await holder.evaluate(leaseScript('hold'));
       await Promise.all([first.goto('/password/reset'), second.goto('/password/reset')]);
       await Promise.race([bothWaiting, failure]);
-      await holder.evaluate(`localStorage.removeItem(${JSON.stringify(LEASE_KEY)})`);
+      await holder.evaluate(leaseScript('free'));
       const named = (page: Page) => page.getByRole('link', { name: new RegExp(person.username) }).waitFor(WAIT);
       const outcome = await Promise.race([Promise.all([named(first), named(second)]).then(() => 'both named'), failure]);
       assert.equal(outcome, 'both named');

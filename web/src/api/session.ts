@@ -203,23 +203,88 @@ async function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
   return withLease(work);
 }
 
-// Fallback lock: a lease in localStorage, claimed, then re-read after a pause to see who won.
+// Fallback lock where Web Locks are missing (plain http on a LAN): a lease kept in the ledger's
+// IndexedDB store. Read-write transactions on one store run one at a time across the origin's
+// tabs, so reading the lease and taking it in one transaction is a true compare-and-set. (A lease
+// in localStorage, claimed and re-read 30 ms later, let two tabs both win on a slow machine, where
+// the other tab's write arrived after the re-read: both spent one refresh token.) Without
+// IndexedDB (some private modes) that localStorage lease is still the last resort.
 const tabId = Math.random().toString(36).slice(2);
-const LEASE_KEY = 'roundtable.refresh-lease';
 const LEASE_MS = 15_000;
+/** The lease's key in the trades store: never a refresh token, and its `at` keeps it out of the ledger's clean-up while it is live. */
+const LEASE_RECORD = 'lease:refresh';
+
+interface Lease {
+  owner: string;
+  until: number;
+  at: number;
+}
+
+/** Takes the lease if it is free, expired or ours: true or false, or null without IndexedDB. */
+async function claimLease(): Promise<boolean | null> {
+  const db = await openLedger();
+  if (!db) return null;
+  return new Promise<boolean | null>((resolve) => {
+    let won = false;
+    try {
+      const tx = db.transaction(LEDGER_STORE, 'readwrite');
+      const store = tx.objectStore(LEDGER_STORE);
+      const read = store.get(LEASE_RECORD) as IDBRequest<Lease | undefined>;
+      read.onsuccess = () => {
+        const lease = read.result;
+        const now = Date.now();
+        if (!lease || lease.until < now || lease.owner === tabId) {
+          store.put({ owner: tabId, until: now + LEASE_MS, at: now } satisfies Lease, LEASE_RECORD);
+          won = true;
+        }
+      };
+      tx.oncomplete = () => resolve(won);
+      tx.onerror = tx.onabort = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  }).finally(() => db.close());
+}
+
+async function releaseLease(): Promise<void> {
+  await inLedger('readwrite', (store) => {
+    const read = store.get(LEASE_RECORD) as IDBRequest<Lease | undefined>;
+    read.onsuccess = () => {
+      if (read.result?.owner === tabId) store.delete(LEASE_RECORD);
+    };
+  });
+}
 
 async function withLease<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const lease = localStorage.getItem(LEASE_KEY);
+    const claimed = await claimLease();
+    if (claimed === null) return withStorageLease(work);
+    if (claimed) {
+      try {
+        return await work();
+      } finally {
+        await releaseLease();
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 50));
+  }
+  return work();
+}
+
+const STORAGE_LEASE_KEY = 'roundtable.refresh-lease';
+
+async function withStorageLease<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const lease = localStorage.getItem(STORAGE_LEASE_KEY);
     const [owner, until] = (lease ?? '').split(' ');
     if (!lease || Number(until) < Date.now() || owner === tabId) {
-      localStorage.setItem(LEASE_KEY, `${tabId} ${Date.now() + LEASE_MS}`);
+      localStorage.setItem(STORAGE_LEASE_KEY, `${tabId} ${Date.now() + LEASE_MS}`);
       await new Promise((resolve) => setTimeout(resolve, 30));
-      if (localStorage.getItem(LEASE_KEY)?.startsWith(`${tabId} `)) {
+      if (localStorage.getItem(STORAGE_LEASE_KEY)?.startsWith(`${tabId} `)) {
         try {
           return await work();
         } finally {
-          localStorage.removeItem(LEASE_KEY);
+          localStorage.removeItem(STORAGE_LEASE_KEY);
         }
       }
     }
