@@ -116,9 +116,17 @@ export class NotesServer {
       refuse(socket, 503, 'Service Unavailable');
       return true;
     }
+    // Node's HTTP server lets go of the socket at the upgrade: until ws takes it over (and after a
+    // refusal) nothing else listens for its errors, and a client resetting the connection while
+    // its ticket is checked crashed the process with an unhandled ECONNRESET.
+    const earlyError = (err: Error) => {
+      this.deps.logger.debug({ err: err.message }, 'notes connection dropped during its upgrade');
+      socket.destroy();
+    };
+    socket.on('error', earlyError);
     void this.accept(req, socket, head, url).catch((err: Error) => {
       this.deps.logger.error({ err: err.message }, 'notes upgrade failed');
-      refuse(socket, 500, 'Internal Server Error');
+      if (!socket.destroyed) refuse(socket, 500, 'Internal Server Error');
     });
     return true;
   }
