@@ -122,27 +122,30 @@ export function usePaged<T>(load: (cursor: string | undefined, signal?: AbortSig
 }
 
 /**
- * Calls `onChange` when the club's content of one of these kinds changes (the club page follows
- * the club, so its events reach this socket), and after a reconnect, when changes were missed.
+ * Calls `onChange` when an event of the club that `accept` picks reaches this socket (the club
+ * page follows the club, so its events do), and after a reconnect, when changes were missed.
  */
-export function useContentLive(clubId: number, resources: readonly ClubResource[], onChange: () => void): void {
-  const latest = useRef(onChange);
-  latest.current = onChange;
+export function useClubEventsLive(clubId: number, accept: (event: ClubEventEnvelope['event']) => boolean, onChange: () => void): void {
+  const latest = useRef({ accept, onChange });
+  latest.current = { accept, onChange };
   const round = connectCount.value;
   const firstRound = useRef(round);
   useEffect(() => {
-    if (round !== firstRound.current) latest.current();
+    if (round !== firstRound.current) latest.current.onChange();
   }, [round]);
-  const kinds = resources.join(',');
   useEffect(() => {
     const socket = getSocket();
     const heard = (envelope: ClubEventEnvelope) => {
-      const { event } = envelope;
-      if (envelope.club_id === clubId && event.type === 'content.changed' && kinds.split(',').includes(event.resource)) latest.current();
+      if (envelope.club_id === clubId && latest.current.accept(envelope.event)) latest.current.onChange();
     };
     socket.on('club:event', heard);
     return () => {
       socket.off('club:event', heard);
     };
-  }, [clubId, kinds]);
+  }, [clubId]);
+}
+
+/** Calls `onChange` when the club's content of one of these kinds changes, and after a reconnect. */
+export function useContentLive(clubId: number, resources: readonly ClubResource[], onChange: () => void): void {
+  useClubEventsLive(clubId, (event) => event.type === 'content.changed' && resources.includes(event.resource), onChange);
 }
