@@ -138,6 +138,23 @@ export async function assertAccessible(page: Page, label: string): Promise<void>
   }
 }
 
+/**
+ * Waits until a JavaScript expression is true in the page. Page.waitForFunction cannot be used:
+ * it evaluates its predicate with eval, which the page's CSP forbids. This runs one evaluation over
+ * CDP (exempt from the CSP) that checks every 50 ms: for what no DOM event announces, such as focus.
+ */
+export async function untilTrueInPage(page: Page, expression: string, timeoutMs = 20_000): Promise<void> {
+  await page.evaluate(`new Promise((resolve, reject) => {
+    const deadline = Date.now() + ${timeoutMs};
+    const check = () => {
+      if (${expression}) resolve(true);
+      else if (Date.now() > deadline) reject(new Error(${JSON.stringify(`still false after ${timeoutMs} ms: ${expression}`)}));
+      else setTimeout(check, 50);
+    };
+    check();
+  })`);
+}
+
 /** Pages to photograph when a test fails: register each page a test opens. */
 const openPages = new Set<Page>();
 export function track(page: Page): Page {

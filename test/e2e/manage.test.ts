@@ -13,7 +13,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { admit, createClub } from '../helpers/clubs.js';
 import { HttpClient } from '../helpers/http.js';
-import { ARTIFACTS_DIR, assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
+import { ARTIFACTS_DIR, assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, untilTrueInPage, type E2EServer, type PersonOptions } from './harness.js';
 
 const WAIT = { timeout: 20_000 };
 const ENTRANCE_FEE = 30_000;
@@ -104,10 +104,10 @@ describe('e2e: the owner’s Manage tab', function () {
     const form = alicePage.getByRole('form', { name: 'Report this post' });
     await form.waitFor(WAIT);
     // Focus moves into the form (its first reason); Esc closes it and gives focus back.
-    await alicePage.waitForFunction(`document.activeElement?.closest('form')?.getAttribute('aria-labelledby') != null && document.activeElement?.type === 'radio'`, undefined, WAIT);
+    await untilTrueInPage(alicePage, `document.activeElement?.closest('form')?.getAttribute('aria-labelledby') != null && document.activeElement?.type === 'radio'`);
     await alicePage.keyboard.press('Escape');
     await form.waitFor({ state: 'detached', ...WAIT });
-    await alicePage.waitForFunction(`document.activeElement?.getAttribute('aria-label') === ${JSON.stringify(`Report “${postTitle}”`)}`, undefined, WAIT);
+    await untilTrueInPage(alicePage, `document.activeElement?.getAttribute('aria-label') === ${JSON.stringify(`Report “${postTitle}”`)}`);
 
     await alicePage.keyboard.press('Enter');
     await form.getByRole('radio', { name: 'Spam or advertising' }).check();
@@ -117,7 +117,7 @@ describe('e2e: the owner’s Manage tab', function () {
     await form.getByRole('button', { name: 'Send', exact: true }).click();
     const thanks = alicePage.getByText('Thanks, the hosts will look at it.', { exact: true });
     await thanks.waitFor(WAIT);
-    await alicePage.waitForFunction(`document.activeElement?.textContent === 'Thanks, the hosts will look at it.'`, undefined, WAIT);
+    await untilTrueInPage(alicePage, `document.activeElement?.textContent === 'Thanks, the hosts will look at it.'`);
     await reportButton.waitFor({ state: 'detached', ...WAIT });
     const mine = await http.get('/api/reports/mine', alice.access);
     assert.deepEqual((mine.body.items as Array<{ reason: string; detail: string }>).map((r) => [r.reason, r.detail]), [['spam', `An advert, not a post ${marker}`]]);
@@ -209,7 +209,7 @@ describe('e2e: the owner’s Manage tab', function () {
     await toast('A new season has started.');
     const season = dues.getByLabel('Season');
     await dues.getByRole('option', { name: /^Season 2/ }).waitFor({ state: 'attached', ...WAIT });
-    await page.waitForFunction(`document.querySelector('#dues-season')?.value === '2'`, undefined, WAIT);
+    await untilTrueInPage(page, `document.querySelector('#dues-season')?.value === '2'`);
     await aliceRow().getByText('Not paid').waitFor(WAIT);
     const seasons = await http.get(`/api/clubs/${clubId}/seasons`, owner.access);
     assert.deepEqual((seasons.body.items as Array<{ season: number }>).map((s) => s.season), [1, 2]);
