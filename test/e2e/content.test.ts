@@ -225,6 +225,26 @@ describe('e2e: the club content tabs', function () {
     assert.deepEqual(left.body.items.map((p: { title: string }) => p.title), [scene.postTitle]);
   });
 
+  it('lets someone outside a public club read a post and report it, as the server allows', async () => {
+    const { context, page } = await signedIn(e2e, scene.cast.outsider, { locale: 'en-US', viewport: DESKTOP });
+    contexts.push(context);
+    await page.goto(`/clubs/${scene.cast.clubId}/posts`);
+    await page.getByRole('button', { name: scene.postTitle, exact: true }).click(WAIT);
+    await page.getByText(scene.postBody).waitFor(WAIT);
+    // An outsider may not write: no comment box; reading is enough to report.
+    assert.equal(await page.getByLabel('Your comment').count(), 0);
+    const detail = `Selling something here ${marker()}`;
+    await page.getByRole('button', { name: `Report “${scene.postTitle}”` }).click();
+    const form = page.getByRole('form', { name: 'Report this post' });
+    await form.getByRole('radio', { name: 'Spam or advertising' }).check();
+    await form.getByLabel('Anything the hosts should know? (optional)').fill(detail);
+    await form.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Thanks, the hosts will look at it.', { exact: true }).waitFor(WAIT);
+    const queue = await e2e.server.http.get(`/api/clubs/${scene.cast.clubId}/reports`, scene.cast.owner.access);
+    assert.equal(queue.status, 200, JSON.stringify(queue.body));
+    assert.ok((queue.body.items as Array<{ detail: string }>).some((r) => r.detail === detail), 'the report reaches the club’s queue');
+  });
+
   it('shows past meetings with their minutes, and a live one to join', async () => {
     const { context, page } = await signedIn(e2e, scene.cast.member, { locale: 'en-US', viewport: DESKTOP });
     contexts.push(context);

@@ -63,7 +63,8 @@ function When({ at }: { at: string }) {
 
 export default function PostsTab({ club }: ClubTabProps) {
   const canRead = allowed(club, 'post.read');
-  const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), report: allowed(club, 'report.create'), myId: myId() };
+  // Whoever may read a post or comment may report it (an outsider of a public club too), as the server allows.
+  const powers: Powers = { write: allowed(club, 'post.create'), moderate: allowed(club, 'post.moderate'), report: canRead && myId() !== undefined, myId: myId() };
   const posts = usePaged((cursor, signal) => (canRead ? get(`/api/clubs/${club.id}/posts`, postPage, { signal, query: { limit: POSTS_PER_PAGE, cursor } }) : Promise.resolve({ items: [], next_cursor: null })), [club.id, canRead]);
   useContentLive(club.id, ['post'], posts.reload);
   const [writing, setWriting] = useState(false);
