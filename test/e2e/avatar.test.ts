@@ -151,4 +151,42 @@ describe('e2e: profile picture', function () {
       await assertAccessible(page, `chat with a picture (${label})`);
     }
   });
+  it('shows pictures beside the authors of a post and a comment, and beside a knocker in the owner’s knock list', async () => {
+    const http = e2e.server.http;
+    const [owner, writer, knocker] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http), signUpAndLogin(http)]);
+    const pictureOf = async (person: TestAccount, side: number): Promise<string> => {
+      const form = new FormData();
+      form.append('avatar', new Blob([await photo(side, side)], { type: 'image/png' }), 'me.png');
+      const res = await fetch(`${e2e.url}/api/me/avatar`, { method: 'POST', headers: { authorization: `Bearer ${person.access}` }, body: form });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { avatar_url: string }).avatar_url;
+    };
+    const [writerUrl, knockerUrl] = await Promise.all([pictureOf(writer, 300), pictureOf(knocker, 280)]);
+    const club = await createClub(http, owner, { title: `Pictured posts ${randomBytes(4).toString('hex')}` });
+    await admit(http, club.id, owner, writer);
+    const title = `Who was the narrator ${randomBytes(8).toString('hex')}`;
+    const post = await http.post(`/api/clubs/${club.id}/posts`, { title, content: `I think it was the sister ${randomBytes(8).toString('hex')}` }, writer.access);
+    assert.equal(post.status, 201, JSON.stringify(post.body));
+    const comment = `Or the house itself ${randomBytes(8).toString('hex')}`;
+    assert.equal((await http.post(`/api/posts/${post.body.id}/comments`, { content: comment }, writer.access)).status, 201);
+    assert.equal((await http.post(`/api/clubs/${club.id}/knocks`, { message: `May I join ${randomBytes(4).toString('hex')}` }, knocker.access)).status, 201);
+
+    const page = await openSettings(owner, { locale: 'en-US', viewport: DESKTOP }, `/clubs/${club.id}/posts`);
+    await page.getByRole('button', { name: title, exact: true }).click(WAIT);
+    await page.getByText(comment).waitFor(WAIT);
+    const inPost = `.content-post .content-post-title + p img[alt=""][data-src="${writerUrl}"]`;
+    const inComment = `.content-comment img[alt=""][data-src="${writerUrl}"]`;
+    for (const [selector, where] of [[inPost, 'post'], [inComment, 'comment']] as const) {
+      await page.locator(selector).waitFor(WAIT);
+      assert.ok((await page.evaluate<number>(loadedWidth(selector))) > 0, `the picture loads beside the ${where}`);
+    }
+    await screenshot(page, 'avatar-posts-en-desktop');
+
+    await page.goto(`/clubs/${club.id}/manage`);
+    const inKnock = `.knock-item img[alt=""][data-src="${knockerUrl}"]`;
+    await page.locator(inKnock).waitFor(WAIT);
+    assert.ok((await page.evaluate<number>(loadedWidth(inKnock))) > 0, 'the picture loads beside the knock');
+    assert.equal(await page.locator('.knock-item', { hasText: knocker.username }).locator(`img[data-src="${knockerUrl}"]`).count(), 1);
+    await screenshot(page, 'avatar-knocks-en-desktop');
+  });
 });
