@@ -1,6 +1,5 @@
-// The reading list: find a book in the catalogue and add it; take a book off.
-import { useState } from 'preact/hooks';
-import { z } from 'zod';
+// The reading list: find a book in the catalogue and add it; move a book up or down; take a book off.
+import { useRef, useState } from 'preact/hooks';
 import { bookResponseSchema, readingListItemCreateSchema, readingListItemResponseSchema, type BookResponse, type ReadingListItemResponse } from '../../../../shared/protocol/books.js';
 import { pageSchema } from '../../../../shared/protocol/common.js';
 import type { ClubResponse } from '../../../../shared/protocol/clubs.js';
@@ -11,13 +10,13 @@ import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
 import { useConfirm } from './confirm-dialog.js';
+import { moveKey, readingListSchema, useReadingOrder, type Direction } from './reading-order.js';
 import { useRunner } from './use-action.js';
 
-const listSchema = z.object({ items: z.array(readingListItemResponseSchema) });
 const bookPage = pageSchema(bookResponseSchema);
 
 export function ManageReading({ club }: { club: ClubResponse }) {
-  const list = useResource((signal) => get(`/api/clubs/${club.id}/reading-list`, listSchema, { signal }), [club.id]);
+  const list = useResource((signal) => get(`/api/clubs/${club.id}/reading-list`, readingListSchema, { signal }), [club.id]);
   const { busy, run } = useRunner();
   const [dialog, confirm] = useConfirm();
   const [query, setQuery] = useState('');
@@ -25,6 +24,8 @@ export function ManageReading({ club }: { club: ClubResponse }) {
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
   const base = `/api/clubs/${club.id}/reading-list`;
+  const section = useRef<HTMLElement>(null);
+  const order = useReadingOrder(base, list, section);
   const listed = new Set(list.data?.items.map((item) => item.book.id));
 
   const search = async (event: Event) => {
@@ -49,7 +50,7 @@ export function ManageReading({ club }: { club: ClubResponse }) {
   };
 
   return (
-    <section class="card manage-section" aria-labelledby="manage-reading">
+    <section class="card manage-section" aria-labelledby="manage-reading" ref={section}>
       <h2 id="manage-reading">{t('owner.manage.reading')}</h2>
       {list.error ? (
         <ErrorMessage error={list.error} onRetry={list.reload} />
@@ -59,19 +60,38 @@ export function ManageReading({ club }: { club: ClubResponse }) {
         <Empty>{t('owner.reading.none')}</Empty>
       ) : (
         <ol class="list">
-          {list.data.items.map((item) => (
+          {list.data.items.map((item, index, items) => (
             <li key={item.id} class="manage-row">
               <div class="manage-row-main">
+                <span class="reading-place muted" aria-hidden="true">
+                  {index + 1}.
+                </span>{' '}
                 <strong>{item.book.title}</strong> <span class="muted small">{item.book.author}</span>
               </div>
-              <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(item)}>
-                {busy === `remove-${item.id}` ? t('owner.working') : t('owner.reading.remove')}
-                <span class="visually-hidden"> {item.book.title}</span>
-              </button>
+              <div class="cluster reading-actions">
+                {items.length > 1 && (
+                  <>
+                    <MoveButton item={item} direction="up" disabled={index === 0} onMove={order.move} />
+                    <MoveButton item={item} direction="down" disabled={index === items.length - 1} onMove={order.move} />
+                  </>
+                )}
+                <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(item)}>
+                  {busy === `remove-${item.id}` ? t('owner.working') : t('owner.reading.remove')}
+                  <span class="visually-hidden"> {item.book.title}</span>
+                </button>
+              </div>
             </li>
           ))}
         </ol>
       )}
+      {order.failure && (
+        <p class="status status-error" role="alert">
+          {order.failure}
+        </p>
+      )}
+      <p class="visually-hidden" aria-live="polite">
+        {order.announcement}
+      </p>
       <h3>{t('owner.reading.add')}</h3>
       <form class="cluster" role="search" onSubmit={(event) => void search(event)}>
         <Field label={t('owner.reading.search')} type="search" value={query} onValue={setQuery} maxLength={200} />
@@ -104,5 +124,17 @@ export function ManageReading({ club }: { club: ClubResponse }) {
       </div>
       {dialog}
     </section>
+  );
+}
+
+/** An arrow that moves one entry; named with the book, since every entry has one. */
+function MoveButton({ item, direction, disabled, onMove }: { item: ReadingListItemResponse; direction: Direction; disabled: boolean; onMove: (item: ReadingListItemResponse, direction: Direction) => void }) {
+  const label = t(direction === 'up' ? 'owner.reading.moveUp' : 'owner.reading.moveDown', { title: item.book.title });
+  return (
+    <button type="button" class="btn btn-small reading-move" aria-label={label} title={label} data-move={moveKey(item.id, direction)} disabled={disabled} onClick={() => onMove(item, direction)}>
+      <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+        <path d={direction === 'up' ? 'M5 12.5 10 7.5l5 5' : 'M5 7.5l5 5 5-5'} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
+    </button>
   );
 }

@@ -157,6 +157,11 @@ export const ownerEn = {
   'owner.reading.removeTitle': 'Take “{title}” off the reading list?',
   'owner.reading.removeBody': "Members' reading logs for it stay.",
   'owner.reading.removed': '“{title}” is off the reading list.',
+  'owner.reading.moveUp': 'Move “{title}” up',
+  'owner.reading.moveDown': 'Move “{title}” down',
+  'owner.reading.movedTo': '“{title}” is now {position} of {count}',
+  'owner.reading.moveFailed': '“{title}” could not be moved. {reason}',
+  'owner.reading.moveStale': 'Someone changed the list at the same time; here it is as it stands now.',
 
   'owner.dues.season': 'Season',
   'owner.dues.seasonName': 'Season {n} (from {date})',

@@ -155,6 +155,11 @@ export const ownerKo: Record<keyof typeof ownerEn, string> = {
   'owner.reading.removeTitle': '“{title}”을(를) 목록에서 뺄까요?',
   'owner.reading.removeBody': '멤버들의 독서 기록은 그대로 남아요.',
   'owner.reading.removed': '“{title}”을(를) 목록에서 뺐어요.',
+  'owner.reading.moveUp': '“{title}” 위로 옮기기',
+  'owner.reading.moveDown': '“{title}” 아래로 옮기기',
+  'owner.reading.movedTo': '“{title}”: 이제 {count}권 중 {position}번째',
+  'owner.reading.moveFailed': '“{title}”을(를) 옮기지 못했어요. {reason}',
+  'owner.reading.moveStale': '그사이 다른 분이 목록을 바꿨어요. 지금 저장된 순서로 보여 드려요.',
 
   'owner.dues.season': '시즌',
   'owner.dues.seasonName': '시즌 {n} ({date}부터)',
