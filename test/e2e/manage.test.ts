@@ -4,6 +4,8 @@
 // remove a member, ban one (whose own open page is told in words) and lift the ban, and change
 // the club's settings and see them on the Overview. Each action is done through the page as a
 // person would and then checked twice: what the page shows, and what the server says over REST.
+// The reading list is put in another order with the keyboard, and a move the server refuses
+// (the list changed behind the page's back) is rolled back and said in words.
 // Every section is photographed in English on a desktop and in Korean on a phone.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -41,6 +43,10 @@ describe('e2e: the owner’s Manage tab', function () {
   let bob: TestAccount;
   let clubId: number;
   let bookTitle: string;
+  /** Three books put on the reading list through the page, and one added over REST behind its back. */
+  let bookTitles: [string, string, string];
+  let lateBookId: number;
+  let lateTitle: string;
   let postId: number;
   let page: Page;
 
@@ -73,8 +79,13 @@ describe('e2e: the owner’s Manage tab', function () {
     await admit(http, clubId, owner, alice);
     await admit(http, clubId, owner, bob);
     bookTitle = `The quiet harbour ${marker}`;
-    const book = await http.post('/api/books', { title: bookTitle, author: 'Min-ji Park' }, owner.access);
-    assert.equal(book.status, 201, JSON.stringify(book.body));
+    bookTitles = [bookTitle, `Salt and cedar ${marker}`, `Winter orchard ${marker}`];
+    lateTitle = `A late arrival ${marker}`;
+    for (const title of [...bookTitles, lateTitle]) {
+      const book = await http.post('/api/books', { title, author: 'Min-ji Park' }, owner.access);
+      assert.equal(book.status, 201, JSON.stringify(book.body));
+      lateBookId = book.body.id;
+    }
     // Alice reports this post from her Posts tab in the first test.
     const post = await http.post(`/api/clubs/${clubId}/posts`, { title: `Cheap pills ${marker}`, content: 'Buy now' }, bob.access);
     assert.equal(post.status, 201, JSON.stringify(post.body));
@@ -167,26 +178,84 @@ describe('e2e: the owner’s Manage tab', function () {
     await sectionShot(page, goals, 'manage-goals-set-en-desktop');
   });
 
-  it('finds a book and puts it on the reading list, then takes it off after asking', async () => {
+  it('finds books and puts them on the reading list, moves one with the keyboard, rolls back a refused move, then takes a book off after asking', async () => {
     const reading = region('Reading list');
+    const [first, second, third] = bookTitles;
     await reading.getByText('The reading list is empty.').waitFor(WAIT);
     await reading.getByLabel('Find a book by title or author').fill(marker);
     await reading.getByRole('button', { name: 'Search', exact: true }).click();
-    await reading.getByRole('button', { name: `Add ${bookTitle}` }).click();
-    await toast(`“${bookTitle}” is on the reading list.`);
-    await reading.getByRole('button', { name: `On the list ${bookTitle}` }).waitFor(WAIT);
-    const listed = reading.locator('ol').getByRole('listitem').filter({ hasText: bookTitle });
-    await listed.waitFor(WAIT);
-    const stored = await http.get(`/api/clubs/${clubId}/reading-list`, owner.access);
-    assert.deepEqual((stored.body.items as Array<{ book: { title: string } }>).map((item) => item.book.title), [bookTitle]);
-    await sectionShot(page, reading, 'manage-reading-added-en-desktop');
+    for (const title of bookTitles) {
+      await reading.getByRole('button', { name: `Add ${title}` }).click();
+      await toast(`“${title}” is on the reading list.`);
+      await reading.getByRole('button', { name: `On the list ${title}` }).waitFor(WAIT);
+    }
+    const stored = async () => ((await http.get(`/api/clubs/${clubId}/reading-list`, owner.access)).body.items as Array<{ book: { title: string } }>).map((item) => item.book.title);
+    /** Waits until the page lists the books in `order`. */
+    const shown = (order: string[]) =>
+      untilTrueInPage(page, `JSON.stringify(Array.from(document.querySelectorAll('section[aria-labelledby="manage-reading"] ol > li strong'), (e) => e.textContent)) === ${JSON.stringify(JSON.stringify(order))}`);
+    const focusedIs = (label: string) => untilTrueInPage(page, `document.activeElement?.getAttribute('aria-label') === ${JSON.stringify(label)}`);
+    const said = (words: string) => reading.locator('p[aria-live="polite"]', { hasText: words }).waitFor({ state: 'attached', ...WAIT });
+    const orderSent = () => page.waitForResponse((res) => res.url().endsWith(`/api/clubs/${clubId}/reading-list/order`) && res.request().method() === 'PUT', WAIT);
+    await shown([first, second, third]);
+    assert.deepEqual(await stored(), [first, second, third]);
+    // The ends have nothing to move to.
+    assert.equal(await reading.getByRole('button', { name: `Move “${first}” up` }).isDisabled(), true);
+    assert.equal(await reading.getByRole('button', { name: `Move “${third}” down` }).isDisabled(), true);
 
-    await listed.getByRole('button', { name: `Take off ${bookTitle}` }).click();
-    await confirm(`Take “${bookTitle}” off the reading list?`, 'Take off');
-    await toast(`“${bookTitle}” is off the reading list.`);
-    await reading.getByText('The reading list is empty.').waitFor(WAIT);
-    await reading.getByRole('button', { name: `Add ${bookTitle}` }).waitFor(WAIT);
-    assert.deepEqual((await http.get(`/api/clubs/${clubId}/reading-list`, owner.access)).body.items, []);
+    // With the keyboard: the third book up twice; focus stays on its button, then passes to "down" at the top.
+    await reading.getByRole('button', { name: `Move “${third}” up` }).focus();
+    let sent = orderSent();
+    await page.keyboard.press('Enter');
+    await shown([first, third, second]);
+    await said(`“${third}” is now 2 of 3`);
+    await focusedIs(`Move “${third}” up`);
+    assert.equal((await sent).status(), 200);
+    assert.deepEqual(await stored(), [first, third, second]);
+
+    sent = orderSent();
+    await page.keyboard.press('Enter');
+    await shown([third, first, second]);
+    await said(`“${third}” is now 1 of 3`);
+    await focusedIs(`Move “${third}” down`);
+    assert.equal((await sent).status(), 200);
+    assert.deepEqual(await stored(), [third, first, second]);
+    await sectionShot(page, reading, 'manage-reading-ordered-en-desktop');
+
+    // Another host puts a book on the list behind this page's back: the next move names an
+    // order that no longer holds, the server refuses it, and the page goes back and says why.
+    const late = await http.post(`/api/clubs/${clubId}/reading-list`, { book_id: lateBookId }, owner.access);
+    assert.equal(late.status, 201, JSON.stringify(late.body));
+    sent = orderSent();
+    await page.keyboard.press('Enter');
+    assert.equal((await sent).status(), 400);
+    await reading.getByRole('alert').filter({ hasText: `“${third}” could not be moved. Someone changed the list at the same time; here it is as it stands now.` }).waitFor(WAIT);
+    await shown([third, first, second, lateTitle]);
+    assert.deepEqual(await stored(), [third, first, second, lateTitle]);
+    await assertAccessible(page, 'reading list with a refused move (en, desktop)');
+    await sectionShot(page, reading, 'manage-reading-refused-en-desktop');
+
+    // The order is the server's: after a reload, and on the Reading tab.
+    await page.reload();
+    await shown([third, first, second, lateTitle]);
+    const tabs = page.getByRole('navigation', { name: 'Club sections' });
+    await tabs.getByRole('link', { name: 'Reading' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Reading now' }).waitFor(WAIT);
+    await untilTrueInPage(page, `JSON.stringify(Array.from(document.querySelectorAll('article h3'), (e) => e.textContent)) === ${JSON.stringify(JSON.stringify([third, first, second, lateTitle]))}`);
+    await tabs.getByRole('link', { name: 'Manage' }).click();
+    await shown([third, first, second, lateTitle]);
+
+    // A phone 360 px wide: the arrows stay beside each book, nothing spills sideways.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await sectionShot(page, reading, 'manage-reading-ordered-en-360');
+    assert.equal(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), 0, 'the page is no wider than 360 px');
+    await page.setViewportSize(DESKTOP);
+
+    const listed = reading.locator('ol').getByRole('listitem').filter({ hasText: lateTitle });
+    await listed.getByRole('button', { name: `Take off ${lateTitle}` }).click();
+    await confirm(`Take “${lateTitle}” off the reading list?`, 'Take off');
+    await toast(`“${lateTitle}” is off the reading list.`);
+    await shown([third, first, second]);
+    assert.deepEqual(await stored(), [third, first, second]);
   });
 
   it('marks a member’s dues paid, then starts the next season where everyone is unpaid again', async () => {
@@ -339,6 +408,8 @@ describe('e2e: the owner’s Manage tab', function () {
     await page.locator(`[id="${errorId}"]`, { hasText: '2 이상으로 입력해 주세요.' }).waitFor(WAIT);
     assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members, 12);
 
+    // The reading list's arrows are named in Korean.
+    await region('읽을 책 목록').getByRole('button', { name: `“${bookTitles[2]}” 아래로 옮기기` }).waitFor(WAIT);
     const sections = { 멤버: 'members', '모임 설정': 'club-settings', 목표: 'goals', '읽을 책 목록': 'reading-list', 회비: 'dues', 신고: 'reports' };
     for (const [name, slug] of Object.entries(sections)) await sectionShot(page, region(name), `manage-${slug}-ko-phone`);
   });
