@@ -29,6 +29,8 @@ const CONTENT_READ: Partial<Record<ClubResource, Action>> = { post: 'post.read',
 
 function readAction(event: ClubEvent): Action {
   if (event.type === 'content.changed') return CONTENT_READ[event.resource] ?? 'content.read';
+  // Notes are not public, even in a public club: members and guests, never watchers.
+  if (event.type === 'notes.changed') return 'notes.read';
   if (event.type.startsWith('member.')) return 'member.list';
   if (event.type.startsWith('membership.')) return 'knock.list';
   return 'club.read';

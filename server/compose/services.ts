@@ -345,7 +345,7 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
     avatars: new AvatarService(db, blobs, config.avatars),
     files: new FileService(db),
     projects,
-    quotes: new QuoteService({ db, projects, documents, authorize }),
+    quotes: new QuoteService({ db, projects, documents, authorize, clubOf: databaseNotesLookup(db), events: clubService }),
     sfu,
     meetings,
     audioTaps,

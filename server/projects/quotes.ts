@@ -1,10 +1,13 @@
 // Chosen OCR lines of a page go into a notes document (a club notebook or a meeting's minutes)
-// as a quote with its book and page.
+// as a quote with its book and page; the club's readers are told the document changed.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError } from '../../shared/errors.js';
 import { appendBlocks, readMeta, text, type Block } from '../../shared/notes-schema.js';
+import { notesChangedEventSchema, numberedDoc } from '../../shared/protocol/notes.js';
 import type { QuoteBody, QuoteResponse } from '../../shared/protocol/projects.js';
+import type { ClubEventPublisher } from '../features.js';
+import type { NotesClubLookup } from '../notes/club-authorizer.js';
 import type { DocumentRegistry } from '../notes/documents.js';
 import type { NotesAuthorizer } from '../notes/server.js';
 import type { ProjectService } from './service.js';
@@ -17,6 +20,9 @@ export interface QuoteDeps {
   projects: ProjectService;
   documents: DocumentRegistry;
   authorize: NotesAuthorizer;
+  /** The club a document belongs to: its readers hear of the quote. */
+  clubOf: NotesClubLookup;
+  events: ClubEventPublisher;
 }
 
 function quoteBlocks(lines: string[], source: string): Block[] {
@@ -45,7 +51,19 @@ export class QuoteService {
     const source = [title, body.page ? `p. ${body.page}` : null].filter(Boolean).join(', ');
     const quoted = body.lines.map((i) => result.lines[i]?.text ?? '');
     live.doc.transact(() => appendBlocks(live.doc, quoteBlocks(quoted, source)), QUOTE_ORIGIN);
+    await this.announce(userId, body.doc);
     return { doc: body.doc, text: quoted.join('\n'), source };
+  }
+
+  /**
+   * Editors see the quote through the document itself; pages that only show the notes' text
+   * (the club's Notebook tab) hear of it as a club event, through the bus (so on every node).
+   */
+  private async announce(userId: number, doc: string): Promise<void> {
+    const named = numberedDoc(doc);
+    const clubId = named ? await this.deps.clubOf(named.kind, named.id) : null;
+    if (clubId === null) return;
+    await this.deps.events.publish(clubId, userId, notesChangedEventSchema.parse({ type: 'notes.changed', doc, change: 'quote_added' }));
   }
 
   private async projectName(projectId: number): Promise<string> {

@@ -2,6 +2,7 @@
 // the signaling service delivers them live to the club's room under the same names.
 import type { ClubRole } from '../permissions.js';
 import type { KnockResponse } from './clubs.js';
+import type { NotesChangedEvent } from './notes.js';
 
 export type ClubResource = 'notice' | 'rule' | 'goal' | 'reading_list' | 'schedule' | 'season' | 'dues' | 'post' | 'meeting' | 'book';
 
@@ -18,7 +19,8 @@ export type ClubEvent =
   | { type: 'member.removed'; user_id: number }
   | { type: 'member.banned'; user_id: number }
   | { type: 'member.unbanned'; user_id: number }
-  | { type: 'content.changed'; resource: ClubResource; action: 'created' | 'updated' | 'deleted'; id: number | null; data?: unknown };
+  | { type: 'content.changed'; resource: ClubResource; action: 'created' | 'updated' | 'deleted'; id: number | null; data?: unknown }
+  | NotesChangedEvent;
 
 export type ClubEventType = ClubEvent['type'];
 

@@ -33,6 +33,18 @@ export function numberedDoc(name: string): { kind: NumberedKind; id: number } | 
 /** A document name in a path (for the API document; the route answers 404 to a bad one). */
 export const docNameParamSchema = z.string().regex(DOC_SHAPE);
 
+/**
+ * A club event: a notes document of the club changed outside its editors (a quote sent from a
+ * page photo). It names the document and the kind of change only; readers fetch the text
+ * themselves, so it goes to whoever may read the club's notes (notes.read), nobody else.
+ */
+export const notesChangedEventSchema = z.strictObject({
+  type: z.literal('notes.changed'),
+  doc: z.string().refine((doc) => numberedDoc(doc) !== null, { error: 'must be a club or meeting document name' }),
+  change: z.enum(['quote_added']),
+});
+export type NotesChangedEvent = z.infer<typeof notesChangedEventSchema>;
+
 export const ticketSchema = z.strictObject({ doc: z.string().refine((doc) => parseDocName(doc) !== null, { error: 'must be a document name like meeting.12' }) });
 export const ticketResponseSchema = z.object({ ticket: z.string(), doc: z.string(), expires_in: z.number() });
 
