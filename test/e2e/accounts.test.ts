@@ -52,14 +52,26 @@ describe('e2e: sessions (30-second access tokens, addresses need no confirming)'
     await e2e?.close();
   });
 
-  it('keeps both tabs logged in while they renew at the same time, and never spends a refresh token twice', async () => {
+  /**
+   * A new person's browser with two tabs that start logged in as them: with their own pair, or
+   * with an access token the server refuses (a wrong signature) beside their refresh token.
+   * `initScripts` run in every page before the session is stored.
+   */
+  const twoTabs = async (access: 'valid' | 'refused', initScripts: string[] = []) => {
     const person = await signUpAndLogin(e2e.server.http);
+    const [head, body] = person.access.split('.');
+    const pair = JSON.stringify({ access: access === 'valid' ? person.access : `${head}.${body}.${'A'.repeat(43)}`, refresh: person.refresh });
     const { context, page: first } = await openPerson(e2e.url);
     contexts.push(context);
-    const pair = JSON.stringify({ access: person.access, refresh: person.refresh });
+    for (const script of initScripts) await context.addInitScript(script);
     // Only the first page load of the context gets the pair; later loads must keep what the tabs stored.
     await context.addInitScript(`if (!localStorage.getItem(${JSON.stringify(SESSION_KEY)})) localStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(pair)});`);
     const second = await context.newPage();
+    return { person, context, first, second };
+  };
+
+  it('keeps both tabs logged in while they renew at the same time, and never spends a refresh token twice', async () => {
+    const { person, context, first, second } = await twoTabs('valid');
     const pages: Page[] = [track(first), track(second)];
 
     const refreshes: Response[] = [];
@@ -112,13 +124,7 @@ describe('e2e: sessions (30-second access tokens, addresses need no confirming)'
     // both ask for a refresh. A third tab holds the app's refresh lock until both wait for it,
     // then lets go: one renews, and the other, granted the lock right after, must adopt its pair.
     for (let round = 0; round < 12; round++) {
-      const person = await signUpAndLogin(e2e.server.http);
-      const [head, body] = person.access.split('.');
-      const pair = JSON.stringify({ access: `${head}.${body}.${'A'.repeat(43)}`, refresh: person.refresh });
-      const { context, page: first } = await openPerson(e2e.url);
-      contexts.push(context);
-      await context.addInitScript(`if (!localStorage.getItem(${JSON.stringify(SESSION_KEY)})) localStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(pair)});`);
-      const second = await context.newPage();
+      const { person, context, first, second } = await twoTabs('refused');
       const answers: Array<Promise<number>> = [];
       let failed = (_why: string): void => undefined;
       const failure = new Promise<string>((resolve) => (failed = resolve));
@@ -148,15 +154,8 @@ describe('e2e: sessions (30-second access tokens, addresses need no confirming)'
   });
   it('without Web Locks (plain http on a LAN), two tabs refreshing at once still spend the refresh token once', async () => {
     for (let round = 0; round < 12; round++) {
-      const person = await signUpAndLogin(e2e.server.http);
-      const [head, body] = person.access.split('.');
-      const pair = JSON.stringify({ access: `${head}.${body}.${'A'.repeat(43)}`, refresh: person.refresh });
-      const { context, page: first } = await openPerson(e2e.url);
-      contexts.push(context);
       // Web Locks exist only in secure contexts; a LAN address over http has none.
-      await context.addInitScript("Object.defineProperty(Navigator.prototype, 'locks', { configurable: true, get: () => undefined });");
-      await context.addInitScript(`if (!localStorage.getItem(${JSON.stringify(SESSION_KEY)})) localStorage.setItem(${JSON.stringify(SESSION_KEY)}, ${JSON.stringify(pair)});`);
-      const second = await context.newPage();
+      const { person, context, first, second } = await twoTabs('refused', ["Object.defineProperty(Navigator.prototype, 'locks', { configurable: true, get: () => undefined });"]);
       const answers: Array<Promise<number>> = [];
       let failed = (_why: string): void => undefined;
       const failure = new Promise<string>((resolve) => (failed = resolve));
