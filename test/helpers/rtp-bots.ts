@@ -71,6 +71,27 @@ export function intentFor(meetingId: number, userId: number, extra: Partial<Join
   return { meetingId, clubId: 1, userId, clubCapacity: 100, canPublish: true, mayStart: true, transcriptionOptOut: false, ...extra };
 }
 
+/** The bots a suite joins straight to the SFU's hub, closed together after each test. */
+export class JoinedBots {
+  private readonly bots: RtpBot[] = [];
+
+  constructor(private readonly hub: () => BotHub) {}
+
+  async join(meetingId: number, userId: number, options: BotOptions = {}): Promise<RtpBot> {
+    return this.track(await RtpBot.join(this.hub(), intentFor(meetingId, userId), options));
+  }
+
+  /** Closes `bot` with the others (for a bot joined some other way). */
+  track(bot: RtpBot): RtpBot {
+    this.bots.push(bot);
+    return bot;
+  }
+
+  closeAll(): void {
+    for (const bot of this.bots.splice(0)) bot.close();
+  }
+}
+
 export class RtpBot {
   readonly producers: { mic?: string; camera?: string } = {};
   readonly received = new Map<number, Received>();

@@ -4,26 +4,20 @@
 // comes back. Bots send real VP8 simulcast over UDP; the sender counts the key frame requests that
 // reach it and, while it plays a sender whose path is down, leaves them unanswered.
 import assert from 'node:assert/strict';
-import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { JoinedBots } from '../../helpers/rtp-bots.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
 import { waitFor } from '../../helpers/wait.js';
 
 describe('sfu: key frames for a consumer that forwards nothing', function () {
   this.timeout(60_000);
   let sfu: SfuFixture;
-  const bots: RtpBot[] = [];
-  const join = async (meetingId: number, userId: number, options: Parameters<typeof RtpBot.join>[2] = {}) => {
-    const bot = await RtpBot.join(sfu.hub, intentFor(meetingId, userId), options);
-    bots.push(bot);
-    return bot;
-  };
+  const bots = new JoinedBots(() => sfu.hub);
+  const join = bots.join.bind(bots);
 
   before(async () => {
     sfu = await startSfu({ settings: { keyFrameRetryMs: 250 } });
   });
-  afterEach(() => {
-    for (const bot of bots.splice(0)) bot.close();
-  });
+  afterEach(() => bots.closeAll());
   after(async () => {
     await sfu.close();
   });

@@ -1,7 +1,7 @@
 // Bots send real RTP (Opus, VP8) into a meeting and count what their consumers receive.
 import assert from 'node:assert/strict';
 import { MemoryRecorder } from '../../../sfu/recorder.js';
-import { intentFor, RtpBot } from '../../helpers/rtp-bots.js';
+import { JoinedBots } from '../../helpers/rtp-bots.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
 import { startSfu, type SfuFixture } from '../../helpers/sfu.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -10,20 +10,14 @@ describe('sfu: media flow', function () {
   this.timeout(60_000);
   let sfu: SfuFixture;
   let recorder: MemoryRecorder;
-  const bots: RtpBot[] = [];
-  const join = async (meetingId: number, userId: number, options: Parameters<typeof RtpBot.join>[2] = {}) => {
-    const bot = await RtpBot.join(sfu.hub, intentFor(meetingId, userId), options);
-    bots.push(bot);
-    return bot;
-  };
+  const bots = new JoinedBots(() => sfu.hub);
+  const join = bots.join.bind(bots);
 
   before(async () => {
     recorder = new MemoryRecorder();
     sfu = await startSfu({ recorder, settings: { levelIntervalMs: 200 } });
   });
-  afterEach(() => {
-    for (const bot of bots.splice(0)) bot.close();
-  });
+  afterEach(() => bots.closeAll());
   after(async () => {
     await sfu.close();
   });

@@ -2,38 +2,15 @@
 // server drops the audio, the browser would still upload it), and lifting the lock tells that
 // client it may resume. Only the muted member is asked. Real sockets against a real server.
 import assert from 'node:assert/strict';
-import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
+import { MeetingSuite } from '../../helpers/meeting-sockets.js';
 import { opusProducerParameters } from '../../helpers/rtp-packets.js';
-import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { fails, nextEvent, noneBefore, ok, OpenSockets } from '../../helpers/sockets.js';
+import { fails, nextEvent, noneBefore, ok } from '../../helpers/sockets.js';
 
 describe('meetings: a moderator mute pauses the client producer', function () {
   this.timeout(60_000);
-  let server: TestServer;
-  let cast: ClubCast;
-  const sockets = new OpenSockets(() => server.url);
+  const suite = MeetingSuite.start();
 
-  before(async () => {
-    server = await startTestServer({ env: { SFU_WORKERS: '1' } });
-  });
-  beforeEach(async () => {
-    cast = await clubWithCast(server.http);
-  });
-  afterEach(() => sockets.closeAll());
-  after(async () => {
-    await server?.close();
-  });
-
-  const meeting = async () => {
-    const res = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Chapter 15' }, cast.owner.access);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    const meetingId = res.body.id as number;
-    const owner = await sockets.connect(cast.owner);
-    const member = await sockets.connect(cast.member);
-    const guest = await sockets.connect(cast.guest);
-    for (const socket of [owner, member, guest]) await ok(socket, 'meeting:join', { meeting_id: meetingId });
-    return { meetingId, owner, member, guest };
-  };
+  const meeting = () => suite.joined('owner', 'member', 'guest');
 
   it('sends the muted member producer:pause-requested, and producer:resume-allowed once the lock lifts', async () => {
     const { meetingId, owner, member } = await meeting();
@@ -43,15 +20,15 @@ describe('meetings: a moderator mute pauses the client producer', function () {
     const asked = nextEvent(member, 'producer:pause-requested');
     // The moderator is not asked to pause anything: their peer:rights, sent after, arrives alone.
     await noneBefore(owner, 'producer:pause-requested', async () => {
-      const rights = nextEvent(owner, 'peer:rights', (e) => e.user_id === cast.member.id && e.mic_locked);
-      await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: cast.member.id, muted: true });
+      const rights = nextEvent(owner, 'peer:rights', (e) => e.user_id === suite.cast.member.id && e.mic_locked);
+      await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: suite.cast.member.id, muted: true });
       await rights;
     });
     assert.deepEqual(await asked, { meeting_id: meetingId, producer_id: mic.id, reason: 'moderator' });
     assert.equal((await fails(member, 'producer:resume', { meeting_id: meetingId, producer_id: mic.id })).code, 'forbidden');
 
     const allowed = nextEvent(member, 'producer:resume-allowed');
-    await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: cast.member.id, muted: false });
+    await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: suite.cast.member.id, muted: false });
     assert.deepEqual(await allowed, { meeting_id: meetingId, producer_id: mic.id, reason: 'moderator' });
     await ok(member, 'producer:resume', { meeting_id: meetingId, producer_id: mic.id });
   });
@@ -60,18 +37,18 @@ describe('meetings: a moderator mute pauses the client producer', function () {
     const { meetingId, owner, guest } = await meeting();
     // No producer to pause: the rights change alone is told (and arrives).
     await noneBefore(guest, 'producer:pause-requested', async () => {
-      const rights = nextEvent(guest, 'peer:rights', (e) => e.user_id === cast.guest.id && e.mic_locked);
-      await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: cast.guest.id, muted: true });
+      const rights = nextEvent(guest, 'peer:rights', (e) => e.user_id === suite.cast.guest.id && e.mic_locked);
+      await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: suite.cast.guest.id, muted: true });
       await rights;
     });
     const send = await ok(guest, 'transport:create', { meeting_id: meetingId, direction: 'send' });
-    await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: cast.guest.id, muted: false });
+    await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: suite.cast.guest.id, muted: false });
     const mic = await ok(guest, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: opusProducerParameters(9500 + meetingId) });
     assert.equal(mic.paused, false);
     // Unmuting someone who is not muted allows nothing new.
     await noneBefore(guest, 'producer:resume-allowed', async () => {
-      const rights = nextEvent(guest, 'peer:rights', (e) => e.user_id === cast.guest.id && !e.mic_locked);
-      await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: cast.guest.id, muted: false });
+      const rights = nextEvent(guest, 'peer:rights', (e) => e.user_id === suite.cast.guest.id && !e.mic_locked);
+      await ok(owner, 'peer:mute', { meeting_id: meetingId, user_id: suite.cast.guest.id, muted: false });
       await rights;
     });
   });

@@ -3,11 +3,9 @@
 // gets the detail. Real sockets against a real server with one mediasoup worker.
 import assert from 'node:assert/strict';
 import type { TestAccount } from '../../helpers/accounts.js';
-import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
-import { FAKE_DTLS } from '../../helpers/meeting-sockets.js';
+import { FAKE_DTLS, MeetingSuite } from '../../helpers/meeting-sockets.js';
 import { opusProducerParameters, vp8ProducerParameters } from '../../helpers/rtp-packets.js';
-import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { fails, ok, OpenSockets } from '../../helpers/sockets.js';
+import { fails, ok } from '../../helpers/sockets.js';
 
 interface RefusalLine {
   msg?: string;
@@ -18,37 +16,18 @@ interface RefusalLine {
 
 describe('media requests mediasoup refuses', function () {
   this.timeout(60_000);
-  let server: TestServer;
-  let cast: ClubCast;
-  const sockets = new OpenSockets(() => server.url);
-
-  before(async () => {
-    server = await startTestServer({ env: { SFU_WORKERS: '1', LOG_LEVEL: 'info' } });
-  });
-  beforeEach(async () => {
-    cast = await clubWithCast(server.http);
-  });
-  afterEach(() => sockets.closeAll());
-  after(async () => {
-    await server?.close();
-  });
+  const suite = MeetingSuite.start({ LOG_LEVEL: 'info' });
 
   /** The owner and a member in a new meeting; the member has a send transport. */
   const seated = async () => {
-    const res = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Chapter 9' }, cast.owner.access);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    const meetingId = res.body.id as number;
-    const owner = await sockets.connect(cast.owner);
-    const member = await sockets.connect(cast.member);
-    const joined = await ok(owner, 'meeting:join', { meeting_id: meetingId });
-    await ok(member, 'meeting:join', { meeting_id: meetingId });
+    const { meetingId, owner, member, replies } = await suite.joined('owner', 'member');
     const send = await ok(member, 'transport:create', { meeting_id: meetingId, direction: 'send' });
-    return { meetingId, owner, member, send, capabilities: joined.rtp_capabilities };
+    return { meetingId, owner, member, send, capabilities: replies.owner.rtp_capabilities };
   };
 
   /** The server's log line for a refusal of `operation` to `account`, with mediasoup's own words. */
   const loggedRefusal = (account: TestAccount, operation: string): RefusalLine['refused'] => {
-    const lines = server.logs.map((l) => JSON.parse(l) as RefusalLine);
+    const lines = suite.server.logs.map((l) => JSON.parse(l) as RefusalLine);
     const line = lines.find((l) => l.msg === 'media request refused' && l.operation === operation && l.userId === account.id);
     assert.ok(line?.refused, `a log line for the refused ${operation}`);
     return line.refused;
@@ -66,7 +45,7 @@ describe('media requests mediasoup refuses', function () {
     };
     const unreadable = await fails(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'video', source: 'camera', rtp_parameters: selfRtx });
     assert.deepEqual(unreadable, { code: 'bad_request', message: 'invalid RTP parameters' });
-    assert.match(loggedRefusal(cast.member, 'produce')?.message ?? '', /preferredPayloadType/);
+    assert.match(loggedRefusal(suite.cast.member, 'produce')?.message ?? '', /preferredPayloadType/);
 
     const badMime = { codecs: [{ mimeType: 'opus', payloadType: 111, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 6161 }] };
     const malformed = await fails(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: badMime });
@@ -94,7 +73,7 @@ describe('media requests mediasoup refuses', function () {
     const foreign = { codecs: [{ mimeType: 'audio/x-private', payloadType: 100, clockRate: 48000 }], encodings: [{ ssrc: 8181 }] };
     const unsupported = await fails(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: foreign });
     assert.deepEqual(unsupported, { code: 'unsupported_media', message: 'unsupported RTP parameters: a codec or header extension this meeting does not offer' });
-    assert.match(loggedRefusal(cast.member, 'produce')?.message ?? '', /audio\/x-private/);
+    assert.match(loggedRefusal(suite.cast.member, 'produce')?.message ?? '', /audio\/x-private/);
 
     const mic = await ok(member, 'produce', { meeting_id: meetingId, transport_id: send.id, kind: 'audio', source: 'mic', rtp_parameters: opusProducerParameters(9191) });
     const recv = await ok(owner, 'transport:create', { meeting_id: meetingId, direction: 'recv' });
@@ -108,7 +87,7 @@ describe('media requests mediasoup refuses', function () {
     const unknownAlgorithm = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-999', value: 'AB:CD' }] };
     const refused = await fails(member, 'transport:connect', { meeting_id: meetingId, transport_id: send.id, dtls_parameters: unknownAlgorithm });
     assert.deepEqual(refused, { code: 'bad_request', message: 'invalid DTLS parameters' });
-    assert.ok(loggedRefusal(cast.member, 'transport:connect')?.message.includes('transport.connect'), 'the log names the worker request');
+    assert.ok(loggedRefusal(suite.cast.member, 'transport:connect')?.message.includes('transport.connect'), 'the log names the worker request');
 
     // The refusal did not use up the transport's one connect; that one done, another is the client's mistake.
     await ok(member, 'transport:connect', { meeting_id: meetingId, transport_id: send.id, dtls_parameters: FAKE_DTLS });
