@@ -8,6 +8,7 @@ import type { ContentTables } from './tables/content.js';
 import type { BookTables } from './tables/books.js';
 import type { MeetingTables } from './tables/meetings.js';
 import type { PostTables } from './tables/posts.js';
+import type { SecretTables } from './tables/secrets.js';
 import type { NotesVersionTables } from './tables/notes.js';
 import type { TranscriptTables } from './tables/transcripts.js';
 
@@ -177,7 +178,7 @@ export interface CollabTicketsTable {
   used_at: NullableTimestamp;
 }
 
-export interface Database extends ClubTables, CalendarTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables, TranscriptTables {
+export interface Database extends ClubTables, CalendarTables, ContentTables, BookTables, PostTables, MeetingTables, ChatTables, NotesVersionTables, TranscriptTables, SecretTables {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
   refresh_tokens: RefreshTokensTable;

@@ -10,6 +10,7 @@ import type { Config } from '../shared/config.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import type { SignalingServer } from '../signaling/server.js';
 import type { JoinPasswordGuard } from './clubs/join-password.js';
+import type { MaintenanceSweep } from './maintenance.js';
 import { Cleanup } from './compose/cleanup.js';
 import { mountHttp } from './compose/routes.js';
 import { startRuntime } from './compose/runtime.js';
@@ -40,6 +41,8 @@ export interface Roundtable {
   signaling: SignalingServer;
   /** The limits on club join-password guesses (their windows can be started over). */
   joinPasswords: JoinPasswordGuard;
+  /** Periodic housekeeping (tests move the clock and wait for its next pass). */
+  maintenance: MaintenanceSweep;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startRoundtable(config: Config, options: StartOptions = {}
       notesStore: services.notesStore,
       signaling: runtime.signaling,
       joinPasswords: services.joinPasswords,
+      maintenance: services.maintenance,
       close: () => runtime.close(),
     };
   } catch (err) {

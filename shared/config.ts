@@ -131,6 +131,7 @@ export const envSchema = z.object({
   RATE_LIMIT_JOIN_PASSWORD_WINDOW_SECONDS: integer(1, 86400).default(15 * 60),
   RATE_LIMIT_CALENDAR_FEED_PER_TOKEN: integer(1, 100000).default(60),
   RATE_LIMIT_CALENDAR_FEED_WINDOW_SECONDS: integer(1, 86400).default(3600),
+  CALENDAR_FEED_RETENTION_DAYS: integer(0, 3650).default(30),
   SFU_WORKERS: integer(0, 64).optional(),
   SFU_RTC_MIN_PORT: integer(1024, 65535).default(40000),
   SFU_RTC_MAX_PORT: integer(1024, 65535).default(49999),
@@ -288,6 +289,8 @@ export interface Config {
     joinPasswordLimit: { perUser: number; perIp: number; perClub: number; windowSeconds: number };
     /** Fetches of one calendar subscription address in one window. */
     calendarFeedLimit: { perToken: number; windowSeconds: number };
+    /** Days a reset or ended calendar address is kept before the maintenance sweep deletes it. */
+    calendarFeedRetentionDays: number;
   };
 }
 
@@ -457,6 +460,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
         windowSeconds: env.RATE_LIMIT_JOIN_PASSWORD_WINDOW_SECONDS,
       },
       calendarFeedLimit: { perToken: env.RATE_LIMIT_CALENDAR_FEED_PER_TOKEN, windowSeconds: env.RATE_LIMIT_CALENDAR_FEED_WINDOW_SECONDS },
+      calendarFeedRetentionDays: env.CALENDAR_FEED_RETENTION_DAYS,
     },
     signaling: {
       eventsPerSecond: env.SIGNALING_EVENTS_PER_SECOND,

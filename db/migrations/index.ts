@@ -17,6 +17,7 @@ import * as m0013 from './0013_transcripts.js';
 import * as m0014 from './0014_recording_segments.js';
 import * as m0015 from './0015_user_avatars.js';
 import * as m0016 from './0016_calendar_feeds.js';
+import * as m0017 from './0017_calendar_feed_keys.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0014_recording_segments': m0014,
   '0015_user_avatars': m0015,
   '0016_calendar_feeds': m0016,
+  '0017_calendar_feed_keys': m0017,
 };

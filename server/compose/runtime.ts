@@ -85,6 +85,8 @@ export async function startRuntime(s: Services, app: express.Express, cleanup: C
   // Models load and warm in the background; /readyz says 503 until they are done.
   void s.models.start();
   s.jobs.start();
+  s.maintenance.start();
+  cleanup.push(() => s.maintenance.stop());
 
   const server = http.createServer(app);
   const signaling = signalingFor(s, server);

@@ -24,7 +24,9 @@ import { createMemoryBus } from '../bus/memory.js';
 import { createRedisBus } from '../bus/redis.js';
 import { ChatStore } from '../chat/store.js';
 import { ClubAccessService } from '../clubs/access.js';
-import { CalendarFeeds, feedKey } from '../clubs/calendar-feeds.js';
+import { CalendarFeeds, calendarFeedCleanup } from '../clubs/calendar-feeds.js';
+import { FeedKeyStore } from '../clubs/calendar-feeds-key.js';
+import { legacyFeedKey, sealLegacyFeeds } from '../clubs/calendar-feeds-legacy.js';
 import { ClubSearch } from '../clubs/discovery.js';
 import { ClubGate } from '../clubs/gate.js';
 import { JoinPasswordGuard } from '../clubs/join-password.js';
@@ -46,6 +48,7 @@ import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimiter, type RateL
 import { loadEmbeddingReranker } from '../inference/embed/reranker.js';
 import { ModelRegistry, readModelDefinitions } from '../inference/registry.js';
 import { MailDispatcher } from '../mail/outbox.js';
+import { MaintenanceSweep } from '../maintenance.js';
 import { MeetingRecords } from '../meetings/records.js';
 import { MeetingService } from '../meetings/service.js';
 import { clubNotesAuthorizer, databaseNotesLookup } from '../notes/club-authorizer.js';
@@ -110,6 +113,8 @@ export interface Services {
   membership: MembershipService;
   joinPasswords: JoinPasswordGuard;
   calendarFeeds: CalendarFeedDeps;
+  /** Periodic housekeeping (old calendar addresses); runtime.ts starts it. */
+  maintenance: MaintenanceSweep;
   clubSearch: ClubSearch;
   recommender: Recommender;
   content: { notices: NoticeService; rules: RuleService; goals: GoalService; seasons: SeasonService; dues: DuesService };
@@ -237,10 +242,14 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
   const clubService = new ClubService(db, clubAccess, bus, config.clubs);
   const joinPasswords = new JoinPasswordGuard(rateLimitStore, config.clubs.joinPasswordLimit, metrics);
   const membership = new MembershipService(db, clubService, joinPasswords);
+  const feedKeys = new FeedKeyStore(db);
+  const legacyFeeds = await sealLegacyFeeds(db, feedKeys, legacyFeedKey(signingKeys));
+  if (legacyFeeds.sealed + legacyFeeds.foreign > 0) logger.info(legacyFeeds, 'calendar addresses made before 0017 sealed under the calendar feed key');
   const calendarFeeds = {
-    feeds: new CalendarFeeds(db, feedKey(signingKeys.alg === 'HS256' ? signingKeys.secret : signingKeys.privateKey.export({ type: 'pkcs8', format: 'der' })), config.http.publicUrl),
+    feeds: new CalendarFeeds(db, feedKeys, config.http.publicUrl, clock),
     perToken: rateLimitStore.limiter('calendar-feed', config.clubs.calendarFeedLimit.perToken, config.clubs.calendarFeedLimit.windowSeconds * 1000),
   };
+  const maintenance = new MaintenanceSweep([calendarFeedCleanup(calendarFeeds.feeds, config.clubs.calendarFeedRetentionDays * 86_400_000)], clock, logger.child({ module: 'maintenance' }));
   const projects = new ProjectService(db, blobs, models, jobs, clubAccess, { ...config.uploads });
   const posts = new PostService(db, gate, clubService);
   const records = new MeetingRecords(db, clubService);
@@ -334,6 +343,7 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
     membership,
     joinPasswords,
     calendarFeeds,
+    maintenance,
     clubSearch: new ClubSearch(db),
     recommender: new Recommender(db),
     content: { notices: new NoticeService(db, clubService), rules: new RuleService(db, clubService), goals: new GoalService(db, clubService), seasons: new SeasonService(db, clubService), dues: new DuesService(db, clubService) },

@@ -1,10 +1,18 @@
 // Calendar subscription addresses: a member's secret address serves the club's iCalendar to a
 // calendar app that sends no credentials, until it is revoked or the membership ends.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { legacyFeedKey } from '../../../server/clubs/calendar-feeds-legacy.js';
+import { MAINTENANCE_EVERY_MS } from '../../../server/maintenance.js';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
+import { ManualClock } from '../../helpers/clock.js';
 import { admit, createClub } from '../../helpers/clubs.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { serviceUrl } from '../../helpers/services.js';
 
 const PUBLIC_URL = 'https://club.example.org/reading';
 const PER_TOKEN = 4;
@@ -107,7 +115,7 @@ describe('calendar subscription addresses', function () {
     assert.equal((await server.http.post(`/api/clubs/${clubId}/calendar/feed`)).status, 401);
   });
 
-  it('keeps only a hash of the token, and never logs the token', async () => {
+  it('keeps the token only hashed and sealed, and never logs it', async () => {
     const person = await member();
     const feed = await feedOf(person);
     const token = /\/feeds\/([^/.]+)\.ics$/.exec(feed.url)?.[1] as string;
@@ -117,6 +125,8 @@ describe('calendar subscription addresses', function () {
     const stored = JSON.stringify(rows);
     assert.ok(!stored.includes(token), 'the token is stored as it is');
     assert.match(rows[0]!.token_hash, /^[0-9a-f]{64}$/);
+    assert.match(rows[0]!.sealed_token ?? '', /^v1\.[\w-]{16}\.[\w-]+\.[\w-]{22}$/);
+    assert.equal(rows[0]!.nonce, null);
     const logs = server.logs.join('\n');
     assert.ok(logs.includes('/api/calendar/feeds/[redacted]'), 'the fetch was logged, redacted');
     assert.ok(!logs.includes(token), 'the log holds the token');
@@ -130,5 +140,177 @@ describe('calendar subscription addresses', function () {
     assert.equal(over.status, 429);
     assert.ok(Number(over.headers.get('retry-after')) > 0);
     assert.equal((await poll(control.url)).status, 200);
+  });
+});
+
+/** The path of an address on a server (PUBLIC_URL names another host) and its token. */
+const pathOf = (url: string) => url.slice(PUBLIC_URL.length);
+const tokenOf = (url: string) => /\/feeds\/([^/.]+)\.ics$/.exec(url)?.[1] as string;
+const pollOn = (server: TestServer, url: string) => fetch(server.url + pathOf(url));
+const login = async (server: TestServer, who: TestAccount): Promise<TestAccount> => {
+  const res = await server.http.post('/auth/jwt/create', { username: who.username, password: who.password });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return { ...who, access: res.body.access, refresh: res.body.refresh };
+};
+const feedOn = async (server: TestServer, who: TestAccount, club: number) => {
+  const res = await server.http.post(`/api/clubs/${club}/calendar/feed`, undefined, who.access);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body as { url: string; webcal_url: string; created_at: string };
+};
+
+describe('calendar subscription addresses across a change of the signing key', function () {
+  this.timeout(90_000);
+  let dataDir: string;
+  let scratch: ScratchDatabase | undefined;
+  const running: TestServer[] = [];
+
+  /** A server on this suite's one database (PGlite on disk, or a scratch Postgres), signing with `secret`. */
+  const start = async (secret: string) => {
+    const server = await startTestServer({ dataDir, ...(scratch ? { databaseUrl: scratch.url } : { persistentPglite: true }), env: { PUBLIC_URL, JWT_SECRET: secret } });
+    running.push(server);
+    return server;
+  };
+  const stop = async (server: TestServer) => {
+    running.splice(running.indexOf(server), 1);
+    await server.close();
+  };
+  const newSecret = () => `rotated-${randomBytes(24).toString('hex')}`;
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-feeds-'));
+    const postgres = serviceUrl('postgres');
+    scratch = postgres ? await createScratchDatabase(postgres) : undefined;
+  });
+  afterEach(async () => {
+    for (const server of running.splice(0)) await server.close();
+    await scratch?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the same address, and Subscribe gives it again, after a restart with another JWT_SECRET', async () => {
+    const first = await start(newSecret());
+    const owner = await signUpAndLogin(first.http);
+    const club = (await createClub(first.http, owner, { title: `Rotation ${randomBytes(16).toString('hex')}`, schedule: mondays })).id;
+    const feed = await feedOn(first, owner, club);
+    assert.equal((await pollOn(first, feed.url)).status, 200);
+    const firstLogs = first.logs;
+    await stop(first);
+
+    const second = await start(newSecret());
+    assert.equal((await pollOn(second, feed.url)).status, 200, 'the subscribed address still answers');
+    const again = await login(second, owner);
+    assert.deepEqual(await feedOn(second, again, club), feed, 'Subscribe shows the same address');
+    assert.equal((await pollOn(second, feed.url)).status, 200, 'and it was not replaced');
+
+    // The feed key is kept once in the database and written to no log.
+    const keys = await second.app.database.db.selectFrom('server_secrets').select('secret').execute();
+    assert.equal(keys.length, 1);
+    const logs = [...firstLogs, ...second.logs].join('\n');
+    assert.ok(logs.includes('/api/calendar/feeds/[redacted]'), 'the fetches were logged (positive control)');
+    assert.ok(!logs.includes(keys[0]!.secret), 'a log holds the feed key');
+    assert.ok(!logs.includes(tokenOf(feed.url)), 'a log holds the token');
+  });
+
+  it('seals an address made before the feed key at the next start, so a later key change keeps it too', async () => {
+    const oldSecret = newSecret();
+    const first = await start(oldSecret);
+    const owner = await signUpAndLogin(first.http);
+    const club = (await createClub(first.http, owner, { title: `Legacy ${randomBytes(16).toString('hex')}`, schedule: mondays })).id;
+    const [legacyMember, foreignMember] = [await signUpAndLogin(first.http), await signUpAndLogin(first.http)];
+    await admit(first.http, club, owner, legacyMember);
+    await admit(first.http, club, owner, foreignMember);
+    // Rows as migration 0016 made them: the token an HMAC of the nonce under a key derived from
+    // this signing secret, and one made under an earlier secret that no server has any more.
+    const hmac = (key: Buffer, nonce: string) => createHmac('sha256', key).update(nonce).digest('base64url');
+    const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+    const legacyNonce = randomBytes(32).toString('base64url');
+    const legacyToken = hmac(legacyFeedKey({ alg: 'HS256', secret: new TextEncoder().encode(oldSecret) }), legacyNonce);
+    const foreignNonce = randomBytes(32).toString('base64url');
+    const foreignToken = hmac(randomBytes(32), foreignNonce);
+    await first.app.database.db
+      .insertInto('calendar_feeds')
+      .values([
+        { user_id: legacyMember.id, club_id: club, nonce: legacyNonce, token_hash: sha256(legacyToken) },
+        { user_id: foreignMember.id, club_id: club, nonce: foreignNonce, token_hash: sha256(foreignToken) },
+      ])
+      .execute();
+    const legacyUrl = `${PUBLIC_URL}/api/calendar/feeds/${legacyToken}.ics`;
+    const foreignUrl = `${PUBLIC_URL}/api/calendar/feeds/${foreignToken}.ics`;
+    await stop(first);
+
+    // Same signing key: the server seals the token it can make again, and leaves the other.
+    const second = await start(oldSecret);
+    const rows = await second.app.database.db.selectFrom('calendar_feeds').select(['user_id', 'nonce', 'sealed_token']).where('club_id', '=', club).execute();
+    const legacyRow = rows.find((r) => r.user_id === legacyMember.id);
+    assert.ok(legacyRow?.sealed_token && legacyRow.nonce === null, JSON.stringify(legacyRow));
+    assert.ok(!legacyRow.sealed_token.includes(legacyToken));
+    assert.equal(rows.find((r) => r.user_id === foreignMember.id)?.sealed_token, null);
+    await stop(second);
+
+    const third = await start(newSecret());
+    assert.equal((await pollOn(third, legacyUrl)).status, 200);
+    assert.equal((await feedOn(third, await login(third, legacyMember), club)).url, legacyUrl);
+    // The address no key can make again still answers until its member asks for one, as before.
+    assert.equal((await pollOn(third, foreignUrl)).status, 200);
+    const replaced = await feedOn(third, await login(third, foreignMember), club);
+    assert.notEqual(replaced.url, foreignUrl);
+    assert.equal((await pollOn(third, foreignUrl)).status, 404);
+    assert.equal((await pollOn(third, replaced.url)).status, 200);
+  });
+});
+
+describe('calendar subscription addresses: the maintenance sweep', function () {
+  this.timeout(90_000);
+  const RETENTION_DAYS = 1;
+  const HOUR = MAINTENANCE_EVERY_MS;
+  let server: TestServer;
+  let clock: ManualClock;
+
+  before(async () => {
+    clock = new ManualClock();
+    server = await startTestServer({ clock, env: { PUBLIC_URL, CALENDAR_FEED_RETENTION_DAYS: String(RETENTION_DAYS) } });
+  });
+  after(() => server.close());
+
+  /** Moves the clock one sweep interval at a time and waits for each sweep; returns the calendar task's counts, summed. */
+  const sweepFor = async (hours: number) => {
+    const total = { ended: 0, deleted: 0 };
+    for (let i = 0; i < hours; i += 1) {
+      const next = server.app.maintenance.nextPass();
+      clock.advance(HOUR);
+      const counts = (await next)['calendar-feeds'];
+      assert.ok(counts && !('error' in counts), JSON.stringify(counts));
+      total.ended += counts.ended ?? 0;
+      total.deleted += counts.deleted ?? 0;
+    }
+    return total;
+  };
+
+  it('deletes addresses reset or ended more than the retention period ago, and keeps live and recently reset ones', async () => {
+    const owner = await signUpAndLogin(server.http);
+    const club = (await createClub(server.http, owner, { title: `Sweep ${randomBytes(16).toString('hex')}`, schedule: mondays, max_members: 12 })).id;
+    const [live, oldReset, recentReset, leaver] = [await signUpAndLogin(server.http), await signUpAndLogin(server.http), await signUpAndLogin(server.http), await signUpAndLogin(server.http)];
+    for (const person of [live, oldReset, recentReset, leaver]) await admit(server.http, club, owner, person);
+    const feeds = new Map<TestAccount, string>();
+    for (const person of [live, oldReset, recentReset, leaver]) feeds.set(person, (await feedOn(server, person, club)).url);
+    const rowsOf = async () =>
+      new Set((await server.app.database.db.selectFrom('calendar_feeds').select('user_id').where('club_id', '=', club).execute()).map((r) => r.user_id));
+    const reset = async (person: TestAccount) => assert.equal((await server.http.request('DELETE', `/api/clubs/${club}/calendar/feed`, { token: person.access })).status, 204);
+
+    await reset(oldReset);
+    assert.equal((await server.http.post(`/api/clubs/${club}/leave`, undefined, leaver.access)).status, 204);
+    assert.deepEqual(await sweepFor(1), { ended: 1, deleted: 0 }, 'the ended address is marked, nothing deleted yet');
+    assert.deepEqual(await sweepFor(11), { ended: 0, deleted: 0 });
+    await reset(recentReset);
+    // A day after the first reset and the end of the membership: those two rows go.
+    assert.deepEqual(await sweepFor(14), { ended: 0, deleted: 2 });
+    assert.deepEqual(await rowsOf(), new Set([live.id, recentReset.id]), 'the live row and the recently reset one stay');
+    for (const person of [oldReset, leaver, recentReset]) assert.equal((await pollOn(server, feeds.get(person)!)).status, 404);
+    assert.equal((await pollOn(server, feeds.get(live)!)).status, 200, 'the live address still answers');
+    assert.equal((await feedOn(server, live, club)).url, feeds.get(live), 'and is still the one Subscribe shows');
+
+    // Half a day later the recent reset has aged out too.
+    assert.deepEqual(await sweepFor(12), { ended: 0, deleted: 1 });
+    assert.deepEqual(await rowsOf(), new Set([live.id]));
   });
 });
