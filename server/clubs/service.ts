@@ -81,12 +81,11 @@ export class ClubService {
   }
 
   private checkMaxMembers(maxMembers: number, memberCount: number): void {
+    // Problems of the field with their bound (the server's cap, or the count), so a form can say
+    // them next to the seats in its viewer's language.
     if (maxMembers > this.limits.maxMembers) {
-      throw new AppError('validation_failed', `Invalid request: max_members: at most ${this.limits.maxMembers} on this server`, [
-        { path: 'max_members', message: `at most ${this.limits.maxMembers} on this server` },
-      ]);
+      throw validationError([{ path: 'max_members', message: `at most ${this.limits.maxMembers} on this server`, code: 'too_big', maximum: this.limits.maxMembers, inclusive: true }]);
     }
-    // A problem of the field (with the count as its minimum), so a form can say it next to the seats.
     if (maxMembers < memberCount) {
       throw validationError([{ path: 'max_members', message: `at least ${memberCount}: the club already has ${memberCount} members`, code: 'too_small', minimum: memberCount, inclusive: true }]);
     }
@@ -156,7 +155,7 @@ export class ClubService {
     if (club.kind !== 'study') {
       const wrong = studyFields.filter((f) => input[f] !== undefined);
       if (wrong.length > 0) {
-        throw new AppError('validation_failed', `Invalid request: ${wrong.join(', ')}: applies to study groups only`, wrong.map((path) => ({ path, message: 'applies to study groups only' })));
+        throw validationError(wrong.map((path) => ({ path, message: 'applies to study groups only', rule: 'study_only' })));
       }
     }
     await assertOwnImage(this.db, input.cover_file_id, userId, 'cover_file_id');

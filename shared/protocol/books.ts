@@ -184,7 +184,7 @@ export type ReadingListItemResponse = z.infer<typeof readingListItemResponseSche
 
 // Reading logs
 
-const readingDate = dateSchema.refine((d) => d >= '1900-01-01' && notFuture(d), { error: 'must be between 1900 and today' });
+const readingDate = dateSchema.refine((d) => d >= '1900-01-01' && notFuture(d), { error: 'must be between 1900 and today', params: { rule: 'reading_date' } });
 
 const readingLogFields = {
   club_id: refIdSchema.nullable(),
@@ -197,7 +197,7 @@ const readingLogFields = {
 
 function finishedAfterStart(log: { started_at?: string | null; finished_at?: string | null }, ctx: z.RefinementCtx): void {
   if (log.started_at && log.finished_at && log.finished_at < log.started_at) {
-    ctx.addIssue({ code: 'custom', path: ['finished_at'], message: 'is before started_at' });
+    ctx.addIssue({ code: 'custom', path: ['finished_at'], message: 'is before started_at', params: { rule: 'finished_before_start' } });
   }
 }
 

@@ -27,7 +27,7 @@ export const scheduleSchema = z.strictObject({
     .transform((days) => [...new Set(days)].sort((a, b) => a - b)),
   start_time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time like 19:30' }),
   duration_minutes: z.number().int().min(15).max(720),
-  time_zone: z.string().max(64).refine(isTimeZone, { error: 'is not a known IANA time zone' }),
+  time_zone: z.string().max(64).refine(isTimeZone, { error: 'is not a known IANA time zone', params: { rule: 'time_zone' } }),
   starts_on: dateSchema.optional(),
 });
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
@@ -77,7 +77,7 @@ export const clubCreateSchema = z
     if (club.kind !== 'study') {
       for (const field of STUDY_FIELDS) {
         if ((club as Record<string, unknown>)[field] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: 'applies to study groups only' });
+          ctx.addIssue({ code: 'custom', path: [field], message: 'applies to study groups only', params: { rule: 'study_only' } });
         }
       }
     }

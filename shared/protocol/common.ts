@@ -51,7 +51,7 @@ function isRealDate(value: string): boolean {
 export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 2026-04-23', abort: true })
-  .refine(isRealDate, { error: 'is not a real date' });
+  .refine(isRealDate, { error: 'is not a real date', params: { rule: 'real_date' } });
 
 const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
 const AFTER_LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1;

@@ -79,7 +79,7 @@ const goalFields = {
 /** Dates are 'YYYY-MM-DD', so text order is calendar order. */
 function endsAfterStart(goal: { starts_on?: string | null; ends_on?: string | null }, ctx: z.RefinementCtx): void {
   if (goal.starts_on && goal.ends_on && goal.ends_on < goal.starts_on) {
-    ctx.addIssue({ code: 'custom', path: ['ends_on'], message: 'must not be before starts_on' });
+    ctx.addIssue({ code: 'custom', path: ['ends_on'], message: 'must not be before starts_on', params: { rule: 'ends_before_start' } });
   }
 }
 

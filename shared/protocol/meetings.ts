@@ -19,8 +19,8 @@ function withinPlanningReach(at: string): boolean {
 
 // instantSchema stops at its first problem, so a malformed instant is reported once.
 const scheduledAtSchema = instantSchema
-  .refine((at) => Date.parse(at) > Date.now() - SCHEDULE_SLACK_MS, { error: 'must not be in the past' })
-  .refine(withinPlanningReach, { error: `must be at most ${MAX_SCHEDULE_YEARS} years ahead` });
+  .refine((at) => Date.parse(at) > Date.now() - SCHEDULE_SLACK_MS, { error: 'must not be in the past', params: { rule: 'not_past' } })
+  .refine(withinPlanningReach, { error: `must be at most ${MAX_SCHEDULE_YEARS} years ahead`, params: { rule: 'too_far_ahead' } });
 
 const fields = {
   title: text(150, 1),

@@ -11,8 +11,8 @@ function isRealDate(value: string): boolean {
 export const birthDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date like 1990-04-23' })
-  .refine(isRealDate, { error: 'is not a real date' })
-  .refine((v) => v >= '1900-01-01' && new Date(`${v}T00:00:00Z`) <= new Date(), { error: 'must be in the past' });
+  .refine(isRealDate, { error: 'is not a real date', params: { rule: 'real_date' } })
+  .refine((v) => v >= '1900-01-01' && new Date(`${v}T00:00:00Z`) <= new Date(), { error: 'must be in the past', params: { rule: 'birth_date_past' } });
 
 export const profileUpdateSchema = z.strictObject({
   first_name: z.string().trim().max(150).optional(),

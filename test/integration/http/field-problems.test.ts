@@ -71,8 +71,27 @@ describe('field problems in REST refusals', () => {
     });
   });
 
-  it('gives a service’s own field problem the custom code', async () => {
+  it('names the study-only rule a book club’s fee breaks, on create (the schema) and on change (the service)', async () => {
     const res = await server.http.post('/api/clubs', { kind: 'book', title: 'Fees are for study groups', entrance_fee: 10 }, owner.access);
-    assert.deepEqual(problemAt(res, 'entrance_fee'), { path: 'entrance_fee', message: 'applies to study groups only', code: 'custom' });
+    assert.deepEqual(problemAt(res, 'entrance_fee'), { path: 'entrance_fee', message: 'applies to study groups only', code: 'custom', rule: 'study_only' });
+    const club = await server.http.post('/api/clubs', { kind: 'book', title: randomBytes(16).toString('hex') }, owner.access);
+    assert.equal(club.status, 201, JSON.stringify(club.body));
+    const id = (club.body as { id: number }).id;
+    const change = await server.http.patch(`/api/clubs/${id}`, { penalty: 5 }, owner.access);
+    assert.deepEqual(problemAt(change, 'penalty'), { path: 'penalty', message: 'applies to study groups only', code: 'custom', rule: 'study_only' });
+  });
+
+  it('names seats over the server’s limit too_big with the limit, on create and on change, and keeps nothing', async () => {
+    const title = randomBytes(16).toString('hex');
+    const over = { path: 'max_members', message: 'at most 12 on this server', code: 'too_big', maximum: 12, inclusive: true };
+    const refused = await server.http.post('/api/clubs', { kind: 'book', title, max_members: 13 }, owner.access);
+    assert.deepEqual(problemAt(refused, 'max_members'), over);
+    // Positive control: the limit itself is taken, and changing it past the limit is refused the same way.
+    const club = await server.http.post('/api/clubs', { kind: 'book', title, max_members: 12 }, owner.access);
+    assert.equal(club.status, 201, JSON.stringify(club.body));
+    const id = (club.body as { id: number }).id;
+    const change = await server.http.patch(`/api/clubs/${id}`, { max_members: 500 }, owner.access);
+    assert.deepEqual(problemAt(change, 'max_members'), over);
+    assert.equal((await server.http.get(`/api/clubs/${id}`, owner.access)).body.max_members, 12);
   });
 });

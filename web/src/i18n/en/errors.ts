@@ -74,4 +74,13 @@ export const errorsEn = {
   'error.field.rule.password_digit_or_symbol': 'Include at least one digit or symbol.',
   'error.field.rule.password_not_personal': 'Choose a password that is not your username or email.',
   'error.field.rule.no_nul': 'Remove the invisible control character from this text.',
+  'error.field.rule.study_only': 'This is for study groups only.',
+  'error.field.rule.time_zone': 'Enter a time zone like Asia/Seoul or Europe/London.',
+  'error.field.rule.real_date': 'Enter a date that is on the calendar.',
+  'error.field.rule.birth_date_past': 'Enter a date between 1900 and today.',
+  'error.field.rule.reading_date': 'Enter a date between 1900 and today.',
+  'error.field.rule.not_past': 'Choose a time that has not passed yet.',
+  'error.field.rule.too_far_ahead': 'Choose a time closer to today.',
+  'error.field.rule.ends_before_start': 'The end can’t be before the start.',
+  'error.field.rule.finished_before_start': 'The day you finished can’t be before the day you started.',
 } as const satisfies ErrorWords & Record<string, string>;

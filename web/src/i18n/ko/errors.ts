@@ -72,4 +72,13 @@ export const errorsKo: Record<keyof typeof errorsEn, string> = {
   'error.field.rule.password_digit_or_symbol': '숫자나 기호를 하나 이상 넣어 주세요.',
   'error.field.rule.password_not_personal': '사용자 이름이나 이메일과 다른 비밀번호를 골라 주세요.',
   'error.field.rule.no_nul': '글에 섞인 보이지 않는 제어 문자를 지워 주세요.',
+  'error.field.rule.study_only': '스터디 모임에만 쓰는 항목이에요.',
+  'error.field.rule.time_zone': 'Asia/Seoul처럼 시간대를 입력해 주세요.',
+  'error.field.rule.real_date': '달력에 있는 날짜를 입력해 주세요.',
+  'error.field.rule.birth_date_past': '1900년부터 오늘 사이의 날짜를 입력해 주세요.',
+  'error.field.rule.reading_date': '1900년부터 오늘 사이의 날짜를 입력해 주세요.',
+  'error.field.rule.not_past': '아직 지나지 않은 시간을 골라 주세요.',
+  'error.field.rule.too_far_ahead': '오늘에서 더 가까운 때를 골라 주세요.',
+  'error.field.rule.ends_before_start': '끝나는 날이 시작하는 날보다 앞설 수 없어요.',
+  'error.field.rule.finished_before_start': '다 읽은 날이 읽기 시작한 날보다 앞설 수 없어요.',
 };
