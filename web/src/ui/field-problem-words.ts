@@ -17,6 +17,28 @@ const FORMAT_KEYS: Partial<Record<string, MessageKey>> = {
   time: 'error.field.time',
 };
 
+/**
+ * The allowed values of the fields a form offers as choices, in words (by the field's last path
+ * segment). The server names values as the API spells them ("book, study"): those are not words
+ * to show anyone, so a field missing here gets the sentence without them.
+ */
+const VALUE_WORDS: Partial<Record<string, Partial<Record<string, MessageKey>>>> = {
+  kind: { book: 'club.kind.book', study: 'club.kind.study' },
+  visibility: { public: 'club.visibility.public', private: 'club.visibility.private' },
+  period: { week: 'owner.club.perWeek', month: 'owner.club.perMonth' },
+  role: { moderator: 'club.role.moderator', notetaker: 'club.role.notetaker', member: 'club.role.member' },
+  type: { sub_goal: 'owner.goals.type.sub_goal', homework: 'owner.goals.type.homework', meeting: 'owner.goals.type.meeting', other: 'owner.goals.type.other' },
+  reason: { spam: 'content.report.reason.spam', abuse: 'content.report.reason.abuse', off_topic: 'content.report.reason.off_topic', other: 'content.report.reason.other' },
+};
+
+/** The values in the page's language when every one has words, else null. */
+function valueWords(path: string, values: readonly string[]): string | null {
+  const known = VALUE_WORDS[path.split('.').pop() ?? ''];
+  const keys = values.map((value) => (known && Object.hasOwn(known, value) ? known[value] : undefined));
+  if (keys.length === 0 || keys.some((key) => key === undefined)) return null;
+  return keys.map((key) => t(key as MessageKey)).join(', ');
+}
+
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 function lengthKey(problem: FieldProblemLike, limit: number, short: boolean): MessageKey {
@@ -57,7 +79,8 @@ function wordsFor(problem: FieldProblemLike): [MessageKey, Params?] | null {
       return [(typeof problem.format === 'string' && FORMAT_KEYS[problem.format]) || 'error.field.format'];
     case 'invalid_value': {
       const values = Array.isArray(problem.values) && problem.values.every((value) => typeof value === 'string') ? problem.values : [];
-      return values.length > 0 ? ['error.field.one_of', { values: values.join(', ') }] : ['error.field.invalid_value'];
+      const words = valueWords(problem.path, values);
+      return words ? ['error.field.one_of', { values: words }] : ['error.field.invalid_value'];
     }
     case 'not_multiple': {
       const divisor = num(problem.divisor);

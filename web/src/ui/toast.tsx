@@ -13,7 +13,10 @@ let nextId = 1;
 
 export function notify(text: string, kind: Toast['kind'] = 'info', ms = 5_000): void {
   const id = nextId++;
-  toasts.value = [...toasts.value.slice(-3), { id, text, kind }];
+  // The same words again (an action repeated, refused twice) replace the earlier toast instead of
+  // stacking a copy; the new one goes last under a new key, so it is read out again.
+  const others = toasts.value.filter((toast) => toast.text !== text || toast.kind !== kind);
+  toasts.value = [...others.slice(-3), { id, text, kind }];
   if (ms > 0) setTimeout(() => dismiss(id), ms);
 }
 
