@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { signUpAndLogin } from '../helpers/accounts.js';
-import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
+import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, untilTrueInPage, type E2EServer } from './harness.js';
 
 const SESSION_KEY = 'roundtable.session';
 /** The Web Lock under which the client refreshes (web/src/api/session.ts). */
@@ -336,6 +336,9 @@ describe('e2e: account screens', function () {
     await page.getByLabel('New password').fill(changed);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('That is not your current password.').waitFor(WAIT);
+    // Focus is on the refused field (its words tied to it), not dropped with the disabled button.
+    const currentId = await page.getByLabel('Current password').getAttribute('id');
+    await untilTrueInPage(page, `document.activeElement?.id === ${JSON.stringify(currentId)}`);
     await page.getByLabel('Current password').fill(who.password);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('Password changed. Your other sessions have been logged out.').waitFor(WAIT);

@@ -4,13 +4,20 @@
 // by axe-core and photographed in English and Korean on a desktop, and on a phone.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { admit, createClub } from '../helpers/clubs.js';
 import { HttpClient } from '../helpers/http.js';
-import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
+import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, untilTrueInPage, type E2EServer, type PersonOptions } from './harness.js';
 
 const WAIT = { timeout: 20_000 };
+
+/** Waits until `field` holds the page's focus. */
+async function untilFocused(page: Page, field: Locator): Promise<void> {
+  const id = await field.getAttribute('id');
+  assert.ok(id, 'the field has an id');
+  await untilTrueInPage(page, `document.activeElement?.id === ${JSON.stringify(id)}`);
+}
 
 interface View {
   name: string;
@@ -137,8 +144,77 @@ describe('e2e: home, discover and the club page', function () {
     const errorId = ((await keywords.getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-error'));
     assert.ok(errorId, 'the keywords field names its error');
     assert.equal(await page.locator(`[id="${errorId}"]`).textContent(), '40자 이내로 입력해 주세요.');
+    // Focus is on the refused field (not dropped to the page's start with the disabled button).
+    await untilFocused(page, keywords);
     await screenshot(page, 'club-new-field-problem-ko-desktop');
+
+    // Seats over the server's limit (12): the server refuses them, said in Korean under the seats.
+    await keywords.fill('소설');
+    const seats = page.getByLabel('정원', { exact: true });
+    await seats.fill('13');
+    await page.getByRole('button', { name: '모임 만들기' }).click();
+    await seats.and(page.locator('[aria-invalid="true"]')).waitFor(WAIT);
+    await untilFocused(page, seats);
+    assert.equal(await keywords.getAttribute('aria-invalid'), null, 'the keywords are fine now');
+    const seatsErrorId = ((await seats.getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-error'));
+    assert.ok(seatsErrorId, 'the seats field names its error');
+    assert.equal(await page.locator(`[id="${seatsErrorId}"]`).textContent(), '12 이하로 입력해 주세요.');
+    await screenshot(page, 'club-new-seats-over-limit-ko-desktop');
     assert.match(page.url(), /\/clubs\/new$/);
+  });
+
+  it('says refused club settings once, next to the seats, with focus there, on a phone in Korean; a repeated notice is not stacked', async () => {
+    assert.ok(clubId > 0, 'the club of the first test');
+    const page = await person({ locale: 'ko-KR', viewport: PHONE }, owner);
+    await page.goto(`/clubs/${clubId}/manage`);
+    const settings = page.getByRole('region', { name: '모임 설정' });
+    const seats = settings.getByLabel('정원', { exact: true });
+    await seats.waitFor(WAIT);
+    const before = (await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members as number;
+    // Every toast the page shows, in order, however briefly.
+    await page.evaluate(`(() => {
+      window.seenToasts = [];
+      new MutationObserver((changes) => {
+        for (const change of changes) for (const node of change.addedNodes) {
+          if (node instanceof HTMLElement && node.classList.contains('toast')) window.seenToasts.push(node.className + ': ' + node.textContent);
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    })()`);
+    const save = settings.getByRole('button', { name: '설정 저장' });
+    const seatsError = async () => {
+      const id = ((await seats.getAttribute('aria-describedby')) ?? '').split(' ').find((part) => part.endsWith('-error'));
+      assert.ok(id, 'the seats field names its error');
+      return page.locator(`[id="${id}"]`);
+    };
+    // Refused by the form's own check, then by the server (over its limit of 12).
+    await seats.fill('0');
+    await save.click();
+    await (await seatsError()).filter({ hasText: '1 이상으로 입력해 주세요.' }).waitFor(WAIT);
+    await untilFocused(page, seats);
+    await seats.fill('13');
+    await save.click();
+    await (await seatsError()).filter({ hasText: '12 이하로 입력해 주세요.' }).waitFor(WAIT);
+    await untilFocused(page, seats);
+    await screenshot(page, 'club-settings-seats-over-limit-ko-phone');
+    assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members, before);
+    // Positive control: a good number is saved and says so in a toast.
+    await seats.fill(String(before + 1));
+    await save.click();
+    await page.locator('.toast', { hasText: '모임 설정을 저장했어요.' }).waitFor(WAIT);
+    assert.equal((await http.get(`/api/clubs/${clubId}`, owner.access)).body.max_members, before + 1);
+    // Nothing changed, asked twice: one notice on screen, shown (and read out) afresh the second time.
+    await page.getByText(`회원 1/${before + 1}명`).waitFor(WAIT);
+    await settings.getByRole('button', { name: '설정 저장' }).click();
+    await page.locator('.toast', { hasText: '바뀐 내용이 없어요.' }).waitFor(WAIT);
+    await settings.getByRole('button', { name: '설정 저장' }).click();
+    await untilTrueInPage(page, `window.seenToasts.filter((text) => text.includes('바뀐 내용이 없어요.')).length === 2`);
+    assert.equal(await page.locator('.toast', { hasText: '바뀐 내용이 없어요.' }).count(), 1);
+    const seen = await page.evaluate<string[]>('window.seenToasts');
+    assert.deepEqual(
+      seen.map((text) => text.replace(/×$/, '')),
+      ['toast toast-success: 모임 설정을 저장했어요.', 'toast toast-info: 바뀐 내용이 없어요.', 'toast toast-info: 바뀐 내용이 없어요.'],
+      'the refusals were said in the form only',
+    );
   });
 
   it("shows a member online in the members tab while their page is open, and offline once it closes", async () => {

@@ -1,7 +1,7 @@
 // Profile and settings: the picture, the profile (kept as a draft until saved), interests, the transcription
 // opt-out, the password, and logging out here or everywhere. Saving updates the `me` signal, so
 // the header shows the new name at once.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { setPasswordSchema } from '../../../../shared/protocol/auth.js';
 import { meResponseSchema, profileUpdateSchema } from '../../../../shared/protocol/users.js';
 import { logout } from '../../api/auth.js';
@@ -14,6 +14,7 @@ import type { RouteProps } from '../../routes.js';
 import { errorWords } from '../../ui/errors.js';
 import { Avatar } from '../../ui/avatar.js';
 import { Field } from '../../ui/field.js';
+import { useFocusFirstProblem } from '../../ui/focus-problem.js';
 import { Page } from '../../ui/page.js';
 import { ErrorMessage, Loading } from '../../ui/status.js';
 import { notify } from '../../ui/toast.js';
@@ -81,6 +82,8 @@ function ProfileForm({ profile, onSaved }: { profile: Me; onSaved: (next: Me) =>
   const [pending, setPending] = useState(false);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstProblem(form, error);
   const dirty = !sameDraft(draft, saved);
 
   const edit = (change: Partial<ProfileDraft>) => {
@@ -128,7 +131,7 @@ function ProfileForm({ profile, onSaved }: { profile: Me; onSaved: (next: Me) =>
           </button>
         </div>
       )}
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form ref={form} onSubmit={(event) => void submit(event)} noValidate>
         <Field label={t('account.settings.nickname')} name="nickname" value={draft.nickname} onValue={(nickname) => edit({ nickname })} maxLength={50} autoComplete="nickname" hint={t('account.settings.nicknameHint', { username: profile.username })} error={problems.nickname} />
         <div class="auth-pair">
           <Field label={t('account.settings.firstName')} name="first_name" value={draft.first_name} onValue={(first_name) => edit({ first_name })} maxLength={150} autoComplete="given-name" error={problems.first_name} />
@@ -141,7 +144,7 @@ function ProfileForm({ profile, onSaved }: { profile: Me; onSaved: (next: Me) =>
         </div>
         <Interests list={draft.interests} onList={(interests) => edit({ interests })} error={problems.interests} />
         {error !== null && (
-          <p class="status status-error" role="alert">
+          <p class="status status-error" role="alert" tabIndex={-1}>
             {error}
           </p>
         )}
@@ -204,6 +207,8 @@ function PasswordChange({ profile }: { profile: Me }) {
   const [pending, setPending] = useState(false);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstProblem(form, Object.keys(problems).length > 0 ? problems : error);
   const submit = async (event: Event) => {
     event.preventDefault();
     setPending(true);
@@ -228,7 +233,7 @@ function PasswordChange({ profile }: { profile: Me }) {
   return (
     <section class="card settings-section" aria-labelledby="settings-password">
       <h2 id="settings-password">{t('account.settings.password')}</h2>
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form ref={form} onSubmit={(event) => void submit(event)} noValidate>
         {/* Lets password managers file the new password under the right account. */}
         <input type="text" name="username" autoComplete="username" value={profile.username} readOnly hidden />
         <Field label={t('account.settings.currentPassword')} name="current_password" type="password" value={current} onValue={setCurrent} autoComplete="current-password" required error={problems.current_password} />
@@ -244,7 +249,7 @@ function PasswordChange({ profile }: { profile: Me }) {
           error={problems.new_password}
         />
         {error !== null && (
-          <p class="status status-error" role="alert">
+          <p class="status status-error" role="alert" tabIndex={-1}>
             {errorWords(error)}
           </p>
         )}

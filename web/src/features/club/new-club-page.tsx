@@ -1,7 +1,7 @@
 // Create a club: kind, name, words about it, who can find it, seats, keywords and, if it meets
 // regularly, when. The body is checked against clubCreateSchema before it is sent; then the new
 // club opens.
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { clubCreateSchema, clubResponseSchema, type ClubCreate } from '../../../../shared/protocol/clubs.js';
 import { ApiError } from '../../api/errors.js';
 import { send } from '../../api/http.js';
@@ -10,6 +10,7 @@ import type { RouteProps } from '../../routes.js';
 import { navigate } from '../../router.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
+import { useFocusFirstProblem } from '../../ui/focus-problem.js';
 import { Page } from '../../ui/page.js';
 import { notify } from '../../ui/toast.js';
 import { kindWords, visibilityWords, weekdayWords } from './club-words.js';
@@ -58,20 +59,24 @@ export default function NewClubPage(_props: RouteProps) {
   const zone = useMemo(viewerZone, []);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstProblem(form, error);
+  // Each problem in the viewer's words, from its code and numbers (ui/field-problem-words.ts);
+  // a few fields say every problem they can have in one sentence of their own. The seats have
+  // several (below 1, over the server's limit, not whole), so they keep the problem's own words.
   const problems = error?.fieldProblems() ?? new Map<string, string>();
-  // The schema's own words are English; the fields people get wrong most are said in the viewer's language.
   const known: Partial<Record<string, MessageKey>> = {
     title: 'club.new.problem.title',
-    max_members: 'club.new.problem.maxMembers',
     join_password: 'club.new.problem.password',
     'schedule.weekdays': 'club.new.problem.weekdays',
     'schedule.duration_minutes': 'club.new.problem.duration',
   };
   const problem = (path: string): string | undefined => {
-    const raw = problems.get(path) ?? [...problems].find(([key]) => key.startsWith(`${path}.`))?.[1];
+    const words = problems.get(path) ?? [...problems].find(([key]) => key.startsWith(`${path}.`))?.[1];
     const key = known[path];
-    return raw && key ? t(key) : raw;
+    return words && key ? t(key) : words;
   };
+  const weekdaysProblem = problem('schedule.weekdays');
 
   const body = (): ClubCreate => ({
     kind,
@@ -107,7 +112,7 @@ export default function NewClubPage(_props: RouteProps) {
   return (
     <Page title={t('club.new.title')}>
       <p class="muted prose">{t('club.new.intro')}</p>
-      <form class="form-wide" onSubmit={(event) => void onSubmit(event)} noValidate>
+      <form ref={form} class="form-wide" onSubmit={(event) => void onSubmit(event)} noValidate>
         <Choice legend={t('club.new.kind')} name="kind" value={kind} options={['book', 'study'] as const} words={kindWords} onValue={setKind} />
         <Field label={t('club.new.name')} value={title} onValue={setTitle} required maxLength={100} error={problem('title')} autoFocus />
         <Field label={t('club.new.summary')} value={summary} onValue={setSummary} maxLength={150} hint={t('club.new.summaryHint')} error={problem('summary')} />
@@ -136,11 +141,22 @@ export default function NewClubPage(_props: RouteProps) {
               <div class="cluster">
                 {[1, 2, 3, 4, 5, 6, 0].map((day) => (
                   <label key={day} class="checkbox">
-                    <input type="checkbox" checked={weekdays.includes(day)} onChange={() => toggleDay(day)} /> {weekdayWords(day, 'short')}
+                    <input
+                      type="checkbox"
+                      checked={weekdays.includes(day)}
+                      onChange={() => toggleDay(day)}
+                      aria-invalid={weekdaysProblem ? true : undefined}
+                      aria-describedby={weekdaysProblem ? 'new-club-weekdays-error' : undefined}
+                    />{' '}
+                    {weekdayWords(day, 'short')}
                   </label>
                 ))}
               </div>
-              {problem('schedule.weekdays') && <p class="field-error">{problem('schedule.weekdays')}</p>}
+              {weekdaysProblem && (
+                <p class="field-error" id="new-club-weekdays-error">
+                  {weekdaysProblem}
+                </p>
+              )}
             </fieldset>
             <Field label={t('club.new.startTime')} type="time" value={startTime} onValue={setStartTime} error={problem('schedule.start_time')} />
             <Field label={t('club.new.duration')} type="number" min={15} max={720} value={duration} onValue={setDuration} error={problem('schedule.duration_minutes')} />
@@ -150,7 +166,7 @@ export default function NewClubPage(_props: RouteProps) {
           </div>
         )}
         {error && (
-          <p class="status status-error" role="alert">
+          <p class="status status-error" role="alert" tabIndex={-1}>
             {errorWords(error)}
           </p>
         )}

@@ -1,18 +1,21 @@
 // Editing the club (the owner): title, summary, detail, visibility, password, seats, keywords
 // and the meeting schedule. Only what changed is sent; the server's field problems show under
 // their fields.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { clubResponseSchema, clubUpdateSchema, type ClubResponse } from '../../../../shared/protocol/clubs.js';
-import type { ApiError } from '../../api/errors.js';
+import { toApiError, type ApiError } from '../../api/errors.js';
 import { send } from '../../api/http.js';
 import { formatDate, t } from '../../i18n/index.js';
 import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
+import { useFocusFirstProblem } from '../../ui/focus-problem.js';
 import { notify } from '../../ui/toast.js';
 
 type Update = z.input<typeof clubUpdateSchema>;
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+/** The paths this form has an input for; a problem elsewhere is said in the form's alert. */
+const FIELD_PATHS = ['title', 'summary', 'detail', 'join_password', 'max_members', 'keywords', 'schedule.times', 'schedule.weekdays', 'schedule.start_time', 'schedule.duration_minutes', 'schedule.time_zone'];
 
 function weekdayName(day: number): string {
   // 2023-01-01 was a Sunday (day 0).
@@ -37,6 +40,8 @@ export function ManageClub({ club, reloadClub }: { club: ClubResponse; reloadClu
   const [zone, setZone] = useState(club.schedule?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstProblem(form, error);
 
   const changes = (): Update => {
     const body: Update = {};
@@ -75,21 +80,26 @@ export function ManageClub({ club, reloadClub }: { club: ClubResponse; reloadClu
       setRemovePassword(false);
       reloadClub();
     } catch (err) {
-      setError(err as ApiError);
-      notify(errorWords(err), 'error');
+      // Said once, in the form: under the fields it names, else in the alert above Save. (A toast
+      // as well said it twice, and a second refusal stacked another copy.)
+      setError(toApiError(err));
     } finally {
       setSaving(false);
     }
   };
 
-  const problems = error?.fieldProblems();
-  const problem = (path: string) => problems?.get(path);
+  const problems = [...(error?.fieldProblems() ?? new Map<string, string>())];
+  // A field shows its own problems and those of its parts (keywords.3 under Keywords).
+  const under = (key: string, path: string) => key === path || key.startsWith(`${path}.`);
+  const problem = (path: string) => problems.find(([key]) => under(key, path))?.[1];
+  // What no field shows (the body as a whole, a field this form has no input for) goes in the alert.
+  const unplaced = problems.filter(([key]) => !FIELD_PATHS.some((path) => under(key, path))).map(([, words]) => words);
   const toggleDay = (day: number, on: boolean) => setWeekdays((days) => (on ? [...new Set([...days, day])].sort((a, b) => a - b) : days.filter((d) => d !== day)));
 
   return (
     <section class="card manage-section" aria-labelledby="manage-club">
       <h2 id="manage-club">{t('owner.manage.club')}</h2>
-      <form class="manage-form" onSubmit={(event) => void save(event)} noValidate>
+      <form ref={form} class="manage-form" onSubmit={(event) => void save(event)} noValidate>
         <Field label={t('owner.club.title')} value={title} onValue={setTitle} required maxLength={100} error={problem('title')} />
         <Field label={t('owner.club.summary')} value={summary} onValue={setSummary} maxLength={150} error={problem('summary')} />
         <Field label={t('owner.club.detail')} value={detail} onValue={setDetail} multiline rows={5} maxLength={10_000} error={problem('detail')} />
@@ -118,7 +128,7 @@ export function ManageClub({ club, reloadClub }: { club: ClubResponse; reloadClu
           )}
         </fieldset>
         <Field label={t('owner.club.maxMembers')} type="number" min={1} value={maxMembers} onValue={setMaxMembers} error={problem('max_members')} hint={t('owner.club.maxMembersHint', { count: club.member_count })} />
-        <Field label={t('owner.club.keywords')} value={keywords} onValue={setKeywords} hint={t('owner.club.keywordsHint')} error={problem('keywords') ?? problem('keywords.0')} />
+        <Field label={t('owner.club.keywords')} value={keywords} onValue={setKeywords} hint={t('owner.club.keywordsHint')} error={problem('keywords')} />
         <fieldset class="manage-fieldset">
           <legend>{t('owner.club.schedule')}</legend>
           <label class="checkbox">
@@ -142,12 +152,22 @@ export function ManageClub({ club, reloadClub }: { club: ClubResponse; reloadClu
                 <div class="weekday-picks">
                   {WEEKDAYS.map((day) => (
                     <label key={day} class="checkbox">
-                      <input type="checkbox" checked={weekdays.includes(day)} onChange={(event) => toggleDay(day, event.currentTarget.checked)} />
+                      <input
+                        type="checkbox"
+                        checked={weekdays.includes(day)}
+                        onChange={(event) => toggleDay(day, event.currentTarget.checked)}
+                        aria-invalid={problem('schedule.weekdays') ? true : undefined}
+                        aria-describedby={problem('schedule.weekdays') ? 'manage-club-weekdays-error' : undefined}
+                      />
                       {weekdayName(day)}
                     </label>
                   ))}
                 </div>
-                {problem('schedule.weekdays') && <p class="field-error">{problem('schedule.weekdays')}</p>}
+                {problem('schedule.weekdays') && (
+                  <p class="field-error" id="manage-club-weekdays-error">
+                    {problem('schedule.weekdays')}
+                  </p>
+                )}
               </fieldset>
               <div class="cluster">
                 <Field label={t('owner.club.startTime')} type="time" value={startTime} onValue={setStartTime} error={problem('schedule.start_time')} />
@@ -157,9 +177,9 @@ export function ManageClub({ club, reloadClub }: { club: ClubResponse; reloadClu
             </div>
           )}
         </fieldset>
-        {error && !problems?.size && (
-          <p class="status status-error" role="alert">
-            {errorWords(error)}
+        {error && (problems.length === 0 || unplaced.length > 0) && (
+          <p class="status status-error" role="alert" tabIndex={-1}>
+            {problems.length === 0 ? errorWords(error) : unplaced.join(' ')}
           </p>
         )}
         <div>

@@ -58,7 +58,6 @@ export const clubEn = {
   'club.new.duration': 'Minutes per meeting',
   'club.new.timeZone': 'Time zone',
   'club.new.problem.title': 'Give the club a name (up to 100 characters).',
-  'club.new.problem.maxMembers': 'Seats must be a whole number, at least 1.',
   'club.new.problem.password': 'The password needs at least 6 characters.',
   'club.new.problem.weekdays': 'Pick at least one day.',
   'club.new.problem.duration': 'A meeting lasts between 15 and 720 minutes.',

@@ -60,7 +60,6 @@ export const clubKo: Record<keyof typeof clubEn, string> = {
   'club.new.duration': '모임 시간 (분)',
   'club.new.timeZone': '시간대',
   'club.new.problem.title': '모임 이름을 정해 주세요 (100자 이내).',
-  'club.new.problem.maxMembers': '정원은 1 이상의 정수여야 합니다.',
   'club.new.problem.password': '비밀번호는 6자 이상이어야 합니다.',
   'club.new.problem.weekdays': '요일을 하나 이상 골라 주세요.',
   'club.new.problem.duration': '모임 시간은 15분에서 720분 사이입니다.',
