@@ -1,14 +1,16 @@
 // Page photos in a real browser: a club's note-taker makes a project, adds a rendered book page
 // and a file that is not an image (refused with its reason), follows the reading job live, picks
 // lines and quotes them into the club notebook, which shows them in its Notebook tab, also in a
-// tab that was already open. Screens in English and Korean, desktop and phone, each through axe.
+// tab that was already open, and to another member whose Notebook tab was open (live, from the
+// club's notes.changed event: no reload, focus kept). Screens in English and Korean, desktop and
+// phone, each through axe.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { admit, createClub } from '../helpers/clubs.js';
 import { PRIDE_AND_PREJUDICE, renderPage, requireFont } from '../helpers/pages.js';
-import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer } from './harness.js';
+import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, untilTrueInPage, type E2EServer } from './harness.js';
 
 const WAIT = { timeout: 60_000 };
 const [FIRST_LINE, SECOND_LINE] = PRIDE_AND_PREJUDICE as [string, string, ...string[]];
@@ -17,6 +19,7 @@ describe('e2e: page photos and the club notebook', function () {
   this.timeout(300_000);
   let e2e: E2EServer;
   let reader: TestAccount;
+  let friend: TestAccount;
   let clubId: number;
   let clubTitle: string;
   let projectPath = '';
@@ -29,10 +32,13 @@ describe('e2e: page photos and the club notebook', function () {
     const http = e2e.server.http;
     const owner = await signUpAndLogin(http);
     reader = await signUpAndLogin(http);
+    friend = await signUpAndLogin(http);
     clubTitle = `Austen readers ${randomBytes(4).toString('hex')}`;
     clubId = (await createClub(http, owner, { title: clubTitle })).id;
     // A member who keeps the club's notes: the notebook takes quotes from note-takers and up.
     await admit(http, clubId, owner, reader, 'notetaker');
+    // A plain member: reads the notebook, hears of quotes only from the server.
+    await admit(http, clubId, owner, friend, 'member');
   });
   afterEach(async function () {
     await screenshotOnFailure(this);
@@ -43,10 +49,10 @@ describe('e2e: page photos and the club notebook', function () {
   });
 
   /** The reader, signed in by tokens (no login screen), in a new browser context. */
-  async function signedIn(locale: 'en-US' | 'ko-KR', viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  async function signedIn(locale: 'en-US' | 'ko-KR', viewport: { width: number; height: number }, who: TestAccount = reader): Promise<{ context: BrowserContext; page: Page }> {
     const person = await openPerson(e2e.url, { locale, viewport });
     contexts.push(person.context);
-    await person.context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: reader.access, refresh: reader.refresh }))})`);
+    await person.context.addInitScript(`localStorage.setItem('roundtable.session', ${JSON.stringify(JSON.stringify({ access: who.access, refresh: who.refresh }))})`);
     track(person.page);
     return person;
   }
@@ -67,6 +73,19 @@ describe('e2e: page photos and the club notebook', function () {
     const notebook = track(await context.newPage());
     await notebook.goto(`/clubs/${clubId}/notebook`);
     await notebook.getByRole('button', { name: 'Refresh' }).waitFor(WAIT);
+
+    // Another member has the club's Notebook tab open in her own browser, focus on Refresh. A
+    // marker in the page and a count of visibility changes show she neither reloads nor switches.
+    const { page: theirs } = await signedIn('en-US', DESKTOP, friend);
+    await theirs.goto(`/clubs/${clubId}/notebook`);
+    await theirs.getByText('The notebook is empty.').waitFor(WAIT);
+    const marker = randomBytes(16).toString('hex');
+    await theirs.evaluate(`(() => {
+      window.__marker = ${JSON.stringify(marker)};
+      window.__shown = 0;
+      document.addEventListener('visibilitychange', () => { window.__shown += 1; });
+    })()`);
+    await theirs.getByRole('button', { name: 'Refresh' }).focus();
 
     // Progress bars are seen when they appear, whatever how briefly they last.
     await page.evaluate(`(() => {
@@ -121,6 +140,20 @@ describe('e2e: page photos and the club notebook', function () {
     // The source line: the project's name (no book chosen) and the page number given.
     await latest.getByText('— Pride and Prejudice, chapter 1, p. 3').waitFor(WAIT);
     await notebook.close();
+
+    // The other member's tab shows it too, says it politely, and keeps her focus where it was.
+    const theirLatest = theirs.getByRole('region', { name: 'Latest quotes' });
+    await theirLatest.getByText(first).waitFor(WAIT);
+    await theirLatest.getByText('— Pride and Prejudice, chapter 1, p. 3').waitFor(WAIT);
+    await theirLatest.getByText('New', { exact: true }).waitFor(WAIT);
+    const said = 'New quote in the notebook: Pride and Prejudice, chapter 1, p. 3';
+    await untilTrueInPage(theirs, `Array.from(document.querySelectorAll('[role=status]')).some((el) => el.textContent === ${JSON.stringify(said)})`, 60_000);
+    assert.equal(await theirs.evaluate('window.__marker'), marker, 'the page was not reloaded');
+    assert.equal(await theirs.evaluate('window.__shown'), 0, 'the page was not hidden and shown again');
+    await untilTrueInPage(theirs, `document.activeElement?.textContent === 'Refresh'`, 60_000);
+    await assertAccessible(theirs, 'club notebook with a new quote (en, desktop)');
+    await screenshot(theirs, 'photos-notebook-live-en-desktop');
+    await theirs.close();
 
     await page.getByRole('link', { name: 'Open the notebook' }).click();
     await page.waitForURL(new RegExp(`/clubs/${clubId}/notebook$`), WAIT);

@@ -1,22 +1,26 @@
 // The club page's Notebook tab: the club notebook's text (its export, shown as text only), the
-// newest quotes first, loaded again when a quote is sent from this browser or the tab is shown.
-import { useEffect } from 'preact/hooks';
+// newest quotes first. Loaded again when anyone sends a quote to it (the club's notes.changed
+// event), after a reconnect, when the tab is shown, and on Refresh; quotes that arrive while it
+// is open are said in the polite live region and marked New, and focus stays where it was.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchApi } from '../../api/http.js';
 import { t, tn } from '../../i18n/index.js';
 import { onLinkClick } from '../../router.js';
+import { useClubEventsLive } from '../club/content-common.js';
 import type { ClubTabProps } from '../club/tabs.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { notebookBlocks, type NotebookBlock } from './notebook-text.js';
+import { notebookBlocks, quotesAdded, type NotebookBlock } from './notebook-text.js';
 import { lastQuote } from './project-status.js';
 import './photos.css';
 
 const LATEST = 3;
 
-function Block({ block }: { block: NotebookBlock }) {
+function Block({ block, fresh = false }: { block: NotebookBlock; fresh?: boolean }) {
   if (block.kind === 'paragraph') return <p class="photos-notebook-text">{block.text}</p>;
   return (
     <figure class="photos-notebook-quote">
+      {fresh && <span class="badge">{t('photos.notebook.new')}</span>}
       <blockquote class="photos-notebook-text">{block.text}</blockquote>
       {block.source && <figcaption class="muted small">— {block.source}</figcaption>}
     </figure>
@@ -30,6 +34,34 @@ export default function NotebookTab({ club }: ClubTabProps) {
     const res = await fetchApi('get', `/api/collab/${doc}/export`, undefined, false, { signal, query: { format: 'txt' } });
     return notebookBlocks(await res.text());
   }, [doc, quoted]);
+  useClubEventsLive(club.id, (event) => event.type === 'notes.changed' && event.doc === doc, notebook.reload);
+
+  // Quotes beyond the count of the load before are new: said once in the live region, and
+  // the last ones to arrive marked New. A load nobody asked for that brings nothing says nothing.
+  const seen = useRef<number | null>(null);
+  const asked = useRef(false);
+  const [newFrom, setNewFrom] = useState<number | null>(null);
+  const [said, setSaid] = useState('');
+  useEffect(() => {
+    if (!notebook.data) return;
+    const quotes = notebook.data.filter((b) => b.kind === 'quote');
+    const added = quotesAdded(seen.current, quotes.length);
+    const first = seen.current === null;
+    seen.current = quotes.length;
+    if (added > 0) {
+      setNewFrom(quotes.length - added);
+      const source = quotes.at(-1)?.source;
+      setSaid(added > 1 ? tn('photos.notebook.arrivedMany', added) : source ? t('photos.notebook.arrived', { source }) : t('photos.notebook.arrivedNoSource'));
+    } else if (first || asked.current) {
+      setSaid(tn('photos.notebook.quoteCount', quotes.length));
+    }
+    asked.current = false;
+  }, [notebook.data]);
+  const refresh = () => {
+    if (notebook.loading) return;
+    asked.current = true;
+    notebook.reload();
+  };
 
   useEffect(() => {
     const onShown = () => {
@@ -47,14 +79,15 @@ export default function NotebookTab({ club }: ClubTabProps) {
     <div class="photos-notebook stack">
       <div class="cluster photos-notebook-bar">
         <p class="muted small">{t('photos.notebook.intro')}</p>
-        <button type="button" class="btn btn-small" onClick={notebook.reload} disabled={notebook.loading}>
+        {/* aria-disabled, not disabled: a load started by someone else's quote must not take focus off the button. */}
+        <button type="button" class="btn btn-small" onClick={refresh} aria-disabled={notebook.loading}>
           {notebook.loading ? t('photos.notebook.refreshing') : t('photos.notebook.refresh')}
         </button>
       </div>
       {notebook.loading && !notebook.data ? (
         <Loading />
       ) : notebook.error ? (
-        <ErrorMessage error={notebook.error} onRetry={notebook.reload} />
+        <ErrorMessage error={notebook.error} onRetry={refresh} />
       ) : blocks.length === 0 ? (
         <Empty>
           {t('photos.notebook.empty')}{' '}
@@ -69,7 +102,7 @@ export default function NotebookTab({ club }: ClubTabProps) {
               <h2 id="notebook-latest">{t('photos.notebook.latest')}</h2>
               <p class="muted small">{tn('photos.notebook.quoteCount', quotes.length)}</p>
               {latest.map((block, i) => (
-                <Block key={i} block={block} />
+                <Block key={quotes.length - i} block={block} fresh={newFrom !== null && quotes.length - 1 - i >= newFrom} />
               ))}
             </section>
           )}
@@ -84,7 +117,7 @@ export default function NotebookTab({ club }: ClubTabProps) {
         </>
       )}
       <p class="visually-hidden" role="status">
-        {notebook.data && !notebook.loading ? tn('photos.notebook.quoteCount', quotes.length) : ''}
+        {notebook.loading && asked.current ? '' : said}
       </p>
     </div>
   );

@@ -28,3 +28,8 @@ export function notebookBlocks(exported: string): NotebookBlock[] {
   }
   return blocks;
 }
+
+/** How many quotes a newer load of the notebook has beyond an earlier count (none on the first load). */
+export function quotesAdded(before: number | null, after: number): number {
+  return before === null ? 0 : Math.max(0, after - before);
+}

@@ -89,4 +89,9 @@ export const photosEn = {
   'photos.notebook.all': 'Whole notebook',
   'photos.notebook.quoteCount.one': '{count} quote in the notebook',
   'photos.notebook.quoteCount.other': '{count} quotes in the notebook',
+  'photos.notebook.new': 'New',
+  'photos.notebook.arrived': 'New quote in the notebook: {source}',
+  'photos.notebook.arrivedNoSource': 'New quote in the notebook',
+  'photos.notebook.arrivedMany.one': '{count} new quote in the notebook',
+  'photos.notebook.arrivedMany.other': '{count} new quotes in the notebook',
 } as const;

@@ -91,4 +91,9 @@ export const photosKo: Record<keyof typeof photosEn, string> = {
   'photos.notebook.all': '노트 전체',
   'photos.notebook.quoteCount.one': '노트에 인용 {count}개',
   'photos.notebook.quoteCount.other': '노트에 인용 {count}개',
+  'photos.notebook.new': '새 인용',
+  'photos.notebook.arrived': '노트에 새 인용이 붙었습니다: {source}',
+  'photos.notebook.arrivedNoSource': '노트에 새 인용이 붙었습니다',
+  'photos.notebook.arrivedMany.one': '노트에 새 인용 {count}개',
+  'photos.notebook.arrivedMany.other': '노트에 새 인용 {count}개',
 };
