@@ -85,6 +85,8 @@ export const dtlsParametersSchema = z.looseObject({
 export type DtlsParametersPayload = z.infer<typeof dtlsParametersSchema>;
 
 const meetingRef = { meeting_id: meetingId };
+/** Opaque to the client (the server makes 43 base64url characters); checked for shape and size only. */
+const resumeToken = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, { error: 'is not a resume token' });
 
 // The client's RTP capabilities (its Device's, what it can receive) are told once and kept on
 // the peer, not repeated on every consume. A first join cannot carry them: the Device loads
@@ -94,8 +96,11 @@ const meetingRef = { meeting_id: meetingId };
 // capabilities are renewed at the moment they may change, without an extra round trip. A
 // returning client whose Device is loaded already may give them with meeting:join.
 export const mediaClientEvents = {
-  /** rtp_capabilities: the Device's, when it is loaded already (a rejoin); otherwise give them with the recv transport. */
-  'meeting:join': z.strictObject({ ...meetingRef, rtp_capabilities: rtpCapabilitiesSchema.optional() }),
+  /**
+   * rtp_capabilities: the Device's, when it is loaded already (a rejoin); otherwise give them with the recv transport.
+   * resume_token: the last join reply's, when this client joins again (see MeetingJoinReply).
+   */
+  'meeting:join': z.strictObject({ ...meetingRef, rtp_capabilities: rtpCapabilitiesSchema.optional(), resume_token: resumeToken.optional() }),
   'meeting:leave': z.strictObject(meetingRef),
   /** rtp_capabilities (recv only): what this client can receive; kept for every consume on this peer. */
   'transport:create': z
@@ -243,7 +248,8 @@ export interface ConsumerInfo {
  * - First join, or the old peer is gone (its grace period ran out, it left, or it was
  *   removed): `resumed: false`, `recreate_transports: true`, no transports, producers or
  *   consumers. Close whatever media is left locally and start afresh.
- * - Back within the grace period (SFU_RECONNECT_GRACE_MS): `resumed: true`. With
+ * - Back within the grace period (SFU_RECONNECT_GRACE_MS), or back with the resume token
+ *   while the server still held the old connection (see MeetingJoinReply): `resumed: true`. With
  *   `recreate_transports: false` the server kept the peer's media: `transports`, `producers`
  *   and `consumers` are exactly what it holds; restart ICE on each transport and keep using
  *   them, close local producers/consumers missing from these lists (they closed while the
@@ -264,7 +270,7 @@ export interface JoinReply {
   self: PeerRights & { user_id: number };
   /** Everybody else in the meeting, with their rights and what they publish. */
   peers: PeerInfo[];
-  /** True when this peer was still there (reconnected within the grace period, or another tab of theirs held it). */
+  /** True when this peer was still there (reconnected within the grace period or with the resume token, or another tab of theirs held it). */
   resumed: boolean;
   /** True when the server holds no transport of this peer: create new ones (see above). */
   recreate_transports: boolean;
@@ -282,6 +288,21 @@ export interface JoinReply {
   transcription: TranscriptionState;
   /** Raised hands, first raised first (meeting:hands repeats the queue on every change). */
   hands: RaisedHand[];
+}
+
+/**
+ * The reply to meeting:join: the state the SFU holds (JoinReply) and the resume token. The token is
+ * bound to this user's place in this meeting as this connection took it, and changes with every
+ * join. Keep it in the tab's memory only (another tab or device must not have it) and send it
+ * with the next meeting:join: a join that presents the current token is this same client
+ * coming back on a new connection before the server noticed the old one was gone (a network
+ * switch, a laptop lid), so the old connection is closed quietly and the peer, with its media,
+ * hand and moderators' decisions, carries on as after a reconnect within the grace period; the
+ * others see nothing. Without it, or with an older one, a join while another connection holds
+ * the place is another tab taking over (the first hears `peer:left` with reason `replaced`).
+ */
+export interface MeetingJoinReply extends JoinReply {
+  resume_token: string;
 }
 
 /** One utterance of the meeting: who spoke, when (ms from the meeting's start) and, where a recogniser runs, what. */
@@ -304,7 +325,7 @@ export interface TranscriptionState {
 }
 
 export interface MediaReplies {
-  'meeting:join': JoinReply;
+  'meeting:join': MeetingJoinReply;
   'meeting:leave': { meeting_id: number };
   'transport:create': TransportOptionsReply;
   'transport:connect': Record<string, never>;

@@ -5,13 +5,13 @@
 import type { Bus } from '../../../shared/bus.js';
 import { AppError } from '../../../shared/errors.js';
 import { can } from '../../../shared/permissions.js';
-import { mediaClientEvents, type JoinReply, type MediaClientEvent } from '../../../shared/protocol/meetings-media.js';
+import { mediaClientEvents, type JoinReply, type MediaClientEvent, type MeetingJoinReply } from '../../../shared/protocol/meetings-media.js';
 import type { SignalingFeature, SignalingHub } from '../../hub.js';
 import type { ClubDirectory, MeetingCatalog, MeetingLocator, MeetingMedia } from '../../ports.js';
 import { bridgeBusToMedia } from './bridge.js';
 import { deliver, route } from './deliver.js';
 import { dropped, elsewhere, Guard, stillEntitled } from './guard.js';
-import { MeetingSeats } from './seats.js';
+import { MeetingSeats, presentsToken } from './seats.js';
 
 const MEDIA = { bucket: 'media' } as const;
 const RECHECK_MS = 30_000;
@@ -34,7 +34,7 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
     stops.push(bridgeBusToMedia(deps.bus, media, hub.logger));
     const guard = new Guard(hub, deps, seats);
 
-    hub.on('meeting:join', async ({ meeting_id, rtp_capabilities: rtpCapabilities }, client) => {
+    hub.on('meeting:join', async ({ meeting_id, rtp_capabilities: rtpCapabilities, resume_token: resumeToken }, client): Promise<MeetingJoinReply> => {
       const facts = await guard.meeting(meeting_id);
       const { role } = await hub.clubRooms.authorize(client, facts.clubId, 'meeting.join');
       if (facts.status === 'ended' || facts.status === 'cancelled') throw new AppError('conflict', `This meeting is ${facts.status}`, { status: facts.status });
@@ -43,8 +43,11 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
       const place = await deps.locator.claim(meeting_id);
       if (!place.here) throw elsewhere(place.url);
       const transcriptionOptOut = await deps.catalog.transcriptionOptOut(client.userId);
-      const holder = seats.of(meeting_id, client.userId);
-      const takeOver = holder !== undefined && holder.client !== client && holder.client.connected;
+      const seated = seats.of(meeting_id, client.userId);
+      const holder = seated !== undefined && seated.client !== client && seated.client.connected ? seated : undefined;
+      // The seat's current token: this client back on a new socket before its old one was noticed gone (half-open), not another tab.
+      const returning = holder !== undefined && presentsToken(holder, resumeToken);
+      const takeOver = holder !== undefined && !returning;
       // Seated before joining, so that whatever the SFU reports from the moment it answers reaches this socket.
       const { seat, displaced } = seats.take(meeting_id, facts.clubId, client);
       let reply: JoinReply;
@@ -63,13 +66,15 @@ export function meetingsFeature(deps: MeetingsFeatureDeps): SignalingFeature & {
         await media.leave(client.userId, { meeting_id }).catch(() => undefined);
         throw new AppError('forbidden', 'You are no longer in this club');
       }
-      if (takeOver) deliver(holder.client, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
+      if (holder && takeOver) deliver(holder.client, 'peer:left', { meeting_id, user_id: client.userId, reason: 'replaced' });
+      // The old socket is this client's dead one: closed now, not at its ping timeout. It no longer holds this seat, so nobody hears of it.
+      if (holder && returning) holder.client.socket.disconnect(true);
       if (!client.connected) {
         // Gone while joining: the peer waits out the grace period like any dropped one, unless another tab holds it.
         seats.releaseIfCurrent(seat);
         if (!seats.of(meeting_id, client.userId)?.client.connected) await dropped(media, client, meeting_id);
       }
-      return reply;
+      return { ...reply, resume_token: seat.resumeToken };
     });
 
     // Leaving always works, whatever the user's standing in the club has become.

@@ -1,12 +1,27 @@
 // Which socket speaks for each peer of the meetings on this node. Media events go to that
 // socket only (not to every tab of the user), and only that socket may act for the peer. A
-// second socket joining takes the seat over; the first is told it was replaced.
+// second socket joining takes the seat over; the first is told it was replaced, unless the
+// join presents the seat's resume token: then it is the same client back on a new socket.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientSession } from '../../client.js';
 
 export interface Seat {
   meetingId: number;
   clubId: number;
   client: ClientSession;
+  /** Given to the client in the join reply: presenting it proves a later join is this client coming back. */
+  readonly resumeToken: string;
+}
+
+/** Whether `token` is the seat's own resume token (compared in constant time). */
+export function presentsToken(seat: Seat, token: string | undefined): boolean {
+  if (token === undefined) return false;
+  // Digests have one length, so the comparison neither throws nor tells the length.
+  return timingSafeEqual(digest(token), digest(seat.resumeToken));
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }
 
 export class MeetingSeats {
@@ -20,7 +35,8 @@ export class MeetingSeats {
   take(meetingId: number, clubId: number, client: ClientSession): { seat: Seat; displaced: Seat | undefined } {
     const displaced = this.of(meetingId, client.userId);
     if (displaced) this.release(meetingId, client.userId);
-    const seat: Seat = { meetingId, clubId, client };
+    // A new token for every seat: one that was handed out before proves nothing any more.
+    const seat: Seat = { meetingId, clubId, client, resumeToken: randomBytes(32).toString('base64url') };
     this.put(seat);
     return { seat, displaced };
   }
