@@ -9,7 +9,7 @@
 // lives in receiving.ts.
 import { signal } from '@preact/signals';
 import { Device, type types } from 'mediasoup-client';
-import type { ConsumerInfo, JoinReply, MediaServerPayloads, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
+import type { ConsumerInfo, JoinReply, MediaServerPayloads, MeetingJoinReply, MediaSource, PeerRights, ProducerInfo, RaisedHand, RtpCapabilitiesPayload, RtpParametersPayload, TranscriptionState } from '../../../../shared/protocol/meetings-media.js';
 import { type ApiError, toApiError } from '../../api/errors.js';
 import { call, getSocket } from '../../api/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -98,6 +98,12 @@ export class MeetingSession {
   private closed = false;
   /** Set while this person takes their own hand down, so that only a host's lowering is announced. */
   private loweringOwnHand = false;
+  /**
+   * The last join reply's resume token, sent with the next join: coming back on a new socket
+   * while the server still holds the old one (a network switch) is then a quiet resume, not a
+   * takeover. In this object's memory only: another tab must never present it.
+   */
+  private resumeToken: string | null = null;
 
   /** Which of this person's own media paths is being restored (shown on the tiles). */
   get mediaRecovering() {
@@ -119,14 +125,19 @@ export class MeetingSession {
   // ——— joining and rejoining ———
 
   private async joinOnce(): Promise<void> {
-    let reply: JoinReply;
+    let reply: MeetingJoinReply;
     try {
-      reply = await call('meeting:join', { meeting_id: this.meetingId, ...(this.device.loaded ? { rtp_capabilities: this.capabilities() } : {}) });
+      reply = await call('meeting:join', {
+        meeting_id: this.meetingId,
+        ...(this.device.loaded ? { rtp_capabilities: this.capabilities() } : {}),
+        ...(this.resumeToken !== null ? { resume_token: this.resumeToken } : {}),
+      });
     } catch (err) {
       this.joinFailed(toApiError(err));
       return;
     }
     if (this.closed) return;
+    this.resumeToken = reply.resume_token;
     try {
       await this.adopt(reply);
       if (this.state.value.kind === 'reconnecting' || this.state.value.kind === 'joining' || this.state.value.kind === 'rebuilding') this.state.value = { kind: 'live' };
@@ -650,6 +661,7 @@ export class MeetingSession {
   /** Ends local media and says why. */
   private stopHere(state: RoomState): void {
     this.closed = true;
+    this.resumeToken = null;
     this.generation += 1;
     this.closeSend();
     this.closeRecv();
