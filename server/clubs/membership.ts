@@ -23,6 +23,7 @@ type KnockRow = {
   club_id: number;
   user_id: number;
   username: string;
+  nickname: string | null;
   avatar_sha256: string | null;
   message: string;
   status: KnockResponse['status'];
@@ -35,7 +36,7 @@ function toKnock(row: KnockRow): KnockResponse {
   return {
     id: row.id,
     club_id: row.club_id,
-    user: { id: row.user_id, username: row.username, avatar_url: avatarUrl(row.user_id, row.avatar_sha256) },
+    user: { id: row.user_id, username: row.username, nickname: row.nickname, avatar_url: avatarUrl(row.user_id, row.avatar_sha256) },
     message: row.message,
     status: row.status,
     decided_at: row.decided_at?.toISOString() ?? null,
@@ -76,7 +77,7 @@ export class MembershipService {
       .selectFrom('knocks')
       .innerJoin('users', 'users.id', 'knocks.user_id')
       .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
-      .select(['knocks.id', 'knocks.club_id', 'knocks.user_id', 'users.username', 'avatar.sha256 as avatar_sha256', 'knocks.message', 'knocks.status', 'knocks.decided_at', 'knocks.guest_until', 'knocks.created_at']);
+      .select(['knocks.id', 'knocks.club_id', 'knocks.user_id', 'users.username', 'users.nickname', 'avatar.sha256 as avatar_sha256', 'knocks.message', 'knocks.status', 'knocks.decided_at', 'knocks.guest_until', 'knocks.created_at']);
   }
 
   /** `ip` is the knocker's client address: password guesses are limited per address too. */

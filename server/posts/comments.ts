@@ -50,7 +50,7 @@ export class CommentService {
       .selectFrom('added')
       .innerJoin('users', 'users.id', 'added.author_id')
       .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
-      .select(['added.id', 'added.post_id', 'added.author_id', 'users.username as author_username', 'avatar.sha256 as author_avatar_sha256', 'added.content', 'added.created_at'])
+      .select(['added.id', 'added.post_id', 'added.author_id', 'users.username as author_username', 'users.nickname as author_nickname', 'avatar.sha256 as author_avatar_sha256', 'added.content', 'added.created_at'])
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', 'Post not found');
     const comment = toComment(row);

@@ -11,6 +11,7 @@ export interface PostRow {
   club_id: number | null;
   author_id: number;
   author_username: string;
+  author_nickname: string | null;
   author_avatar_sha256: string | null;
   title: string;
   content: string;
@@ -25,7 +26,7 @@ export function livePosts(db: Db) {
     .selectFrom('posts')
     .innerJoin('users', 'users.id', 'posts.author_id')
     .leftJoin('files as avatar', 'avatar.id', 'users.avatar_file_id')
-    .select(['posts.id', 'posts.club_id', 'posts.author_id', 'users.username as author_username', 'avatar.sha256 as author_avatar_sha256', 'posts.title', 'posts.content', 'posts.created_at', 'posts.updated_at'])
+    .select(['posts.id', 'posts.club_id', 'posts.author_id', 'users.username as author_username', 'users.nickname as author_nickname', 'avatar.sha256 as author_avatar_sha256', 'posts.title', 'posts.content', 'posts.created_at', 'posts.updated_at'])
     .select((eb) =>
       eb
         .selectFrom('post_comments')
@@ -41,7 +42,7 @@ export function toPost(row: PostRow): PostResponse {
   return {
     id: row.id,
     club_id: row.club_id,
-    author: { id: row.author_id, username: row.author_username, avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256) },
+    author: { id: row.author_id, username: row.author_username, nickname: row.author_nickname, avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256) },
     title: row.title,
     content: row.content,
     comment_count: Number(row.comment_count ?? 0),
@@ -55,6 +56,7 @@ export interface CommentRow {
   post_id: number;
   author_id: number;
   author_username: string;
+  author_nickname: string | null;
   author_avatar_sha256: string | null;
   content: string;
   created_at: Date;
@@ -73,6 +75,7 @@ export function liveComments(db: Db) {
       'posts.club_id',
       'post_comments.author_id',
       'users.username as author_username',
+      'users.nickname as author_nickname',
       'avatar.sha256 as author_avatar_sha256',
       'post_comments.content',
       'post_comments.created_at',
@@ -85,7 +88,7 @@ export function toComment(row: CommentRow): CommentResponse {
   return {
     id: row.id,
     post_id: row.post_id,
-    author: { id: row.author_id, username: row.author_username, avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256) },
+    author: { id: row.author_id, username: row.author_username, nickname: row.author_nickname, avatar_url: avatarUrl(row.author_id, row.author_avatar_sha256) },
     content: row.content,
     created_at: row.created_at.toISOString(),
   };

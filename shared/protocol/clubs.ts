@@ -195,7 +195,7 @@ export type KnockDecision = (typeof KNOCK_DECISIONS)[number];
 export const knockResponseSchema = z.object({
   id: z.number(),
   club_id: z.number(),
-  user: z.object({ id: z.number(), username: z.string(), avatar_url: avatarUrlSchema }),
+  user: z.object({ id: z.number(), username: z.string(), nickname: z.string().nullable(), avatar_url: avatarUrlSchema }),
   message: z.string(),
   status: z.enum(['pending', 'admitted_member', 'admitted_once', 'refused', 'withdrawn']),
   decided_at: z.string().nullable(),

@@ -26,7 +26,7 @@ export const postUpdateSchema = z
 export type PostUpdate = z.infer<typeof postUpdateSchema>;
 
 const personRefSchema = z.object({ id: z.number(), username: z.string() });
-const authorSchema = personRefSchema.extend({ avatar_url: avatarUrlSchema });
+const authorSchema = personRefSchema.extend({ nickname: z.string().nullable(), avatar_url: avatarUrlSchema });
 
 export const postResponseSchema = z.object({
   id: z.number(),

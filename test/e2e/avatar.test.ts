@@ -151,7 +151,7 @@ describe('e2e: profile picture', function () {
       await assertAccessible(page, `chat with a picture (${label})`);
     }
   });
-  it('shows pictures beside the authors of a post and a comment, and beside a knocker in the owner’s knock list', async () => {
+  it('shows pictures and nicknames beside the authors of a post and a comment, and beside a knocker in the owner’s knock list', async () => {
     const http = e2e.server.http;
     const [owner, writer, knocker] = await Promise.all([signUpAndLogin(http), signUpAndLogin(http), signUpAndLogin(http)]);
     const pictureOf = async (person: TestAccount, side: number): Promise<string> => {
@@ -162,6 +162,9 @@ describe('e2e: profile picture', function () {
       return ((await res.json()) as { avatar_url: string }).avatar_url;
     };
     const [writerUrl, knockerUrl] = await Promise.all([pictureOf(writer, 300), pictureOf(knocker, 280)]);
+    const [writerName, knockerName] = [`Ink reader ${randomBytes(4).toString('hex')}`, `Door reader ${randomBytes(4).toString('hex')}`];
+    assert.equal((await http.patch('/api/me', { nickname: writerName }, writer.access)).status, 200);
+    assert.equal((await http.patch('/api/me', { nickname: knockerName }, knocker.access)).status, 200);
     const club = await createClub(http, owner, { title: `Pictured posts ${randomBytes(4).toString('hex')}` });
     await admit(http, club.id, owner, writer);
     const title = `Who was the narrator ${randomBytes(8).toString('hex')}`;
@@ -180,13 +183,18 @@ describe('e2e: profile picture', function () {
       await page.locator(selector).waitFor(WAIT);
       assert.ok((await page.evaluate<number>(loadedWidth(selector))) > 0, `the picture loads beside the ${where}`);
     }
+    // The nickname is the name shown (the username is its tooltip), as in the Members tab and chat.
+    await page.locator('.content-post .content-post-title + p .content-byline', { hasText: writerName }).waitFor(WAIT);
+    await page.locator('.content-comment .content-author', { hasText: writerName }).waitFor(WAIT);
     await screenshot(page, 'avatar-posts-en-desktop');
 
     await page.goto(`/clubs/${club.id}/manage`);
     const inKnock = `.knock-item img[alt=""][data-src="${knockerUrl}"]`;
     await page.locator(inKnock).waitFor(WAIT);
     assert.ok((await page.evaluate<number>(loadedWidth(inKnock))) > 0, 'the picture loads beside the knock');
-    assert.equal(await page.locator('.knock-item', { hasText: knocker.username }).locator(`img[data-src="${knockerUrl}"]`).count(), 1);
+    const knockItem = page.locator('.knock-item', { hasText: knockerName });
+    assert.equal(await knockItem.locator(`img[data-src="${knockerUrl}"]`).count(), 1);
+    await knockItem.getByText(`@${knocker.username}`).waitFor(WAIT);
     await screenshot(page, 'avatar-knocks-en-desktop');
   });
 });

@@ -37,7 +37,7 @@ describe('club posts, comments and reports', () => {
     assert.equal(pages, 3);
     assert.deepEqual(seen, [...titles].reverse());
     const first = (await server.http.get(`/api/clubs/${club.clubId}/posts?limit=1`, club.owner.access)).body.items[0];
-    assert.deepEqual(first.author, { id: club.member.id, username: club.member.username, avatar_url: null });
+    assert.deepEqual(first.author, { id: club.member.id, username: club.member.username, nickname: null, avatar_url: null });
     assert.equal(first.comment_count, 0);
     assert.equal(first.club_id, club.clubId);
     const bad = await server.http.get(`/api/clubs/${club.clubId}/posts?cursor=nonsense`, club.owner.access);

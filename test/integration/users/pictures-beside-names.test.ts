@@ -1,6 +1,7 @@
 // A person's picture travels with them: every payload that shows a member, a chat author
 // (history, the live message, the sender's ack, an edit), a post or comment author or a knocker
-// carries the same versioned avatar_url as their profile, and null for someone without one.
+// carries the same versioned avatar_url as their profile, and null for someone without one; and
+// their nickname where the page shows a name (posts, comments, knocks), null without one.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
@@ -23,6 +24,7 @@ describe('pictures beside names', function () {
   let plain: TestAccount;
   let clubId: number;
   let pictureUrl: string;
+  const nickname = `Moonlit reader ${randomBytes(6).toString('hex')}`;
   const open = new OpenSockets(() => server.url);
   const marker = () => randomBytes(16).toString('hex');
 
@@ -46,6 +48,7 @@ describe('pictures beside names', function () {
     server = await startTestServer();
     [owner, pictured, plain] = await Promise.all([signUpAndLogin(server.http), signUpAndLogin(server.http), signUpAndLogin(server.http)]);
     pictureUrl = await upload(pictured);
+    assert.equal((await server.http.patch('/api/me', { nickname }, pictured.access)).status, 200);
     assert.match(pictureUrl, new RegExp(`^/api/users/${pictured.id}/avatar\\?v=[0-9a-f]{16}$`));
     clubId = (await createClub(server.http, owner)).id;
     await admit(server.http, clubId, owner, pictured);
@@ -98,34 +101,43 @@ describe('pictures beside names', function () {
     const post = await server.http.post(`/api/clubs/${clubId}/posts`, { title: `Chapter notes ${marker()}`, content: 'What the ending meant' }, pictured.access);
     assert.equal(post.status, 201, JSON.stringify(post.body));
     assert.equal(post.body.author.avatar_url, pictureUrl);
+    assert.equal(post.body.author.nickname, nickname);
     const plainPost = await server.http.post(`/api/clubs/${clubId}/posts`, { title: `Other notes ${marker()}`, content: 'A quieter reading' }, plain.access);
     assert.equal(plainPost.body.author.avatar_url, null);
+    assert.equal(plainPost.body.author.nickname, null);
     const posts = await server.http.get(`/api/clubs/${clubId}/posts`, owner.access);
     const authors = posts.body.items.map((p: { id: number; author: Person }) => ({ ...p.author, id: p.id }));
     assert.equal(authors.find((a: Person) => a.id === post.body.id)?.avatar_url, pictureUrl);
+    assert.equal(posts.body.items.find((p: { id: number }) => p.id === post.body.id)?.author.nickname, nickname);
     assert.equal(authors.find((a: Person) => a.id === plainPost.body.id)?.avatar_url, null);
 
     const comment = await server.http.post(`/api/posts/${plainPost.body.id}/comments`, { content: `I agree ${marker()}` }, pictured.access);
     assert.equal(comment.status, 201, JSON.stringify(comment.body));
     assert.equal(comment.body.author.avatar_url, pictureUrl);
+    assert.equal(comment.body.author.nickname, nickname);
     const plainComment = await server.http.post(`/api/posts/${plainPost.body.id}/comments`, { content: `Thanks ${marker()}` }, plain.access);
     assert.equal(plainComment.body.author.avatar_url, null);
     const comments = await server.http.get(`/api/posts/${plainPost.body.id}/comments`, owner.access);
     const commenters = comments.body.items.map((c: { author: Person }) => c.author);
     assert.equal(urlOf(commenters, pictured), pictureUrl);
+    assert.equal(comments.body.items.find((c: { author: Person }) => c.author.id === pictured.id)?.author.nickname, nickname);
     assert.equal(urlOf(commenters, plain), null);
   });
 
   it('a knock carries the knocker’s picture: its answer, the waiting list and the owner’s live event', async () => {
     const [knocker, plainKnocker] = await Promise.all([signUpAndLogin(server.http), signUpAndLogin(server.http)]);
     const knockerUrl = await upload(knocker);
+    const knockerName = `Knocking reader ${marker()}`;
+    assert.equal((await server.http.patch('/api/me', { nickname: knockerName }, knocker.access)).status, 200);
     const ownerSocket = await open.connect(owner);
     await ok(ownerSocket, 'club:watch', { club_id: clubId });
     const live = nextEvent(ownerSocket, 'membership:requested', (e) => e.knock.user.id === knocker.id, 10_000);
     const knock = await server.http.post(`/api/clubs/${clubId}/knocks`, { message: `Let me in ${marker()}` }, knocker.access);
     assert.equal(knock.status, 201, JSON.stringify(knock.body));
     assert.equal(knock.body.user.avatar_url, knockerUrl);
-    assert.equal((await live).knock.user.avatar_url, knockerUrl);
+    const heard = await live;
+    assert.equal(heard.knock.user.avatar_url, knockerUrl);
+    assert.deepEqual([knock.body.user.nickname, heard.knock.user.nickname], [knockerName, knockerName]);
     const plainKnock = await server.http.post(`/api/clubs/${clubId}/knocks`, {}, plainKnocker.access);
     assert.equal(plainKnock.body.user.avatar_url, null);
 
@@ -134,5 +146,9 @@ describe('pictures beside names', function () {
     const knockers = waiting.body.items.map((k: { user: Person }) => k.user);
     assert.equal(urlOf(knockers, knocker), knockerUrl);
     assert.equal(urlOf(knockers, plainKnocker), null);
+    assert.deepEqual(
+      waiting.body.items.map((k: { user: { id: number; nickname: string | null } }) => [k.user.id, k.user.nickname]).filter(([id]: [number]) => id === knocker.id || id === plainKnocker.id).sort(),
+      [[knocker.id, knockerName], [plainKnocker.id, null]].sort(),
+    );
   });
 });

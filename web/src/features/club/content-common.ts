@@ -19,11 +19,6 @@ export function myId(): number | undefined {
   return session.value?.userId;
 }
 
-/** A person's name as the club sees it: nickname, else username. */
-export function personName(person: { username: string; nickname?: string | null }): string {
-  return person.nickname?.trim() || person.username;
-}
-
 /** A calendar day ('YYYY-MM-DD') formatted as a date, without the viewer's zone moving it a day. */
 export function formatDay(day: string): string {
   return formatDate(`${day}T12:00:00Z`, { dateStyle: 'medium', timeZone: 'UTC' });

@@ -6,9 +6,10 @@ import { get } from '../../api/http.js';
 import { formatDate, t } from '../../i18n/index.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { allowed, formatAmount, formatDay, personName, useContentLive } from './content-common.js';
+import { allowed, formatAmount, formatDay, useContentLive } from './content-common.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
+import { displayName } from '../../live/me.js';
 
 export default function DuesTab({ club }: ClubTabProps) {
   const isStudy = club.study !== null;
@@ -125,7 +126,7 @@ function SeasonDues({ clubId, season, everyone, round }: { clubId: number; seaso
             <tbody>
               {list.items.map((entry) => (
                 <tr key={entry.user.id}>
-                  <th scope="row">{personName(entry.user)}</th>
+                  <th scope="row">{displayName(entry.user)}</th>
                   <td>
                     <PaidState entry={entry} />
                   </td>

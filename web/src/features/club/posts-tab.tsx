@@ -26,6 +26,7 @@ import { ShowMore } from './content-more.js';
 import { useReport } from './report-form.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
+import { displayName } from '../../live/me.js';
 
 const postPage = pageSchema(postResponseSchema);
 const commentPage = pageSchema(commentResponseSchema);
@@ -171,7 +172,7 @@ function PostItem({ post, powers, onChanged, onRemoved }: { post: PostResponse; 
       <p class="small muted cluster">
         <span class="content-byline">
           <Avatar person={post.author} size={24} named />
-          {post.author.username}
+          <span title={`@${post.author.username}`}>{displayName(post.author)}</span>
         </span>
         <When at={post.created_at} />
         {post.updated_at !== post.created_at && <span>{t('content.posts.edited')}</span>}
@@ -296,13 +297,15 @@ function Comments({ post, powers, onCount }: { post: PostResponse; powers: Power
 function CommentItem({ comment, removable, reportable, onRemoved }: { comment: CommentResponse; removable: boolean; reportable: boolean; onRemoved: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [state, run] = useAction();
-  const report = useReport({ comment_id: comment.id }, { open: t('content.report.openComment', { name: comment.author.username }), heading: t('content.report.commentTitle') }, reportable);
+  const report = useReport({ comment_id: comment.id }, { open: t('content.report.openComment', { name: displayName(comment.author) }), heading: t('content.report.commentTitle') }, reportable);
   return (
     <li class="content-comment">
       <p class="small muted cluster">
         <span class="content-byline">
           <Avatar person={comment.author} size={24} named />
-          <strong class="content-author">{comment.author.username}</strong>
+          <strong class="content-author" title={`@${comment.author.username}`}>
+            {displayName(comment.author)}
+          </strong>
         </span>
         <When at={comment.created_at} />
       </p>

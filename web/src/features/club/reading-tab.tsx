@@ -19,9 +19,10 @@ import { errorWords } from '../../ui/errors.js';
 import { Field } from '../../ui/field.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { allowed, myId, allPages, useContentLive, formatDay, personName, todayUtc, useAction } from './content-common.js';
+import { allowed, myId, allPages, useContentLive, formatDay, todayUtc, useAction } from './content-common.js';
 import './content-tabs.css';
 import type { ClubTabProps } from './tabs.js';
+import { displayName } from '../../live/me.js';
 
 const listSchema = z.object({ items: z.array(readingListItemResponseSchema) });
 const clubLogsPage = pageSchema(clubReadingLogResponseSchema);
@@ -101,7 +102,7 @@ export default function ReadingTab({ club }: ClubTabProps) {
 function BookCard({ clubId, item, logs, seesLogs, canLog, onSaved }: { clubId: number; item: ReadingListItemResponse; logs: ClubReadingLogResponse[]; seesLogs: boolean; canLog: boolean; onSaved: () => void }) {
   const viewerId = myId();
   const mine = logs.find((log) => log.user.id === viewerId);
-  const sorted = [...logs].sort((a, b) => b.progress - a.progress || personName(a.user).localeCompare(personName(b.user)));
+  const sorted = [...logs].sort((a, b) => b.progress - a.progress || displayName(a.user).localeCompare(displayName(b.user)));
   const { book } = item;
   return (
     <article class="card content-book" aria-labelledby={`book-${item.id}`}>
@@ -137,12 +138,12 @@ function BookCard({ clubId, item, logs, seesLogs, canLog, onSaved }: { clubId: n
 }
 
 function MemberProgress({ log, isMe }: { log: ClubReadingLogResponse; isMe: boolean }) {
-  const name = isMe ? t('content.reading.you', { name: personName(log.user) }) : personName(log.user);
+  const name = isMe ? t('content.reading.you', { name: displayName(log.user) }) : displayName(log.user);
   const done = log.finished_at !== null || log.progress >= 100;
   return (
     <li class="content-progress">
       <span class="content-progress-name">{name}</span>
-      <progress class="progress" max={100} value={log.progress} aria-label={t('content.reading.progressOf', { name: personName(log.user), percent: log.progress })} />
+      <progress class="progress" max={100} value={log.progress} aria-label={t('content.reading.progressOf', { name: displayName(log.user), percent: log.progress })} />
       <span class="small content-progress-value">
         {done && log.finished_at ? t('content.reading.finishedOn', { date: formatDay(log.finished_at) }) : t('content.percent', { percent: log.progress })}
       </span>

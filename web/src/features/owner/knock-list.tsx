@@ -8,6 +8,7 @@ import { errorWords } from '../../ui/errors.js';
 import { notify } from '../../ui/toast.js';
 import { ApiError } from '../../api/errors.js';
 import { clubTitles, decideKnock, forgetKnock } from './knocks-store.js';
+import { displayName } from '../../live/me.js';
 
 const DONE_WORDS = {
   admit_member: 'owner.knock.admitted',
@@ -22,11 +23,11 @@ function KnockItem({ knock, showClub }: { knock: KnockResponse; showClub: boolea
     setPending(decision);
     try {
       await decideKnock(knock, decision);
-      notify(t(DONE_WORDS[decision], { name: knock.user.username }), 'success');
+      notify(t(DONE_WORDS[decision], { name: displayName(knock.user) }), 'success');
     } catch (err) {
       // Another host answered first, or the knock was withdrawn: it is no longer ours to answer.
       if (err instanceof ApiError && (err.code === 'conflict' || err.code === 'not_found')) {
-        notify(t('owner.knock.gone', { name: knock.user.username }), 'info');
+        notify(t('owner.knock.gone', { name: displayName(knock.user) }), 'info');
         forgetKnock(knock.id);
         return;
       }
@@ -40,7 +41,8 @@ function KnockItem({ knock, showClub }: { knock: KnockResponse; showClub: boolea
     <li class="knock-item" aria-labelledby={nameId}>
       <div class="knock-who">
         <Avatar person={knock.user} size={32} named />
-        <strong id={nameId}>{knock.user.username}</strong>
+        <strong id={nameId}>{displayName(knock.user)}</strong>
+        {knock.user.nickname?.trim() && <span class="muted small"> @{knock.user.username}</span>}
         {showClub && club && <span class="muted small"> · {t('owner.knock.atClub', { club })}</span>}
         <span class="muted small"> · {formatRelative(knock.created_at)}</span>
       </div>
