@@ -4,6 +4,7 @@ import type { Database } from '../../db/types.js';
 import type { ClubScheduleValue } from '../../db/tables/clubs.js';
 import type { Bus } from '../../shared/bus.js';
 import { AppError, validationError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
 import type { ClubEvent } from '../../shared/protocol/club-events.js';
 import type { ClubCreate, ClubResponse, ClubUpdate, ScheduleInput } from '../../shared/protocol/clubs.js';
 import { can } from '../../shared/permissions.js';
@@ -74,10 +75,21 @@ export class ClubService {
     private readonly access: ClubAccessService,
     private readonly bus: Bus,
     private readonly limits: ClubLimits,
+    private readonly logger: Logger,
   ) {}
 
+  /**
+   * Tells the club's open pages what changed. The change is committed before this is called, so
+   * a bus that fails (Redis down past its retries) must not turn it into an error: the person
+   * would do it again and store it twice. It is logged; pages catch up on their next load, and
+   * sockets re-check a member's standing on their own.
+   */
   async publish(clubId: number, actorId: number | null, event: ClubEvent): Promise<void> {
-    await this.bus.publish('club.event', { club_id: clubId, actor_id: actorId, at: new Date().toISOString(), event });
+    try {
+      await this.bus.publish('club.event', { club_id: clubId, actor_id: actorId, at: new Date().toISOString(), event });
+    } catch (err) {
+      this.logger.warn({ clubId, type: event.type, err: err instanceof Error ? err.message : String(err) }, 'club event not published');
+    }
   }
 
   private checkMaxMembers(maxMembers: number, memberCount: number): void {

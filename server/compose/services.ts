@@ -239,7 +239,7 @@ export async function buildServices(config: Config, options: ServiceOptions, cle
   // Clubs and what lives in them.
   const clubAccess = new ClubAccessService(db);
   const gate = new ClubGate(clubAccess);
-  const clubService = new ClubService(db, clubAccess, bus, config.clubs);
+  const clubService = new ClubService(db, clubAccess, bus, config.clubs, logger);
   const joinPasswords = new JoinPasswordGuard(rateLimitStore, config.clubs.joinPasswordLimit, metrics);
   const membership = new MembershipService(db, clubService, joinPasswords);
   const feedKeys = new FeedKeyStore(db);

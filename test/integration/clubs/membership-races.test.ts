@@ -27,7 +27,7 @@ describe('membership under concurrency and changing roles', () => {
     const db = server.app.database.db;
     access = new ClubAccessService(db);
     // A second service on the same database: it lets a test act with a role read earlier.
-    membership = new MembershipService(db, new ClubService(db, access, createMemoryBus(createLogger('silent')), server.config.clubs), server.app.joinPasswords);
+    membership = new MembershipService(db, new ClubService(db, access, createMemoryBus(createLogger('silent')), server.config.clubs, createLogger('silent')), server.app.joinPasswords);
   });
   after(() => server.close());
 
