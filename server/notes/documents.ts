@@ -310,6 +310,11 @@ export class DocumentRegistry {
     return this.live.size;
   }
 
+  /** Resolves once every update applied here so far is in the database, where any node reads it. */
+  stored(): Promise<void> {
+    return this.store.flush();
+  }
+
   async closeAll(): Promise<void> {
     const docs = await Promise.allSettled(this.live.values());
     for (const name of this.live.keys()) this.relay?.leave(name);

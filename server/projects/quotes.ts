@@ -51,6 +51,9 @@ export class QuoteService {
     const source = [title, body.page ? `p. ${body.page}` : null].filter(Boolean).join(', ');
     const quoted = body.lines.map((i) => result.lines[i]?.text ?? '');
     live.doc.transact(() => appendBlocks(live.doc, quoteBlocks(quoted, source)), QUOTE_ORIGIN);
+    // Stored before it is told: a page that reloads on the news may ask a node that reads the
+    // document from the database, which would otherwise not have the quote yet (group commit).
+    await this.deps.documents.stored();
     await this.announce(userId, body.doc);
     return { doc: body.doc, text: quoted.join('\n'), source };
   }

@@ -1,8 +1,10 @@
 // A quote sent into a club's notebook is told live to whoever may read the notebook (members
 // and guests) as a `notes.changed` club event; outsiders following the public club and people
-// of other clubs hear nothing of it.
+// of other clubs hear nothing of it. The quote is in the database by the time it is told, so a page
+// that reloads on the news finds it from any node.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { bodyOf } from '../../../shared/notes-schema.js';
 import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
 import { photo, upload } from '../../helpers/images.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -39,7 +41,8 @@ describe('notebook quotes, live', function () {
   it("tells the club's members and guests that a quote went into the notebook, and no one else", async () => {
     const cast = await clubWithCast(server.http); // a public club
     const elsewhere = await clubWithCast(server.http);
-    const url = await pageWithText(cast, `A line nobody else has written ${randomBytes(16).toString('hex')}`);
+    const line = `A line nobody else has written ${randomBytes(16).toString('hex')}`;
+    const url = await pageWithText(cast, line);
     const doc = `club.${cast.clubId}`;
 
     const [member, guest, watcher, otherMember] = await Promise.all([open.connect(cast.member), open.connect(cast.guest), open.connect(cast.outsider), open.connect(elsewhere.member)]);
@@ -49,6 +52,12 @@ describe('notebook quotes, live', function () {
     assert.equal((await ok(watcher, 'club:watch', { club_id: cast.clubId })).room, 'watchers');
 
     const toMember = nextEvent(member, 'club:event', isNotes, 20_000);
+    // Read from the database the moment the news arrives, as a node without the document loaded would.
+    const storedAtNews = new Promise<string>((resolve, reject) => {
+      member.on('club:event', (e) => {
+        if (isNotes(e)) server.app.notesStore.load(doc).then((stored) => resolve(bodyOf(stored.doc).toString()), reject);
+      });
+    });
     const toGuest = nextEvent(guest, 'club:event', isNotes, 20_000);
     await noneBefore(watcher, 'club:event', () => noneBefore(otherMember, 'club:event', async () => {
       const quoted = await server.http.post(url, { doc, lines: [0], page: '12' }, cast.notetaker.access);
@@ -59,6 +68,7 @@ describe('notebook quotes, live', function () {
       // The document and what changed, nothing of the text itself.
       assert.deepEqual(envelope.event, { type: 'notes.changed', doc, change: 'quote_added' });
       assert.deepEqual(await toGuest, envelope);
+      assert.ok((await storedAtNews).includes(line), 'the quote is stored before it is told');
 
       // Positive controls: a later change of each club reaches the watcher and the other club's
       // member, so a notes event sent before it would have arrived first.
