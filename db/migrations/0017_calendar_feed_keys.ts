@@ -19,8 +19,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('calendar_feeds_revoked').execute();
-  // Rows made under the sealed scheme have no nonce, so they cannot be kept by the old code.
-  await sql`DELETE FROM calendar_feeds WHERE nonce IS NULL`.execute(db);
+  // Rows made under the sealed scheme have no nonce. They are kept with a nonce no key made: the
+  // old code still serves them by their hash and replaces one when its member asks for it again,
+  // as it does for an address made under another signing key. Deleting them would cut off every
+  // subscribed calendar at a rollback.
+  await sql`UPDATE calendar_feeds SET nonce = md5(random()::text || id::text) WHERE nonce IS NULL`.execute(db);
   await db.schema.alterTable('calendar_feeds').alterColumn('nonce', (c) => c.setNotNull()).execute();
   await db.schema.alterTable('calendar_feeds').dropColumn('sealed_token').execute();
   await db.schema.dropTable('server_secrets').execute();

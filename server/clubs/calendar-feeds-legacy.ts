@@ -44,8 +44,9 @@ export async function sealLegacyFeeds(db: Kysely<Database>, keys: FeedKeyStore, 
         foreign += 1;
         continue;
       }
-      // Another node starting at the same time may have sealed it first; either seal opens to the same token.
-      await db.updateTable('calendar_feeds').set({ sealed_token: sealToken(key, token), nonce: null }).where('id', '=', row.id).where('sealed_token', 'is', null).execute();
+      // Another node starting at the same time may have sealed it first; either seal opens to the
+      // same token. The nonce stays: after a rollback of 0017 the old code makes the same token again.
+      await db.updateTable('calendar_feeds').set({ sealed_token: sealToken(key, token) }).where('id', '=', row.id).where('sealed_token', 'is', null).execute();
       sealed += 1;
     }
   }

@@ -5,6 +5,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Migrator } from 'kysely';
+import { migrations } from '../../../db/migrations/index.js';
 import { legacyFeedKey } from '../../../server/clubs/calendar-feeds-legacy.js';
 import { MAINTENANCE_EVERY_MS } from '../../../server/maintenance.js';
 import { signUpAndLogin, type TestAccount } from '../../helpers/accounts.js';
@@ -242,7 +244,8 @@ describe('calendar subscription addresses across a change of the signing key', f
     const second = await start(oldSecret);
     const rows = await second.app.database.db.selectFrom('calendar_feeds').select(['user_id', 'nonce', 'sealed_token']).where('club_id', '=', club).execute();
     const legacyRow = rows.find((r) => r.user_id === legacyMember.id);
-    assert.ok(legacyRow?.sealed_token && legacyRow.nonce === null, JSON.stringify(legacyRow));
+    // Its nonce stays, so a rollback of 0017 leaves the old code an address it can make again.
+    assert.ok(legacyRow?.sealed_token && legacyRow.nonce === legacyNonce, JSON.stringify(legacyRow));
     assert.ok(!legacyRow.sealed_token.includes(legacyToken));
     assert.equal(rows.find((r) => r.user_id === foreignMember.id)?.sealed_token, null);
     await stop(second);
@@ -312,5 +315,37 @@ describe('calendar subscription addresses: the maintenance sweep', function () {
     // Half a day later the recent reset has aged out too.
     assert.deepEqual(await sweepFor(12), { ended: 0, deleted: 1 });
     assert.deepEqual(await rowsOf(), new Set([live.id]));
+  });
+});
+
+describe('calendar subscription addresses across a rollback of migration 0017', function () {
+  this.timeout(60_000);
+
+  it('keeps every address, still served, when 0017 is undone, and after it is applied again', async () => {
+    const server = await startTestServer({ env: { PUBLIC_URL } });
+    try {
+      const owner = await signUpAndLogin(server.http);
+      const club = (await createClub(server.http, owner, { title: `Rollback readers ${randomBytes(8).toString('hex')}`, schedule: mondays })).id;
+      const feed = await server.http.post(`/api/clubs/${club}/calendar/feed`, undefined, owner.access);
+      assert.equal(feed.status, 200, JSON.stringify(feed.body));
+      const address = server.url + (feed.body.url as string).slice(PUBLIC_URL.length);
+      assert.equal((await fetch(address)).status, 200);
+
+      const migrator = new Migrator({ db: server.app.database.db, provider: { getMigrations: async () => migrations } });
+      const down = await migrator.migrateDown();
+      assert.equal(down.error, undefined, String(down.error));
+      assert.deepEqual(down.results?.map((r) => [r.migrationName, r.status]), [['0017_calendar_feed_keys', 'Success']]);
+      // As 0016 left it: the row is there with a nonce, and the address (found by its hash) answers.
+      const rows = await server.app.database.db.selectFrom('calendar_feeds').select(['nonce', 'token_hash']).where('club_id', '=', club).execute();
+      assert.equal(rows.length, 1);
+      assert.match(rows[0]!.nonce ?? '', /^[0-9a-f]{32}$/);
+      assert.equal((await fetch(address)).status, 200);
+
+      const up = await migrator.migrateToLatest();
+      assert.equal(up.error, undefined, String(up.error));
+      assert.equal((await fetch(address)).status, 200);
+    } finally {
+      await server.close();
+    }
   });
 });
