@@ -21,7 +21,7 @@ export class MaintenanceSweep {
   private readonly worker: SerialWorker;
   private timer: Timer | null = null;
   private passesStarted = 0;
-  private waiters: Array<{ after: number; resolve: (report: MaintenanceReport) => void }> = [];
+  private waiters: Array<{ after: number; resolve: (report: MaintenanceReport) => void; reject: (err: Error) => void }> = [];
 
   constructor(
     private readonly tasks: MaintenanceTask[],
@@ -42,12 +42,14 @@ export class MaintenanceSweep {
   /** The report of the first pass that starts after this call (tests move the clock, then wait for it). */
   nextPass(): Promise<MaintenanceReport> {
     const after = this.passesStarted;
-    return new Promise((resolve) => this.waiters.push({ after, resolve }));
+    return new Promise((resolve, reject) => this.waiters.push({ after, resolve, reject }));
   }
 
   async stop(): Promise<void> {
     this.timer?.cancel();
     await this.worker.stop();
+    // No pass will come: whoever waits for one is told so rather than left waiting.
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('maintenance stopped before its next pass'));
   }
 
   private async pass(): Promise<void> {
