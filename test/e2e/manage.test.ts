@@ -5,13 +5,14 @@
 // the club's settings and see them on the Overview. Each action is done through the page as a
 // person would and then checked twice: what the page shows, and what the server says over REST.
 // The reading list is put in another order with the keyboard, and a move the server refuses
-// (the list changed behind the page's back) is rolled back and said in words.
+// (the list changed behind the page's back) is rolled back with the moves made behind it and said
+// in words; while a book is being taken off, the arrows wait.
 // Every section is photographed in English on a desktop and in Korean on a phone.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Request, Route } from 'playwright-core';
 import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { admit, createClub } from '../helpers/clubs.js';
 import { HttpClient } from '../helpers/http.js';
@@ -196,6 +197,26 @@ describe('e2e: the owner’s Manage tab', function () {
     const focusedIs = (label: string) => untilTrueInPage(page, `document.activeElement?.getAttribute('aria-label') === ${JSON.stringify(label)}`);
     const said = (words: string) => reading.locator('p[aria-live="polite"]', { hasText: words }).waitFor({ state: 'attached', ...WAIT });
     const orderSent = () => page.waitForResponse((res) => res.url().endsWith(`/api/clubs/${clubId}/reading-list/order`) && res.request().method() === 'PUT', WAIT);
+    let ordersSent = 0;
+    const countOrders = (request: Request) => {
+      if (request.method() === 'PUT' && request.url().endsWith(`/api/clubs/${clubId}/reading-list/order`)) ordersSent += 1;
+    };
+    page.on('request', countOrders);
+    /** Holds the page's `method` requests to `matches` until release(); arrived resolves when one is held. */
+    async function hold(method: string, matches: (url: URL) => boolean) {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let arrive = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const handler = async (route: Route) => {
+        if (route.request().method() !== method) return route.fallback();
+        arrive();
+        await gate;
+        await route.continue();
+      };
+      await page.route(matches, handler);
+      return { arrived, release, done: () => page.unroute(matches, handler) };
+    }
     await shown([first, second, third]);
     assert.deepEqual(await stored(), [first, second, third]);
     // The ends have nothing to move to.
@@ -222,14 +243,29 @@ describe('e2e: the owner’s Manage tab', function () {
     await sectionShot(page, reading, 'manage-reading-ordered-en-desktop');
 
     // Another host puts a book on the list behind this page's back: the next move names an
-    // order that no longer holds, the server refuses it, and the page goes back and says why.
+    // order that no longer holds. While its answer is held, a second move is made behind it (and
+    // said, like the first). The server refuses the first; the page goes back, drops the second
+    // without sending it, and says that both were undone.
     const late = await http.post(`/api/clubs/${clubId}/reading-list`, { book_id: lateBookId }, owner.access);
     assert.equal(late.status, 201, JSON.stringify(late.body));
+    const ordersBefore = ordersSent;
+    const putHeld = await hold('PUT', (url) => url.pathname === `/api/clubs/${clubId}/reading-list/order`);
     sent = orderSent();
     await page.keyboard.press('Enter');
+    await putHeld.arrived;
+    await said(`“${third}” is now 2 of 3`);
+    await focusedIs(`Move “${third}” down`);
+    await page.keyboard.press('Enter');
+    await said(`“${third}” is now 3 of 3`);
+    putHeld.release();
     assert.equal((await sent).status(), 400);
-    await reading.getByRole('alert').filter({ hasText: `“${third}” could not be moved. Someone changed the list at the same time; here it is as it stands now.` }).waitFor(WAIT);
+    await putHeld.done();
+    await reading
+      .getByRole('alert')
+      .filter({ hasText: `“${third}” could not be moved, so the moves made after it were undone too. Someone changed the list at the same time; here it is as it stands now.` })
+      .waitFor(WAIT);
     await shown([third, first, second, lateTitle]);
+    assert.equal(ordersSent - ordersBefore, 1, 'the move made behind the refused one is not sent');
     assert.deepEqual(await stored(), [third, first, second, lateTitle]);
     await assertAccessible(page, 'reading list with a refused move (en, desktop)');
     await sectionShot(page, reading, 'manage-reading-refused-en-desktop');
@@ -250,12 +286,26 @@ describe('e2e: the owner’s Manage tab', function () {
     assert.equal(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), 0, 'the page is no wider than 360 px');
     await page.setViewportSize(DESKTOP);
 
+    // While the book is being taken off (its DELETE held), the arrows wait: they are
+    // aria-disabled and a press sends nothing, since a move would name the book going away.
+    const deleteHeld = await hold('DELETE', (url) => url.pathname.startsWith(`/api/clubs/${clubId}/reading-list/`));
     const listed = reading.locator('ol').getByRole('listitem').filter({ hasText: lateTitle });
     await listed.getByRole('button', { name: `Take off ${lateTitle}` }).click();
     await confirm(`Take “${lateTitle}” off the reading list?`, 'Take off');
+    await deleteHeld.arrived;
+    await reading.getByRole('button', { name: `Move “${lateTitle}” up`, disabled: true }).waitFor(WAIT);
+    const blocked = reading.getByRole('button', { name: `Move “${first}” up`, disabled: true });
+    await blocked.waitFor(WAIT);
+    const ordersWhileRemoving = ordersSent;
+    await blocked.click({ force: true });
+    deleteHeld.release();
     await toast(`“${lateTitle}” is off the reading list.`);
+    await deleteHeld.done();
     await shown([third, first, second]);
+    await reading.getByRole('button', { name: `Move “${first}” up`, disabled: false }).waitFor(WAIT);
+    assert.equal(ordersSent, ordersWhileRemoving, 'no move was sent while the book was being taken off');
     assert.deepEqual(await stored(), [third, first, second]);
+    page.off('request', countOrders);
   });
 
   it('marks a member’s dues paid, then starts the next season where everyone is unpaid again', async () => {

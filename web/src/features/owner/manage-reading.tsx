@@ -27,6 +27,9 @@ export function ManageReading({ club }: { club: ClubResponse }) {
   const section = useRef<HTMLElement>(null);
   const order = useReadingOrder(base, list, section);
   const listed = new Set(list.data?.items.map((item) => item.book.id));
+  // While a book is added or taken off, or the list loads, the order on the page is about to
+  // change: a move then would name a list that no longer holds and be refused as someone else's change.
+  const settling = busy !== null || list.loading;
 
   const search = async (event: Event) => {
     event.preventDefault();
@@ -42,11 +45,20 @@ export function ManageReading({ club }: { club: ClubResponse }) {
     }
   };
   const add = async (book: BookResponse) => {
-    if (await run(`add-${book.id}`, () => send('post', base, readingListItemCreateSchema, { book_id: book.id }, readingListItemResponseSchema), t('owner.reading.added', { title: book.title }))) list.reload();
+    // The list changes on the page before the action counts as done, so a move made next names the list as it now is.
+    const added = async () => {
+      const item = await send('post', base, readingListItemCreateSchema, { book_id: book.id }, readingListItemResponseSchema);
+      list.set((current) => ({ items: [...(current?.items ?? []), item] }));
+    };
+    if (await run(`add-${book.id}`, added, t('owner.reading.added', { title: book.title }))) list.reload();
   };
   const remove = async (item: ReadingListItemResponse) => {
     if (!(await confirm(t('owner.reading.removeTitle', { title: item.book.title }), t('owner.reading.removeBody'), t('owner.reading.remove')))) return;
-    if (await run(`remove-${item.id}`, () => act('delete', `${base}/${item.id}`), t('owner.reading.removed', { title: item.book.title }))) list.reload();
+    const removed = async () => {
+      await act('delete', `${base}/${item.id}`);
+      list.set((current) => ({ items: (current?.items ?? []).filter((entry) => entry.id !== item.id) }));
+    };
+    if (await run(`remove-${item.id}`, removed, t('owner.reading.removed', { title: item.book.title }))) list.reload();
   };
 
   return (
@@ -71,8 +83,8 @@ export function ManageReading({ club }: { club: ClubResponse }) {
               <div class="cluster reading-actions">
                 {items.length > 1 && (
                   <>
-                    <MoveButton item={item} direction="up" disabled={index === 0} onMove={order.move} />
-                    <MoveButton item={item} direction="down" disabled={index === items.length - 1} onMove={order.move} />
+                    <MoveButton item={item} direction="up" blocked={settling} disabled={index === 0} onMove={order.move} />
+                    <MoveButton item={item} direction="down" blocked={settling} disabled={index === items.length - 1} onMove={order.move} />
                   </>
                 )}
                 <button type="button" class="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void remove(item)}>
@@ -127,11 +139,15 @@ export function ManageReading({ club }: { club: ClubResponse }) {
   );
 }
 
-/** An arrow that moves one entry; named with the book, since every entry has one. */
-function MoveButton({ item, direction, disabled, onMove }: { item: ReadingListItemResponse; direction: Direction; disabled: boolean; onMove: (item: ReadingListItemResponse, direction: Direction) => void }) {
+/** An arrow that moves one entry; named with the book, since every entry has one. Blocked while the list settles. */
+function MoveButton({ item, direction, blocked, disabled, onMove }: { item: ReadingListItemResponse; direction: Direction; blocked: boolean; disabled: boolean; onMove: (item: ReadingListItemResponse, direction: Direction) => void }) {
   const label = t(direction === 'up' ? 'owner.reading.moveUp' : 'owner.reading.moveDown', { title: item.book.title });
+  // aria-disabled, not disabled, while the list settles: a button that has focus keeps it.
+  const press = () => {
+    if (!blocked) onMove(item, direction);
+  };
   return (
-    <button type="button" class="btn btn-small reading-move" aria-label={label} title={label} data-move={moveKey(item.id, direction)} disabled={disabled} onClick={() => onMove(item, direction)}>
+    <button type="button" class="btn btn-small reading-move" aria-label={label} title={label} data-move={moveKey(item.id, direction)} disabled={disabled} aria-disabled={blocked} onClick={press}>
       <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
         <path d={direction === 'up' ? 'M5 12.5 10 7.5l5 5' : 'M5 7.5l5 5 5-5'} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
       </svg>

@@ -1,6 +1,7 @@
 // Moving a reading-list entry up or down: the new order shows at once and is sent to the server;
 // a refusal puts back the last order the server confirmed and says why. Moves are sent one after
-// another, in the order they were made, so a fast run of presses ends in the order last seen.
+// another, in the order they were made, so a fast run of presses ends in the order last seen;
+// moves queued behind a refused one are undone with it, and the refusal says so.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { readingListItemResponseSchema, readingListOrderSchema, type ReadingListItemResponse } from '../../../../shared/protocol/books.js';
@@ -88,7 +89,9 @@ export function useReadingOrder(base: string, list: Resource<List>, section: { c
         const [id, was] = focused?.split('-') ?? [];
         if (id && (was === 'up' || was === 'down')) focusAfter.current = { itemId: Number(id), direction: was };
         list.set({ items: confirmed.current });
-        setFailure(t('owner.reading.moveFailed', { title: item.book.title, reason: refusal(err) }));
+        // Moves made after this one (each already said in the live region) are dropped with it: say so.
+        const undone = pending.current > 1 ? 'owner.reading.moveFailedWithLater' : 'owner.reading.moveFailed';
+        setFailure(t(undone, { title: item.book.title, reason: refusal(err) }));
         // Whatever made the server refuse (someone else's change, most often), show the list as it is.
         list.reload();
       } finally {

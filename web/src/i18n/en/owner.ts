@@ -161,6 +161,7 @@ export const ownerEn = {
   'owner.reading.moveDown': 'Move “{title}” down',
   'owner.reading.movedTo': '“{title}” is now {position} of {count}',
   'owner.reading.moveFailed': '“{title}” could not be moved. {reason}',
+  'owner.reading.moveFailedWithLater': '“{title}” could not be moved, so the moves made after it were undone too. {reason}',
   'owner.reading.moveStale': 'Someone changed the list at the same time; here it is as it stands now.',
 
   'owner.dues.season': 'Season',

@@ -159,6 +159,7 @@ export const ownerKo: Record<keyof typeof ownerEn, string> = {
   'owner.reading.moveDown': '“{title}” 아래로 옮기기',
   'owner.reading.movedTo': '“{title}”: 이제 {count}권 중 {position}번째',
   'owner.reading.moveFailed': '“{title}”을(를) 옮기지 못했어요. {reason}',
+  'owner.reading.moveFailedWithLater': '“{title}”을(를) 옮기지 못해서 그 뒤에 옮긴 것도 모두 되돌렸어요. {reason}',
   'owner.reading.moveStale': '그사이 다른 분이 목록을 바꿨어요. 지금 저장된 순서로 보여 드려요.',
 
   'owner.dues.season': '시즌',
