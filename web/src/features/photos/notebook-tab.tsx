@@ -10,7 +10,7 @@ import { useClubEventsLive } from '../club/content-common.js';
 import type { ClubTabProps } from '../club/tabs.js';
 import { Empty, ErrorMessage, Loading } from '../../ui/status.js';
 import { useResource } from '../../ui/use-resource.js';
-import { notebookBlocks, quotesAdded, type NotebookBlock } from './notebook-text.js';
+import { newQuotes, notebookBlocks, type NotebookBlock, type NotebookQuote } from './notebook-text.js';
 import { lastQuote } from './project-status.js';
 import './photos.css';
 
@@ -36,22 +36,25 @@ export default function NotebookTab({ club }: ClubTabProps) {
   }, [doc, quoted]);
   useClubEventsLive(club.id, (event) => event.type === 'notes.changed' && event.doc === doc, notebook.reload);
 
-  // Quotes beyond the count of the load before are new: said once in the live region, and
-  // the last ones to arrive marked New. A load nobody asked for that brings nothing says nothing.
-  const seen = useRef<number | null>(null);
+  // Quotes not in the load before (by their words and source, not by count) are new: said once
+  // in the live region, and marked New until more arrive. A load nobody asked for that brings
+  // nothing says nothing.
+  const seen = useRef<NotebookQuote[] | null>(null);
+  /** The quotes as they were before the last arrival: what is not among them is marked New. */
+  const [before, setBefore] = useState<NotebookQuote[] | null>(null);
   const asked = useRef(false);
-  const [newFrom, setNewFrom] = useState<number | null>(null);
   const [said, setSaid] = useState('');
   useEffect(() => {
     if (!notebook.data) return;
-    const quotes = notebook.data.filter((b) => b.kind === 'quote');
-    const added = quotesAdded(seen.current, quotes.length);
+    const quotes = notebook.data.filter((b): b is NotebookQuote => b.kind === 'quote');
+    const added = newQuotes(seen.current, quotes);
     const first = seen.current === null;
-    seen.current = quotes.length;
-    if (added > 0) {
-      setNewFrom(quotes.length - added);
-      const source = quotes.at(-1)?.source;
-      setSaid(added > 1 ? tn('photos.notebook.arrivedMany', added) : source ? t('photos.notebook.arrived', { source }) : t('photos.notebook.arrivedNoSource'));
+    if (first) setBefore(quotes);
+    else if (added.length > 0) setBefore(seen.current);
+    seen.current = quotes;
+    if (added.length > 0) {
+      const source = added.length === 1 ? quotes[added[0] ?? -1]?.source : null;
+      setSaid(added.length > 1 ? tn('photos.notebook.arrivedMany', added.length) : source ? t('photos.notebook.arrived', { source }) : t('photos.notebook.arrivedNoSource'));
     } else if (first || asked.current) {
       setSaid(tn('photos.notebook.quoteCount', quotes.length));
     }
@@ -72,8 +75,9 @@ export default function NotebookTab({ club }: ClubTabProps) {
   }, [notebook.reload]);
 
   const blocks = notebook.data ?? [];
-  const quotes = blocks.filter((b) => b.kind === 'quote');
+  const quotes = blocks.filter((b): b is NotebookQuote => b.kind === 'quote');
   const latest = quotes.slice(-LATEST).reverse();
+  const fresh = new Set(newQuotes(before, quotes));
 
   return (
     <div class="photos-notebook stack">
@@ -102,7 +106,7 @@ export default function NotebookTab({ club }: ClubTabProps) {
               <h2 id="notebook-latest">{t('photos.notebook.latest')}</h2>
               <p class="muted small">{tn('photos.notebook.quoteCount', quotes.length)}</p>
               {latest.map((block, i) => (
-                <Block key={quotes.length - i} block={block} fresh={newFrom !== null && quotes.length - 1 - i >= newFrom} />
+                <Block key={quotes.length - i} block={block} fresh={fresh.has(quotes.length - 1 - i)} />
               ))}
             </section>
           )}

@@ -29,7 +29,27 @@ export function notebookBlocks(exported: string): NotebookBlock[] {
   return blocks;
 }
 
-/** How many quotes a newer load of the notebook has beyond an earlier count (none on the first load). */
-export function quotesAdded(before: number | null, after: number): number {
-  return before === null ? 0 : Math.max(0, after - before);
+export type NotebookQuote = Extract<NotebookBlock, { kind: 'quote' }>;
+
+/** What makes two quotes the same quote: the export carries no ids, so its words and its source. */
+function quoteKey(quote: NotebookQuote): string {
+  return JSON.stringify([quote.text, quote.source]);
+}
+
+/**
+ * Which quotes of a newer load of the notebook were not in an earlier one, as indexes into
+ * `after`. Counted by identity, not by number, so a quote deleted while another is sent still
+ * shows the new one; a quote sent twice is new in its later copy. None on the first load.
+ */
+export function newQuotes(before: readonly NotebookQuote[] | null, after: readonly NotebookQuote[]): number[] {
+  if (before === null) return [];
+  const known = new Map<string, number>();
+  for (const quote of before) known.set(quoteKey(quote), (known.get(quoteKey(quote)) ?? 0) + 1);
+  const fresh: number[] = [];
+  after.forEach((quote, index) => {
+    const left = known.get(quoteKey(quote)) ?? 0;
+    if (left > 0) known.set(quoteKey(quote), left - 1);
+    else fresh.push(index);
+  });
+  return fresh;
 }
