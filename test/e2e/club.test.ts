@@ -182,6 +182,8 @@ describe('e2e: home, discover and the club page', function () {
     })()`);
     const save = settings.getByRole('button', { name: '설정 저장' });
     const seatsError = async () => {
+      // The refusal is drawn after the click returns: wait for the field to name an error.
+      await seats.and(page.locator('[aria-describedby*="-error"]')).waitFor(WAIT);
       const id = ((await seats.getAttribute('aria-describedby')) ?? '').split(' ').find((part) => part.endsWith('-error'));
       assert.ok(id, 'the seats field names its error');
       return page.locator(`[id="${id}"]`);

@@ -11,6 +11,7 @@ import { signUpAndLogin, type TestAccount } from '../helpers/accounts.js';
 import { joinOverSocket } from '../helpers/meeting-sockets.js';
 import type { RtpBot } from '../helpers/rtp-bots.js';
 import { ok, OpenSockets } from '../helpers/sockets.js';
+import { waitFor } from '../helpers/wait.js';
 import { opusFrames, requireTools } from '../helpers/speech.js';
 import { assertAccessible, DESKTOP, openPerson, PHONE, requireBrowser, screenshot, screenshotOnFailure, startE2EServer, track, type E2EServer, type PersonOptions } from './harness.js';
 
@@ -113,7 +114,17 @@ describe('e2e: the meeting side panel (minutes and transcript)', function () {
       await moderator.keyboard.press('End');
       await moderator.keyboard.press('Enter');
     };
+    const paragraphs = (page: Page, name: string) => minutesOf(page, name).locator('p').count();
+    const before = await paragraphs(notetaker, 'Minutes');
     await Promise.all([newLineAtEnd(notetaker, 'Minutes'), afterReading()]);
+    // Both new lines reach both pages before anyone types. Then each puts the caret back on its
+    // own new line: a caret sitting in a new empty line as the other's new line arrives has been
+    // seen, twice in many runs, to move into the other's line (a known defect, not what this tests).
+    await waitFor(async () => (await paragraphs(notetaker, 'Minutes')) === before + 2 && (await paragraphs(moderator, '회의록')) === before + 2, 'both new lines in both pages', 20_000, 50);
+    await notetaker.keyboard.press('Control+End');
+    await minutesOf(moderator, '회의록').getByText('No reading assigned.').click();
+    await moderator.keyboard.press('End');
+    await moderator.keyboard.press('ArrowRight');
     await Promise.all([notetaker.keyboard.type(fromNotetaker, { delay: 15 }), moderator.keyboard.type(fromModerator, { delay: 15 })]);
 
     for (const [page, name] of [[notetaker, 'Minutes'], [moderator, '회의록']] as const) {
