@@ -7,35 +7,22 @@
 // a second socket is simply opened, as the server sees a half-open reconnect.
 import assert from 'node:assert/strict';
 import type { TestAccount } from '../../helpers/accounts.js';
-import { clubWithCast, type ClubCast } from '../../helpers/clubs.js';
-import { socketBotHub } from '../../helpers/meeting-sockets.js';
+import { MeetingSuite, socketBotHub } from '../../helpers/meeting-sockets.js';
 import { intentFor, RtpBot, type BotHub } from '../../helpers/rtp-bots.js';
-import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { collect, disconnected, fails, nextEvent, ok, OpenSockets, type TestSocket } from '../../helpers/sockets.js';
+import { collect, disconnected, fails, nextEvent, ok, type TestSocket } from '../../helpers/sockets.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { MeetingHub } from '../../../sfu/meeting-hub.js';
 
 describe('meetings: a half-open reconnect resumes with the resume token', function () {
   this.timeout(60_000);
-  let server: TestServer;
-  let hub: MeetingHub;
-  let cast: ClubCast;
-  const sockets = new OpenSockets(() => server.url);
   const bots: RtpBot[] = [];
-
-  before(async () => {
-    server = await startTestServer({ env: { SFU_WORKERS: '1' } });
-    hub = server.app.meetings!;
-  });
-  beforeEach(async () => {
-    cast = await clubWithCast(server.http);
-  });
   afterEach(() => {
     for (const bot of bots.splice(0)) bot.close();
-    sockets.closeAll();
   });
-  after(async () => {
-    await server?.close();
+  const suite = MeetingSuite.start();
+  let hub: MeetingHub;
+  before(() => {
+    hub = suite.server.app.meetings!;
   });
 
   const peerOf = (meetingId: number, account: TestAccount) => hub.describe(meetingId)?.peers.find((p) => p.user_id === account.id);
@@ -61,18 +48,16 @@ describe('meetings: a half-open reconnect resumes with the resume token', functi
    * member's hand is up and the owner muted her (the lock holds her microphone paused).
    */
   const inMeeting = async () => {
-    const res = await server.http.post(`/api/clubs/${cast.clubId}/meetings`, { title: 'Chapter 3' }, cast.owner.access);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    const meetingId = res.body.id as number;
-    const ownerSocket = await sockets.connect(cast.owner);
-    const owner = await botOn(ownerSocket, meetingId, cast.owner);
-    const memberSocket = await sockets.connect(cast.member);
-    const member = await botOn(memberSocket, meetingId, cast.member);
+    const meetingId = await suite.newMeeting('Chapter 3');
+    const ownerSocket = await suite.sockets.connect(suite.cast.owner);
+    const owner = await botOn(ownerSocket, meetingId, suite.cast.owner);
+    const memberSocket = await suite.sockets.connect(suite.cast.member);
+    const member = await botOn(memberSocket, meetingId, suite.cast.member);
     const memberConsumers = await member.bot.consumeBots([owner.bot]);
     await owner.bot.consumeBots([member.bot]);
     await waitFor(() => member.bot.packetsFrom(owner.bot.producers.mic!) > 5 && owner.bot.packetsFrom(member.bot.producers.mic!) > 5, 'media both ways');
     await ok(memberSocket, 'hand:raise', { meeting_id: meetingId, raised: true });
-    await ok(ownerSocket, 'peer:mute', { meeting_id: meetingId, user_id: cast.member.id, muted: true });
+    await ok(ownerSocket, 'peer:mute', { meeting_id: meetingId, user_id: suite.cast.member.id, muted: true });
     return { meetingId, ownerSocket, owner: owner.bot, ownerToken: owner.token, memberSocket, member: member.bot, memberToken: member.token, memberConsumers };
   };
 
@@ -83,28 +68,28 @@ describe('meetings: a half-open reconnect resumes with the resume token', functi
     const ownerHeard = { left: collect(m.ownerSocket, 'peer:left'), joined: collect(m.ownerSocket, 'peer:joined'), closed: collect(m.ownerSocket, 'producer:closed') };
     const oldSocketClosed = disconnected(m.memberSocket, 10_000);
 
-    const second = await sockets.connect(cast.member);
+    const second = await suite.sockets.connect(suite.cast.member);
     const back = await ok(second, 'meeting:join', { meeting_id: m.meetingId, rtp_capabilities: m.member.rtpCapabilities, resume_token: m.memberToken });
 
     assert.equal(back.resumed, true);
     assert.equal(back.recreate_transports, false);
     assert.deepEqual(back.transports.map((t) => `${t.direction}:${t.id}`).sort(), [`recv:${m.member.recvTransportId}`, `send:${m.member.sendTransportId}`]);
-    assert.deepEqual(back.producers, [{ id: memberMic, user_id: cast.member.id, kind: 'audio', source: 'mic', paused: true }], 'the microphone, paused by the lock');
+    assert.deepEqual(back.producers, [{ id: memberMic, user_id: suite.cast.member.id, kind: 'audio', source: 'mic', paused: true }], 'the microphone, paused by the lock');
     assert.deepEqual(back.consumers.map((c) => c.id), m.memberConsumers.map((c) => c.id), 'the consumers it had');
     assert.equal(back.rtp_capabilities_known, true);
-    assert.deepEqual(back.self, { user_id: cast.member.id, can_publish: true, mic_locked: true }, 'the lock held');
-    assert.deepEqual(back.hands.map((h) => h.user_id), [cast.member.id], 'her hand is still up');
+    assert.deepEqual(back.self, { user_id: suite.cast.member.id, can_publish: true, mic_locked: true }, 'the lock held');
+    assert.deepEqual(back.hands.map((h) => h.user_id), [suite.cast.member.id], 'her hand is still up');
     assert.match(back.resume_token, /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(back.resume_token, m.memberToken, 'a new token with every join');
 
     // The old socket is closed, and it was never told it was replaced.
     assert.equal(await oldSocketClosed, 'io server disconnect');
     assert.deepEqual(oldSocketHeard, []);
-    assert.equal(peerOf(m.meetingId, cast.member)?.connected, true);
+    assert.equal(peerOf(m.meetingId, suite.cast.member)?.connected, true);
 
     // The new socket hears the peer's events and acts for it: the owner lifts the lock, the member unmutes over it.
     const allowed = nextEvent(second, 'producer:resume-allowed', (e) => e.producer_id === memberMic, 10_000);
-    await ok(m.ownerSocket, 'peer:mute', { meeting_id: m.meetingId, user_id: cast.member.id, muted: false });
+    await ok(m.ownerSocket, 'peer:mute', { meeting_id: m.meetingId, user_id: suite.cast.member.id, muted: false });
     await allowed;
     await ok(second, 'producer:resume', { meeting_id: m.meetingId, producer_id: memberMic });
     // Media flows on the kept transports both ways.
@@ -124,9 +109,9 @@ describe('meetings: a half-open reconnect resumes with the resume token', functi
   it('is another tab taking over when the join has no resume token, or an old one', async () => {
     const m = await inMeeting();
     const memberMic = m.member.producers.mic!;
-    const replaced = nextEvent(m.memberSocket, 'peer:left', (e) => e.user_id === cast.member.id && e.reason === 'replaced', 10_000);
+    const replaced = nextEvent(m.memberSocket, 'peer:left', (e) => e.user_id === suite.cast.member.id && e.reason === 'replaced', 10_000);
     const micClosed = nextEvent(m.ownerSocket, 'producer:closed', (e) => e.producer_id === memberMic, 10_000);
-    const secondTab = await sockets.connect(cast.member);
+    const secondTab = await suite.sockets.connect(suite.cast.member);
     const taken = await ok(secondTab, 'meeting:join', { meeting_id: m.meetingId });
     await replaced;
     await micClosed;
@@ -136,8 +121,8 @@ describe('meetings: a half-open reconnect resumes with the resume token', functi
     assert.equal(m.memberSocket.connected, true, 'the first tab stays connected');
 
     // The first tab's token was for the seat it lost: presenting it now is a takeover too.
-    const replacedAgain = nextEvent(secondTab, 'peer:left', (e) => e.user_id === cast.member.id && e.reason === 'replaced', 10_000);
-    const third = await sockets.connect(cast.member);
+    const replacedAgain = nextEvent(secondTab, 'peer:left', (e) => e.user_id === suite.cast.member.id && e.reason === 'replaced', 10_000);
+    const third = await suite.sockets.connect(suite.cast.member);
     const takenAgain = await ok(third, 'meeting:join', { meeting_id: m.meetingId, resume_token: m.memberToken });
     await replacedAgain;
     assert.equal(takenAgain.recreate_transports, true);
@@ -149,28 +134,28 @@ describe('meetings: a half-open reconnect resumes with the resume token', functi
     const memberHeard = collect(m.memberSocket, 'peer:left');
 
     // The owner, seated on another socket, presents the member's token: her own second tab takes her own place over.
-    const ownerReplaced = nextEvent(m.ownerSocket, 'peer:left', (e) => e.user_id === cast.owner.id && e.reason === 'replaced', 10_000);
+    const ownerReplaced = nextEvent(m.ownerSocket, 'peer:left', (e) => e.user_id === suite.cast.owner.id && e.reason === 'replaced', 10_000);
     const ownerMicClosed = nextEvent(m.memberSocket, 'producer:closed', (e) => e.producer_id === m.owner.producers.mic, 10_000);
-    const ownerTab = await sockets.connect(cast.owner);
+    const ownerTab = await suite.sockets.connect(suite.cast.owner);
     const ownerTaken = await ok(ownerTab, 'meeting:join', { meeting_id: m.meetingId, resume_token: m.memberToken });
     await ownerReplaced;
-    assert.equal(ownerTaken.self.user_id, cast.owner.id);
+    assert.equal(ownerTaken.self.user_id, suite.cast.owner.id);
     assert.equal(ownerTaken.recreate_transports, true);
     // Positive control on the member's socket: the owner's closed microphone reached it.
     await ownerMicClosed;
 
     // The moderator, not in the meeting, presents it: she joins as herself.
-    const moderatorJoined = nextEvent(m.memberSocket, 'peer:joined', (e) => e.peer.user_id === cast.moderator.id, 10_000);
-    const moderator = await sockets.connect(cast.moderator);
+    const moderatorJoined = nextEvent(m.memberSocket, 'peer:joined', (e) => e.peer.user_id === suite.cast.moderator.id, 10_000);
+    const moderator = await suite.sockets.connect(suite.cast.moderator);
     const joined = await ok(moderator, 'meeting:join', { meeting_id: m.meetingId, resume_token: m.memberToken });
-    assert.equal(joined.self.user_id, cast.moderator.id);
+    assert.equal(joined.self.user_id, suite.cast.moderator.id);
     assert.equal(joined.resumed, false);
     await moderatorJoined;
 
     // The member never heard she left, still holds her media, and her socket still speaks for her.
     assert.deepEqual(memberHeard, []);
     assert.equal(m.memberSocket.connected, true);
-    assert.equal(peerOf(m.meetingId, cast.member)?.transports, 2);
+    assert.equal(peerOf(m.meetingId, suite.cast.member)?.transports, 2);
     await ok(m.memberSocket, 'hand:raise', { meeting_id: m.meetingId, raised: false });
     // A malformed token is refused with the usual validation answer.
     const refused = await fails(moderator, 'meeting:join', { meeting_id: m.meetingId, resume_token: 'not a token!' });
