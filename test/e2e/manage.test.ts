@@ -225,21 +225,18 @@ describe('e2e: the owner’s Manage tab', function () {
 
     // With the keyboard: the third book up twice; focus stays on its button, then passes to "down" at the top.
     await reading.getByRole('button', { name: `Move “${third}” up` }).focus();
-    let sent = orderSent();
-    await page.keyboard.press('Enter');
-    await shown([first, third, second]);
-    await said(`“${third}” is now 2 of 3`);
-    await focusedIs(`Move “${third}” up`);
-    assert.equal((await sent).status(), 200);
-    assert.deepEqual(await stored(), [first, third, second]);
-
-    sent = orderSent();
-    await page.keyboard.press('Enter');
-    await shown([third, first, second]);
-    await said(`“${third}” is now 1 of 3`);
-    await focusedIs(`Move “${third}” down`);
-    assert.equal((await sent).status(), 200);
-    assert.deepEqual(await stored(), [third, first, second]);
+    /** Enter on the focused arrow: the order on the page, its words, where focus went, and what the server stored. */
+    const pressAndSee = async (order: string[], place: number, focus: string) => {
+      const sent = orderSent();
+      await page.keyboard.press('Enter');
+      await shown(order);
+      await said(`“${third}” is now ${place} of 3`);
+      await focusedIs(focus);
+      assert.equal((await sent).status(), 200);
+      assert.deepEqual(await stored(), order);
+    };
+    await pressAndSee([first, third, second], 2, `Move “${third}” up`);
+    await pressAndSee([third, first, second], 1, `Move “${third}” down`);
     await sectionShot(page, reading, 'manage-reading-ordered-en-desktop');
 
     // Another host puts a book on the list behind this page's back: the next move names an
@@ -250,7 +247,7 @@ describe('e2e: the owner’s Manage tab', function () {
     assert.equal(late.status, 201, JSON.stringify(late.body));
     const ordersBefore = ordersSent;
     const putHeld = await hold('PUT', (url) => url.pathname === `/api/clubs/${clubId}/reading-list/order`);
-    sent = orderSent();
+    const refused = orderSent();
     await page.keyboard.press('Enter');
     await putHeld.arrived;
     await said(`“${third}” is now 2 of 3`);
@@ -258,7 +255,7 @@ describe('e2e: the owner’s Manage tab', function () {
     await page.keyboard.press('Enter');
     await said(`“${third}” is now 3 of 3`);
     putHeld.release();
-    assert.equal((await sent).status(), 400);
+    assert.equal((await refused).status(), 400);
     await putHeld.done();
     await reading
       .getByRole('alert')
